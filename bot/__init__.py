@@ -1,0 +1,1 @@
+"""sipbot: the application (entry point, Bot subclass, wiring, checks, i18n)."""

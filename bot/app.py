@@ -1,0 +1,80 @@
+"""The Bot subclass and its wiring. Nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors
+from bot.permissions import intents
+from bot.services import Services
+from bot.translator import CommandTranslator
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.setup", "cogs.offices", "cogs.help")
+
+
+def point_at(api_base: str | None, gateway_url: str | None) -> None:
+    """Use a Discord-compatible server instead of discord.com (self-hosted or tests)."""
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class SipTree(app_commands.CommandTree["SipBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction[SipBot], error: app_commands.AppCommandError
+    ) -> None:
+        await errors.report(interaction.client, interaction, error)
+
+
+class SipBot(commands.Bot):
+    def __init__(self, services: Services) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=SipTree,
+            max_messages=1000,
+            chunk_guilds_at_startup=False,
+        )
+        self.services = services
+        self.synced = False
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CommandTranslator(self.services.catalog))
+        for name in EXTENSIONS:
+            await self.load_extension(name)
+        await self.sync_commands()
+        if self.services.scheduler is not None:
+            self.services.scheduler.start()
+            await self.services.scheduler.wake_all()
+
+    async def sync_commands(self) -> None:
+        guild_ids = self.services.settings.guild_ids
+        if guild_ids:
+            for guild_id in guild_ids:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+        self.synced = True
+
+    async def on_ready(self) -> None:
+        # Runs again on every reconnect: only log here, set up in setup_hook.
+        log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        if self.services.scheduler is not None:
+            await self.services.scheduler.shutdown()
+        await super().close()

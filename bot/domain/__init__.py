@@ -1,0 +1,1 @@
+"""Pure rules of the cooperative's cycle: no Discord, no storage."""

@@ -1,0 +1,87 @@
+"""APScheduler as an alarm clock: it only wakes the bot; the database decides.
+
+Features register a *waker* (an async callable that does whatever is due now
+and returns the next instant it wants to be woken at, or None). The scheduler
+keeps one APScheduler job per waker at that instant, and re-plans when a
+feature says its plan changed. Nothing lives only in memory: at start-up every
+waker runs once, which rebuilds the plan from the tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+
+Waker = Callable[[], Awaitable[datetime | None]]
+RETRY_AFTER_FAILURE = timedelta(seconds=30)
+
+
+class Scheduler:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._apscheduler = AsyncIOScheduler(timezone="UTC")
+        self._wakers: dict[str, Waker] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._planned: dict[str, datetime | None] = {}
+        self.running = False
+
+    def register(self, name: str, waker: Waker) -> None:
+        self._wakers[name] = waker
+        self._locks[name] = asyncio.Lock()
+
+    def start(self) -> None:
+        if not self.running:
+            self._apscheduler.start()
+            self.running = True
+
+    async def shutdown(self) -> None:
+        if self.running:
+            self._apscheduler.shutdown(wait=False)
+            self.running = False
+
+    async def wake_all(self) -> None:
+        for name in list(self._wakers):
+            await self.wake(name)
+
+    async def wake(self, name: str) -> None:
+        """Run the waker now (it does what is due) and plan its next wake-up."""
+        waker = self._wakers[name]
+        async with self._locks[name]:
+            try:
+                next_at = await waker()
+            except Exception:
+                log.exception("scheduled work %s failed; retrying later", name)
+                next_at = self.clock.now() + RETRY_AFTER_FAILURE
+            self._plan(name, next_at)
+
+    def planned(self, name: str) -> datetime | None:
+        return self._planned.get(name)
+
+    def _plan(self, name: str, when: datetime | None) -> None:
+        self._planned[name] = when
+        job_id = f"wake:{name}"
+        if not self.running:
+            return
+        if when is None:
+            if self._apscheduler.get_job(job_id) is not None:
+                self._apscheduler.remove_job(job_id)
+            return
+        delay = max((when - self.clock.now()).total_seconds(), 0.0)
+        run_at = datetime.now(when.tzinfo) + timedelta(seconds=delay)
+        self._apscheduler.add_job(
+            self.wake,
+            "date",
+            run_date=run_at,
+            args=[name],
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )

@@ -1,0 +1,99 @@
+"""`/help`: what the caller may do, in their language, built from the command tree."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import ui
+from bot.app import SipBot
+from bot.checks import member_is_organiser
+from bot.i18n import Tr
+from bot.translator import command_key
+
+Leaf = app_commands.Command
+
+
+def organiser_only(command: app_commands.Command | app_commands.Group) -> bool:
+    root = command.root_parent or command
+    permissions = root.default_permissions
+    return permissions is not None and permissions.manage_guild
+
+
+def leaves(tree: app_commands.CommandTree) -> list[Leaf]:
+    found: list[Leaf] = []
+    for command in sorted(
+        tree.get_commands(type=discord.AppCommandType.chat_input), key=lambda c: c.name
+    ):
+        if isinstance(command, app_commands.Group):
+            found.extend(c for c in command.walk_commands() if isinstance(c, app_commands.Command))
+        elif isinstance(command, app_commands.Command):
+            found.append(command)
+    return found
+
+
+def spoken_name(tr: Tr, command: Leaf) -> str:
+    """The command as the reader types it: localised names in fr and nl."""
+    parts: list[str] = []
+    node: Leaf | app_commands.Group | None = command
+    while node is not None:
+        localised = tr.catalog.get(tr.language, command_key(node.qualified_name) + ".name")
+        parts.append(localised or node.name)
+        node = node.parent
+    return "/" + " ".join(reversed(parts))
+
+
+def spoken_description(tr: Tr, command: Leaf) -> str:
+    localised = tr.catalog.get(tr.language, command_key(command.qualified_name) + ".description")
+    return localised or command.description
+
+
+def chunks(lines: list[str], limit: int) -> list[str]:
+    """Join lines into blocks of at most `limit` characters, never cutting a line."""
+    blocks: list[str] = []
+    current = ""
+    for line in lines:
+        line = line[:limit]
+        if current and len(current) + 1 + len(line) > limit:
+            blocks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+class HelpCog(commands.Cog):
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    @app_commands.command(name="help", description=_("What you can do with sipbot"))
+    @app_commands.guild_only()
+    async def help(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        organiser = isinstance(interaction.user, discord.Member) and member_is_organiser(
+            interaction.user, config, interaction.permissions
+        )
+        card = ui.embed(tr("help.title"), tr("help.intro"))
+        sections: dict[str, list[str]] = {}
+        for command in leaves(self.bot.tree):
+            if organiser_only(command) and not organiser:
+                continue
+            root = spoken_name(tr, command).split(" ")[0]
+            line = f"`{spoken_name(tr, command)}` — {spoken_description(tr, command)}"
+            sections.setdefault(root, []).append(line)
+        for root, lines in sections.items():
+            for chunk in chunks(lines, 1024):
+                card.add_field(name=root, value=chunk, inline=False)
+        if not organiser:
+            card.set_footer(text=tr("help.more_for_organisers"))
+        await ui.reply(interaction, embed=card)
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(HelpCog(bot))

@@ -1,0 +1,259 @@
+"""`/setup`: roles, announcements channel, language and time zone, reminders, check."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import diagnostics, ui
+from bot.app import SipBot
+from bot.checks import ensure_organiser
+from bot.domain import settings_rules
+from bot.domain.errors import UserError
+from bot.i18n import Tr
+from storage import guilds
+from storage.models import GuildConfig
+
+LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+
+
+def permission_list(tr: Tr, names: list[str]) -> str:
+    return ", ".join(f"**{tr('permname.' + name)}**" for name in names)
+
+
+class SetupCog(commands.Cog):
+    setup = app_commands.Group(
+        name="setup",
+        description=_("Configure sipbot for this server"),
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await ensure_organiser(interaction)
+
+    async def _save(
+        self, interaction: discord.Interaction, action: str, **changes: Any
+    ) -> GuildConfig:
+        assert interaction.guild_id is not None  # noqa: S101 - guild-only group
+        now = self.services.clock.now()
+        async with self.services.sessions() as session, session.begin():
+            config = await guilds.update_config(session, interaction.guild_id, now, **changes)
+            await guilds.audit(
+                session, interaction.guild_id, interaction.user.id, action, now, **changes
+            )
+        return config
+
+    @setup.command(name="show", description=_("Show the current settings"))
+    async def show(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as session:
+            offices = await guilds.list_offices(session, interaction.guild.id)
+        card = ui.embed(tr("setup.show.title", guild=interaction.guild.name))
+        fields = [
+            (
+                "setup.show.organisers",
+                ui.role_mention(config.organiser_role_id) or tr("setup.show.organisers.none"),
+            ),
+            (
+                "setup.show.members",
+                ui.role_mention(config.member_role_id) or tr("setup.show.members.none"),
+            ),
+            (
+                "setup.show.announcements",
+                ui.channel_mention(config.announcements_channel_id)
+                or tr("setup.show.announcements.none"),
+            ),
+            ("setup.show.language", tr("language." + config.language)),
+            ("setup.show.timezone", config.timezone),
+            ("setup.show.reminders", settings_rules.format_offsets(config.offsets_minutes)),
+            (
+                "setup.show.sessions",
+                tr("setup.show.sessions.value", minutes=config.session_minutes),
+            ),
+            (
+                "setup.show.groups",
+                tr("setup.show.groups.value", min=config.group_min_size, max=config.group_max_size),
+            ),
+            ("setup.show.offices", tr("setup.show.offices.value", count=len(offices))),
+        ]
+        for key, value in fields:
+            card.add_field(name=tr(key), value=value, inline=True)
+        await ui.reply(interaction, embed=card)
+
+    @setup.command(name="roles", description=_("Choose the organiser role and the member role"))
+    @app_commands.describe(
+        organiser=_("Role of the organisers (pôle vie coopérative)"),
+        member=_("Role of the members (sociétaires); choose @everyone for all"),
+    )
+    async def roles(
+        self,
+        interaction: discord.Interaction,
+        organiser: discord.Role | None = None,
+        member: discord.Role | None = None,
+    ) -> None:
+        assert interaction.guild is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        if organiser is None and member is None:
+            raise UserError("setup.roles.nothing")
+        changes: dict[str, Any] = {}
+        if organiser is not None:
+            if organiser.is_default():
+                raise UserError("error.role.everyone_organiser")
+            if organiser.managed:
+                raise UserError("error.role.managed", role=organiser.mention)
+            changes["organiser_role_id"] = organiser.id
+        if member is not None:
+            if member.managed:
+                raise UserError("error.role.managed", role=member.mention)
+            changes["member_role_id"] = None if member.is_default() else member.id
+        config = await self._save(interaction, "setup.roles", **changes)
+        await ui.reply(
+            interaction,
+            tr(
+                "setup.roles.saved",
+                organisers=ui.role_mention(config.organiser_role_id)
+                or tr("setup.show.organisers.none"),
+                members=ui.role_mention(config.member_role_id) or tr("setup.show.members.none"),
+            ),
+        )
+
+    @setup.command(name="channel", description=_("Choose the announcements channel"))
+    @app_commands.describe(announcements=_("Channel where polls and announcements are posted"))
+    async def channel(
+        self,
+        interaction: discord.Interaction,
+        announcements: discord.TextChannel,
+    ) -> None:
+        assert interaction.guild is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        resolved = interaction.guild.get_channel(announcements.id)
+        if not isinstance(resolved, discord.TextChannel):
+            raise UserError("error.channel.unknown")
+        await self._save(interaction, "setup.channel", announcements_channel_id=resolved.id)
+        missing = diagnostics.missing_in_channel(resolved, interaction.guild.me)
+        if missing:
+            text = tr(
+                "setup.channel.saved_missing",
+                channel=resolved.mention,
+                permissions=permission_list(tr, missing),
+            )
+        else:
+            text = tr("setup.channel.saved", channel=resolved.mention)
+        await ui.reply(interaction, text)
+
+    @setup.command(
+        name="locale", description=_("Choose the language of public posts and the time zone")
+    )
+    @app_commands.describe(
+        language=_("Language of announcements and public posts"),
+        timezone=_("Time zone used to read and show dates, e.g. Europe/Paris"),
+    )
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name="Français", value="fr"),
+            app_commands.Choice(name="English", value="en"),
+            app_commands.Choice(name="Nederlands", value="nl"),
+        ]
+    )
+    async def locale(
+        self,
+        interaction: discord.Interaction,
+        language: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        if language is None and timezone is None:
+            raise UserError("setup.locale.nothing")
+        changes: dict[str, Any] = {}
+        if language is not None:
+            changes["language"] = settings_rules.parse_language(language)
+        if timezone is not None:
+            changes["timezone"] = settings_rules.parse_timezone(timezone)
+        config = await self._save(interaction, "setup.locale", **changes)
+        tr = self.services.reader(interaction, config)
+        local_now = self.services.clock.now().astimezone(ZoneInfo(config.timezone))
+        await ui.reply(
+            interaction,
+            tr(
+                "setup.locale.saved",
+                language=tr("language." + config.language),
+                timezone=config.timezone,
+                now=local_now.strftime("%H:%M"),
+            ),
+        )
+
+    @locale.autocomplete("timezone")
+    async def timezone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+
+    @setup.command(name="reminders", description=_("Choose when session reminders are sent"))
+    @app_commands.describe(
+        offsets=_("Delays before each session, e.g. 7d,24h,1h (m, h, d; at most 5)")
+    )
+    async def reminders(self, interaction: discord.Interaction, offsets: str) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        minutes = settings_rules.parse_offsets(offsets)
+        await self._save(
+            interaction, "setup.reminders", reminder_offsets=",".join(map(str, minutes))
+        )
+        await ui.reply(
+            interaction, tr("setup.reminders.saved", offsets=settings_rules.format_offsets(minutes))
+        )
+
+    @setup.command(name="check", description=_("Check the bot's permissions and configuration"))
+    async def check(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        findings = diagnostics.diagnose(interaction.guild, config)
+        lines = [self._finding_line(tr, finding) for finding in findings]
+        errors = sum(1 for f in findings if f.level == "error")
+        summary = tr("check.summary.bad", count=errors) if errors else tr("check.summary.ok")
+        card = ui.embed(tr("check.title"), "\n".join([summary, "", *lines]) if lines else summary)
+        await ui.reply(interaction, embed=card)
+
+    @staticmethod
+    def _finding_line(tr: Tr, finding: diagnostics.Finding) -> str:
+        params = dict(finding.params)
+        if "permission" in params:
+            params["permission"] = tr("permname." + params["permission"])
+            params["why"] = tr(params["why"])
+        if "missing" in params:
+            params["missing"] = permission_list(tr, params["missing"])
+        return f"{LEVEL_ICON[finding.level]} {tr(finding.key, **params)}"
+
+
+def suggest_timezones(current: str, limit: int = 25) -> list[str]:
+    """Time zones matching what is typed, the cooperative's own first."""
+    preferred = ["Europe/Paris", "Europe/Brussels", "Europe/Amsterdam", "Europe/Luxembourg", "UTC"]
+    needle = current.strip().lower()
+    pool = preferred + sorted(settings_rules.zone_names().values())
+    seen: dict[str, None] = {}
+    for zone in pool:
+        if needle in zone.lower():
+            seen.setdefault(zone)
+        if len(seen) >= limit:
+            break
+    return list(seen)
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(SetupCog(bot))

@@ -1,0 +1,1 @@
+"""Settings and shipped data files (default offices, cycle template)."""

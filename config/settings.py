@@ -1,0 +1,107 @@
+"""Settings read from the environment and a `.env` file.
+
+Every problem is reported as one line naming the variable, so an organiser
+who starts the bot for the first time knows exactly what to change.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/sipbot.db"
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    discord_token: str | None = field(default=None, repr=False)
+    database_url: str = DEFAULT_DATABASE_URL
+    guild_ids: tuple[int, ...] = ()
+    log_level: str = "INFO"
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+    @property
+    def log_level_number(self) -> int:
+        return int(logging.getLevelName(self.log_level))
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual spellings and pick the async driver the bot needs."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        return url
+    raise SettingsError(
+        "DATABASE_URL must start with sqlite:/// or postgresql+asyncpg:// "
+        f"(got a URL starting with {url.split(':', 1)[0]!r})"
+    )
+
+
+def _guild_ids(raw: str) -> tuple[int, ...]:
+    ids: list[int] = []
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise SettingsError(
+                f"SIPBOT_GUILD_IDS must be server ids separated by commas (not {part!r})"
+            )
+        ids.append(int(part))
+    return tuple(ids)
+
+
+def _http_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise SettingsError(f"{name} must be a {' or '.join(schemes)} URL (got {raw!r})")
+    return raw.rstrip("/") if name == "DISCORD_API_BASE" else raw
+
+
+def _token(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    token = raw.strip()
+    if any(ch.isspace() for ch in token):
+        raise SettingsError("DISCORD_TOKEN must be the bot token alone, without spaces")
+    return token
+
+
+def from_mapping(values: Mapping[str, str | None]) -> Settings:
+    level = (values.get("LOG_LEVEL") or "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {level!r})")
+    api_base = values.get("DISCORD_API_BASE") or None
+    gateway = values.get("DISCORD_GATEWAY_URL") or None
+    return Settings(
+        discord_token=_token(values.get("DISCORD_TOKEN")),
+        database_url=normalise_database_url(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        guild_ids=_guild_ids(values.get("SIPBOT_GUILD_IDS") or ""),
+        log_level=level,
+        api_base=_http_url("DISCORD_API_BASE", api_base, ("http", "https")) if api_base else None,
+        gateway_url=_http_url("DISCORD_GATEWAY_URL", gateway, ("ws", "wss")) if gateway else None,
+    )
+
+
+def load(env_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read `.env` first, then let the real environment override it."""
+    path = env_file if env_file is not None else Path(".env")
+    merged: dict[str, str | None] = {}
+    if path.is_file():
+        merged.update(dotenv_values(path))
+    merged.update(os.environ if environ is None else environ)
+    return from_mapping(merged)

@@ -1,0 +1,136 @@
+"""Guild configuration, offices and the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditLog, GuildConfig, Office, SQLModel
+from storage.upsert import insert_ignore
+
+
+def _table(model: type[SQLModel]) -> Any:
+    return model.__table__  # type: ignore[attr-defined]
+
+
+CONFIG_FIELDS = frozenset(
+    c.name for c in _table(GuildConfig).columns if c.name not in {"guild_id", "created_at"}
+)
+
+
+async def ensure_guild(
+    session: AsyncSession,
+    guild_id: int,
+    now: datetime,
+    offices: Iterable[tuple[str, str, str]] = (),
+) -> GuildConfig:
+    """The guild's configuration, created with defaults (and the default offices) once."""
+    inserted = await insert_ignore(
+        session,
+        _table(GuildConfig),
+        [{**_defaults(), "guild_id": guild_id, "created_at": now, "updated_at": now}],
+        ["guild_id"],
+    )
+    if inserted:
+        rows = [
+            {"guild_id": guild_id, "name": name, "country": country, "region": region}
+            for name, country, region in offices
+        ]
+        await insert_ignore(session, _table(Office), rows, ["guild_id", "name"])
+    config = await session.get(GuildConfig, guild_id, populate_existing=True)
+    assert config is not None  # noqa: S101 - inserted or already there just above
+    return config
+
+
+def _defaults() -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for name, info in GuildConfig.model_fields.items():
+        if name in CONFIG_FIELDS and name != "updated_at":
+            defaults[name] = info.default
+    return defaults
+
+
+async def update_config(
+    session: AsyncSession, guild_id: int, now: datetime, **changes: Any
+) -> GuildConfig:
+    unknown = set(changes) - CONFIG_FIELDS
+    if unknown:
+        raise ValueError(f"unknown configuration fields: {sorted(unknown)}")
+    config = await session.get(GuildConfig, guild_id, populate_existing=True)
+    if config is None:
+        raise LookupError(f"guild {guild_id} has no configuration yet")
+    for name, value in changes.items():
+        setattr(config, name, value)
+    config.updated_at = now
+    await session.flush()
+    return config
+
+
+async def list_offices(session: AsyncSession, guild_id: int) -> list[Office]:
+    result = await session.execute(
+        select(Office)
+        .where(Office.guild_id == guild_id)  # type: ignore[arg-type]
+        .order_by(Office.country, Office.region, Office.name)
+    )
+    return list(result.scalars())
+
+
+async def find_office(session: AsyncSession, guild_id: int, name: str) -> Office | None:
+    result = await session.execute(
+        select(Office).where(
+            Office.guild_id == guild_id,  # type: ignore[arg-type]
+            func.lower(Office.name) == name.strip().lower(),
+        )
+    )
+    return result.scalars().first()
+
+
+async def add_office(
+    session: AsyncSession, guild_id: int, name: str, country: str, region: str
+) -> bool:
+    """True when added, False when an office of that name already exists."""
+    if await find_office(session, guild_id, name) is not None:
+        return False
+    row = {"guild_id": guild_id, "name": name, "country": country, "region": region}
+    return await insert_ignore(session, _table(Office), [row], ["guild_id", "name"]) == 1
+
+
+async def remove_office(session: AsyncSession, guild_id: int, name: str) -> Office | None:
+    office = await find_office(session, guild_id, name)
+    if office is None:
+        return None
+    await session.execute(delete(Office).where(Office.id == office.id))  # type: ignore[arg-type]
+    return office
+
+
+async def audit(
+    session: AsyncSession,
+    guild_id: int,
+    actor_id: int | None,
+    action: str,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    session.add(
+        AuditLog(
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action=action,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+            at=now,
+        )
+    )
+
+
+async def audit_entries(session: AsyncSession, guild_id: int) -> list[AuditLog]:
+    result = await session.execute(
+        select(AuditLog)
+        .where(AuditLog.guild_id == guild_id)  # type: ignore[arg-type]
+        .order_by(AuditLog.id)  # type: ignore[arg-type]
+    )
+    return list(result.scalars())

@@ -1,0 +1,27 @@
+"""Idempotent inserts through unique constraints, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def insert_ignore(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    conflict_columns: Sequence[str],
+) -> int:
+    """Insert rows, silently skipping those that hit the unique key; returns rows inserted."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table).values(list(rows))
+    statement = statement.on_conflict_do_nothing(index_elements=list(conflict_columns))
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
