@@ -35,7 +35,7 @@ class SipTree(app_commands.CommandTree["SipBot"]):
 
 
 class SipBot(commands.Bot):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -44,6 +44,7 @@ class SipBot(commands.Bot):
             tree_cls=SipTree,
             max_messages=1000,
             chunk_guilds_at_startup=False,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.services = services
         self.synced = False

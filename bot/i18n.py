@@ -53,7 +53,7 @@ class Catalog:
     def get(self, language: str, key: str) -> str | None:
         return self.messages.get(language, {}).get(key)
 
-    def text(self, language: str, key: str, **params: Any) -> str:
+    def text(self, language: str, key: str, /, **params: Any) -> str:
         template = self.get(language, key) or self.get("en", key)
         if template is None:
             log.error("missing message key %s", key)
@@ -85,5 +85,5 @@ class Tr:
     catalog: Catalog
     language: str
 
-    def __call__(self, key: str, **params: Any) -> str:
+    def __call__(self, key: str, /, **params: Any) -> str:
         return self.catalog.text(self.language, key, **params)

@@ -1,0 +1,214 @@
+"""Gateway websocket: HELLO, heartbeats, IDENTIFY/RESUME, dispatch to every session.
+
+Frames are plain JSON text: discord.py asks for ``compress=zlib-stream`` in the URL
+but only decompresses *binary* frames, so text frames are read as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from . import payloads
+
+if TYPE_CHECKING:
+    from .driver import FakeDiscord
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL_MS = 41250
+BUFFER_LIMIT = 2000
+
+
+@dataclass
+class Session:
+    session_id: str
+    intents: int
+    seq: int = 0
+    ws: web.WebSocketResponse | None = None
+    queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
+    buffer: list[dict[str, Any]] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.ws is not None and not self.ws.closed
+
+    def push(self, event: str, data: Any) -> None:
+        self.seq += 1
+        frame = {"op": 0, "t": event, "s": self.seq, "d": data}
+        self.buffer.append(frame)
+        del self.buffer[:-BUFFER_LIMIT]
+        if self.live:
+            self.queue.put_nowait(frame)
+
+
+class Gateway:
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.sessions: dict[str, Session] = {}
+        self.sockets: set[web.WebSocketResponse] = set()
+        self.identify_count = 0
+        self.received: list[dict[str, Any]] = []
+
+    @property
+    def live_sessions(self) -> list[Session]:
+        return [s for s in self.sessions.values() if s.live]
+
+    def dispatch(self, event: str, data: Any) -> None:
+        for session in self.sessions.values():
+            session.push(event, data)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.sockets.add(ws)
+        session: Session | None = None
+        try:
+            await ws.send_str(
+                json.dumps({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+            )
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                frame = json.loads(msg.data)
+                self.received.append(frame)
+                session = await self._on_frame(ws, frame, session)
+        finally:
+            self.sockets.discard(ws)
+            if session is not None and session.ws is ws:
+                session.ws = None
+                session.queue.put_nowait(None)
+        return ws
+
+    async def _on_frame(
+        self, ws: web.WebSocketResponse, frame: dict[str, Any], session: Session | None
+    ) -> Session | None:
+        op = frame.get("op")
+        data = frame.get("d") or {}
+        if op == 1:
+            await ws.send_str(json.dumps({"op": 11}))
+        elif op == 2:
+            if data.get("token") != self.fake.token:
+                await ws.close(code=4004, message=b"Authentication failed.")
+                return session
+            return self._identify(ws, data)
+        elif op == 6:
+            return await self._resume(ws, data)
+        elif op == 8 and session is not None:
+            self._request_members(session, data)
+        return session
+
+    def _start(self, session: Session, ws: web.WebSocketResponse) -> None:
+        if session.writer is not None:
+            session.writer.cancel()
+        session.ws = ws
+        session.queue = asyncio.Queue()
+        session.writer = asyncio.create_task(self._write(session, ws))
+
+    async def _write(self, session: Session, ws: web.WebSocketResponse) -> None:
+        while True:
+            frame = await session.queue.get()
+            if frame is None or ws.closed:
+                return
+            try:
+                await ws.send_str(json.dumps(frame))
+            except (ConnectionError, RuntimeError):  # socket went away mid-send
+                return
+
+    def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
+        fake = self.fake
+        world = fake.world
+        session = Session(session_id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
+        self.sessions[session.session_id] = session
+        self.identify_count += 1
+        self._start(session, ws)
+        shard = data.get("shard") or [0, 1]
+        guilds = [g for g in world.guilds.values() if (g.id >> 22) % shard[1] == shard[0]]
+        ready = {
+            "v": 10,
+            "user": {
+                **payloads.user(world.bot_user),
+                "verified": True,
+                "mfa_enabled": False,
+                "flags": 0,
+            },
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.session_id,
+            "resume_gateway_url": fake.gateway_url,
+            "shard": shard,
+            "application": {"id": str(world.app_id), "flags": fake.application_flags},
+            "private_channels": [],
+            "relationships": [],
+            "user_settings": {},
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+        }
+        session.push("READY", ready)
+        for guild in guilds:
+            session.push("GUILD_CREATE", payloads.guild(guild, world))
+        return session
+
+    async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
+        session = self.sessions.get(str(data.get("session_id")))
+        if session is None or data.get("token") != self.fake.token or not self.fake.allow_resume:
+            await ws.send_str(json.dumps({"op": 9, "d": False}))
+            return None
+        last = int(data.get("seq") or 0)
+        self._start(session, ws)
+        for frame in session.buffer:
+            if frame["s"] > last:
+                session.queue.put_nowait(frame)
+        session.push("RESUMED", {"_trace": ["fake-discord"]})
+        return session
+
+    def _request_members(self, session: Session, data: dict[str, Any]) -> None:
+        guild = self.fake.world.guilds.get(int(data.get("guild_id", 0)))
+        if guild is None:
+            return
+        wanted = data.get("user_ids")
+        members = list(guild.members.values())
+        if wanted:
+            ids = {int(u) for u in (wanted if isinstance(wanted, list) else [wanted])}
+            members = [m for m in members if m.id in ids]
+        query = (data.get("query") or "").lower()
+        if query:
+            members = [m for m in members if m.name.lower().startswith(query)]
+        limit = int(data.get("limit") or 0)
+        if limit:
+            members = members[:limit]
+        chunk: dict[str, Any] = {
+            "guild_id": str(guild.id),
+            "members": [payloads.member(m) for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+        }
+        if data.get("nonce") is not None:
+            chunk["nonce"] = data["nonce"]
+        session.push("GUILD_MEMBERS_CHUNK", chunk)
+
+    async def send_op(self, op: int, d: Any = None) -> None:
+        """Send a raw opcode (e.g. 7 RECONNECT) to every live session."""
+        for session in self.live_sessions:
+            if session.ws is not None:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await session.ws.send_str(json.dumps({"op": op, "d": d}))
+
+    async def close_all(self, code: int = 1001) -> None:
+        for ws in list(self.sockets):
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await ws.close(code=code)
+
+    async def shutdown(self) -> None:
+        await self.close_all()
+        for session in self.sessions.values():
+            if session.writer is not None:
+                session.writer.cancel()
