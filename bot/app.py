@@ -36,6 +36,9 @@ class SipTree(app_commands.CommandTree["SipBot"]):
 
 class SipBot(commands.Bot):
     def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0) -> None:
+        # The bot never joins voice: silence the warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

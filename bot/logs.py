@@ -36,7 +36,8 @@ def configure(level: int, secrets: tuple[str, ...]) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    # discord.http at DEBUG logs request payloads: keep it at INFO or above.
-    logging.getLogger("discord.http").setLevel(max(level, logging.INFO))
-    logging.getLogger("discord.gateway").setLevel(max(level, logging.INFO))
+    # At DEBUG these log request payloads, interaction tokens in webhook URLs, or
+    # every database call: keep them at INFO (or WARNING) whatever the level asked.
+    for name in ("discord.http", "discord.gateway", "discord.webhook", "aiosqlite", "asyncpg"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
     logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
