@@ -8,7 +8,8 @@ from typing import Any
 import discord
 
 from bot import permissions
-from storage.models import GuildConfig
+from bot.theme_objects import present
+from storage.models import GuildConfig, Phase, Theme
 
 CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
@@ -76,3 +77,25 @@ def diagnose(guild: discord.Guild, config: GuildConfig) -> list[Finding]:
 
 def missing_in_channel(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
     return _missing_in(channel, me)
+
+
+def check_themes(guild: discord.Guild, themes: list[Theme]) -> list[Finding]:
+    """Theme objects deleted by hand: reported with the command that recreates them."""
+    found: list[Finding] = []
+    for theme in themes:
+        if theme.status != "active":
+            continue
+        missing = present(guild, theme).missing
+        if missing:
+            found.append(
+                Finding("error", "check.theme.missing", {"title": theme.title, "objects": missing})
+            )
+    return found
+
+
+def check_announcements_sent(phases: list[Phase]) -> list[Finding]:
+    return [
+        Finding("warning", "check.phase.failed", {"phase": phase.key, "note": phase.announce_note})
+        for phase in phases
+        if phase.announce_state == "failed"
+    ]

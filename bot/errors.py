@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -38,7 +39,11 @@ def unwrap(error: BaseException) -> BaseException:
 def describe(error: BaseException, tr: Tr) -> str | None:
     """The message for a known error, or None when it is unexpected."""
     if isinstance(error, UserError):
-        return tr(error.key, **error.params)
+        params = {
+            name: f"<t:{int(value.timestamp())}:D>" if isinstance(value, datetime) else value
+            for name, value in error.params.items()
+        }
+        return tr(error.key, **params)
     if isinstance(error, NotOrganiser):
         if error.role_id:
             return tr("error.not_organiser.role", role=f"<@&{error.role_id}>")

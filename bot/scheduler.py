@@ -62,6 +62,16 @@ class Scheduler:
                 next_at = self.clock.now() + RETRY_AFTER_FAILURE
             self._plan(name, next_at)
 
+    async def clock_moved(self) -> None:
+        """Time jumped (a suspended machine, or a test moving its clock): wake what is
+        now due and re-plan the rest against the new "now"."""
+        now = self.clock.now()
+        for name, when in list(self._planned.items()):
+            if when is not None and when <= now:
+                await self.wake(name)
+            else:
+                self._plan(name, when)
+
     def planned(self, name: str) -> datetime | None:
         return self._planned.get(name)
 

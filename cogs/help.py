@@ -17,9 +17,13 @@ Leaf = app_commands.Command
 
 
 def organiser_only(command: app_commands.Command | app_commands.Group) -> bool:
-    root = command.root_parent or command
-    permissions = root.default_permissions
-    return permissions is not None and permissions.manage_guild
+    """Organiser commands carry Manage Server as default permissions, on themselves
+    (a subcommand of a mixed group) or on their top-level group."""
+    for node in (command, command.root_parent):
+        permissions = getattr(node, "default_permissions", None)
+        if permissions is not None and permissions.manage_guild:
+            return True
+    return False
 
 
 def leaves(tree: app_commands.CommandTree) -> list[Leaf]:

@@ -16,7 +16,7 @@ from bot.checks import ensure_organiser
 from bot.domain import settings_rules
 from bot.domain.errors import UserError
 from bot.i18n import Tr
-from storage import guilds
+from storage import cycles, guilds, themes
 from storage.models import GuildConfig
 
 LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
@@ -224,6 +224,15 @@ class SetupCog(commands.Cog):
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
         findings = diagnostics.diagnose(interaction.guild, config)
+        async with self.services.sessions() as session:
+            cycle = await cycles.open_cycle(session, interaction.guild.id)
+            if cycle is not None and cycle.id is not None:
+                findings += diagnostics.check_themes(
+                    interaction.guild, await themes.themes_of(session, cycle.id)
+                )
+                findings += diagnostics.check_announcements_sent(
+                    await cycles.phases_of(session, cycle.id)
+                )
         lines = [self._finding_line(tr, finding) for finding in findings]
         errors = sum(1 for f in findings if f.level == "error")
         summary = tr("check.summary.bad", count=errors) if errors else tr("check.summary.ok")
@@ -238,6 +247,10 @@ class SetupCog(commands.Cog):
             params["why"] = tr(params["why"])
         if "missing" in params:
             params["missing"] = permission_list(tr, params["missing"])
+        if "objects" in params:
+            params["objects"] = ", ".join(tr(f"theme.object.{kind}") for kind in params["objects"])
+        if "phase" in params:
+            params["phase"] = tr(f"phase.{params['phase']}.name")
         return f"{LEVEL_ICON[finding.level]} {tr(finding.key, **params)}"
 
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.models import AuditLog, GuildConfig, Office, SQLModel
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, table_of
 
 
 def _table(model: type[SQLModel]) -> Any:
-    return model.__table__  # type: ignore[attr-defined]
+    return table_of(model)
 
 
 CONFIG_FIELDS = frozenset(
@@ -74,8 +75,8 @@ async def update_config(
 async def list_offices(session: AsyncSession, guild_id: int) -> list[Office]:
     result = await session.execute(
         select(Office)
-        .where(Office.guild_id == guild_id)  # type: ignore[arg-type]
-        .order_by(Office.country, Office.region, Office.name)
+        .where(col(Office.guild_id) == guild_id)
+        .order_by(col(Office.country), col(Office.region), col(Office.name))
     )
     return list(result.scalars())
 
@@ -83,8 +84,8 @@ async def list_offices(session: AsyncSession, guild_id: int) -> list[Office]:
 async def find_office(session: AsyncSession, guild_id: int, name: str) -> Office | None:
     result = await session.execute(
         select(Office).where(
-            Office.guild_id == guild_id,  # type: ignore[arg-type]
-            func.lower(Office.name) == name.strip().lower(),
+            col(Office.guild_id) == guild_id,
+            func.lower(col(Office.name)) == name.strip().lower(),
         )
     )
     return result.scalars().first()
@@ -104,7 +105,7 @@ async def remove_office(session: AsyncSession, guild_id: int, name: str) -> Offi
     office = await find_office(session, guild_id, name)
     if office is None:
         return None
-    await session.execute(delete(Office).where(Office.id == office.id))  # type: ignore[arg-type]
+    await session.execute(delete(Office).where(col(Office.id) == office.id))
     return office
 
 
@@ -129,8 +130,6 @@ async def audit(
 
 async def audit_entries(session: AsyncSession, guild_id: int) -> list[AuditLog]:
     result = await session.execute(
-        select(AuditLog)
-        .where(AuditLog.guild_id == guild_id)  # type: ignore[arg-type]
-        .order_by(AuditLog.id)  # type: ignore[arg-type]
+        select(AuditLog).where(col(AuditLog.guild_id) == guild_id).order_by(col(AuditLog.id))
     )
     return list(result.scalars())

@@ -25,3 +25,9 @@ async def insert_ignore(
     statement = statement.on_conflict_do_nothing(index_elements=list(conflict_columns))
     result = await session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Table behind a SQLModel class (typed, unlike `Model.__table__`)."""
+    table: Table = model.__table__
+    return table

@@ -1,0 +1,317 @@
+"""`/theme`: add, list, edit and archive the cycle's themes and their Discord objects."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import theme_objects as objects
+from bot import ui
+from bot.app import SipBot
+from bot.checks import ensure_organiser
+from bot.domain import themes as rules
+from bot.domain.errors import UserError
+from bot.i18n import Tr
+from storage import cycles, guilds
+from storage import themes as store
+from storage.models import Cycle, GuildConfig, Theme
+
+log = logging.getLogger(__name__)
+COUNTRY_CHOICES = [
+    app_commands.Choice(name="France + Belgique", value="FR,BE"),
+    app_commands.Choice(name="France", value="FR"),
+    app_commands.Choice(name="Belgique / België", value="BE"),
+]
+
+
+class ThemeCog(commands.Cog):
+    theme = app_commands.Group(
+        name="theme",
+        description=_("The cycle's themes and their channels"),
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await ensure_organiser(interaction)
+
+    async def _context(
+        self, interaction: discord.Interaction
+    ) -> tuple[discord.Guild, GuildConfig, Tr, Cycle]:
+        assert interaction.guild is not None  # noqa: S101 - guild-only group
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as session:
+            cycle = await cycles.open_cycle(session, interaction.guild.id)
+        if cycle is None or cycle.id is None:
+            raise UserError("error.cycle.none")
+        return interaction.guild, config, tr, cycle
+
+    async def _theme(self, cycle: Cycle, value: str) -> Theme:
+        assert cycle.id is not None  # noqa: S101
+        async with self.services.sessions() as session:
+            theme = await store.find(session, cycle.id, value)
+        if theme is None:
+            raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
+        return theme
+
+    def _recorder(self, theme_id: int) -> objects.Record:
+        async def record(**ids: int | None) -> None:
+            async with self.services.sessions() as session, session.begin():
+                await store.record_objects(session, theme_id, self.services.clock.now(), **ids)
+
+        return record
+
+    @theme.command(
+        name="add", description=_("Add a theme with its category, channels, forum and role")
+    )
+    @app_commands.describe(
+        title=_("Title of the theme (at most 100 characters)"),
+        description=_("What the theme is about"),
+        countries=_("Where it is discussed (default: France and Belgium)"),
+        prolonged=_("Prolonged from last cycle"),
+        link=_("A link to read more (http or https)"),
+        emoji=_("Emoji members react with in the interest poll (default: the next number)"),
+    )
+    @app_commands.choices(countries=COUNTRY_CHOICES)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        title: str,
+        description: str,
+        countries: str | None = None,
+        prolonged: bool = False,
+        link: str | None = None,
+        emoji: str | None = None,
+    ) -> None:
+        guild, config, tr, cycle = await self._context(interaction)
+        assert cycle.id is not None  # noqa: S101
+        now = self.services.clock.now()
+        fields: dict[str, Any] = {
+            "title": rules.clean_title(title),
+            "description": rules.clean_description(description),
+            "countries": rules.countries(countries),
+            "link": rules.clean_link(link),
+            "prolonged": prolonged,
+        }
+        async with self.services.sessions() as session:
+            if await store.find(session, cycle.id, fields["title"]) is not None:
+                raise UserError("error.theme.duplicate", title=fields["title"])
+            chosen = rules.choose_emoji(emoji, await store.used_emojis(session, cycle.id))
+        if chosen.custom_id is not None and guild.get_emoji(chosen.custom_id) is None:
+            raise UserError("error.theme.emoji_unusable", emoji=chosen.text)
+        draft = Theme(
+            guild_id=guild.id,
+            cycle_id=cycle.id,
+            emoji=chosen.text,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        objects.check_can_create(guild, objects.present(guild, draft))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.services.sessions() as session, session.begin():
+            try:
+                theme = await store.add(session, draft)
+            except store.DuplicateTheme as exc:
+                raise UserError("error.theme.duplicate", title=fields["title"]) from exc
+            theme.created_by = interaction.user.id
+            await guilds.audit(
+                session, guild.id, interaction.user.id, "theme.add", now, title=theme.title
+            )
+        assert theme.id is not None  # noqa: S101
+        await self._build(interaction, guild, config, tr, theme, "theme.added")
+
+    async def _build(
+        self,
+        interaction: discord.Interaction,
+        guild: discord.Guild,
+        config: GuildConfig,
+        tr: Tr,
+        theme: Theme,
+        done_key: str,
+    ) -> None:
+        """Create what is missing; on a Discord refusal say what is left for /theme edit."""
+        assert theme.id is not None  # noqa: S101
+        try:
+            created = await objects.ensure(
+                guild, theme, self.services.public(config), self._recorder(theme.id)
+            )
+        except discord.HTTPException as exc:
+            log.warning("theme %s only partly created: %s %s", theme.id, exc.status, exc.text)
+            async with self.services.sessions() as session:
+                stored = await store.get(session, theme.id)
+            missing = objects.present(guild, stored or theme).missing
+            names = ", ".join(tr(f"theme.object.{kind}") for kind in missing) or "—"
+            await ui.reply(interaction, tr("theme.partial", title=theme.title, missing=names))
+            return
+        async with self.services.sessions() as session:
+            theme = await store.get(session, theme.id) or theme
+        await ui.reply(
+            interaction,
+            tr(
+                done_key,
+                emoji=theme.emoji,
+                title=theme.title,
+                info=ui.channel_mention(theme.info_channel_id) or "—",
+                forum=ui.channel_mention(theme.forum_id) or "—",
+                role=ui.role_mention(theme.role_id) or "—",
+                created=", ".join(tr(f"theme.object.{kind}") for kind in created) or "—",
+            ),
+        )
+
+    @theme.command(name="list", description=_("List the cycle's themes"))
+    async def list_(self, interaction: discord.Interaction) -> None:
+        guild, _config, tr, cycle = await self._context(interaction)
+        assert cycle.id is not None  # noqa: S101
+        async with self.services.sessions() as session:
+            all_themes = await store.themes_of(session, cycle.id)
+        if not all_themes:
+            await ui.reply(interaction, tr("theme.list.empty", cycle=cycle.name))
+            return
+        lines = []
+        for theme in all_themes:
+            flags = [" · ".join(tr(f"country.{c}") for c in theme.country_list)]
+            if theme.prolonged:
+                flags.append(tr("theme.list.prolonged"))
+            if theme.status == "archived":
+                flags.append(tr("theme.list.archived"))
+            missing = objects.present(guild, theme).missing
+            if missing and theme.status == "active":
+                flags.append(
+                    tr(
+                        "theme.list.missing",
+                        missing=", ".join(tr(f"theme.object.{m}") for m in missing),
+                    )
+                )
+            lines.append(f"{theme.emoji} **{theme.title}** — {' · '.join(flags)}")
+        await ui.reply(
+            interaction,
+            embed=ui.embed(
+                tr("theme.list.title", cycle=cycle.name, count=len(all_themes)),
+                "\n".join(lines)[:4096],
+            ),
+        )
+
+    @theme.command(
+        name="edit", description=_("Edit a theme; recreates its channels if deleted by hand")
+    )
+    @app_commands.describe(
+        theme=_("The theme to edit"),
+        title=_("New title"),
+        description=_("New description"),
+        countries=_("Where it is discussed"),
+        prolonged=_("Prolonged from last cycle"),
+        link=_("New link (http or https)"),
+        emoji=_("New emoji for the interest poll"),
+    )
+    @app_commands.choices(countries=COUNTRY_CHOICES)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        theme: str,
+        title: str | None = None,
+        description: str | None = None,
+        countries: str | None = None,
+        prolonged: bool | None = None,
+        link: str | None = None,
+        emoji: str | None = None,
+    ) -> None:
+        guild, config, tr, cycle = await self._context(interaction)
+        current = await self._theme(cycle, theme)
+        assert current.id is not None and cycle.id is not None  # noqa: S101
+        if current.status == "archived":
+            raise UserError("error.theme.archived", title=current.title)
+        changes: dict[str, Any] = {}
+        if title is not None:
+            changes["title"] = rules.clean_title(title)
+        if description is not None:
+            changes["description"] = rules.clean_description(description)
+        if countries is not None:
+            changes["countries"] = rules.countries(countries)
+        if prolonged is not None:
+            changes["prolonged"] = prolonged
+        if link is not None:
+            changes["link"] = rules.clean_link(link)
+        if emoji is not None:
+            async with self.services.sessions() as session:
+                used = await store.used_emojis(session, cycle.id) - {current.emoji}
+            chosen = rules.choose_emoji(emoji, used)
+            if chosen.custom_id is not None and guild.get_emoji(chosen.custom_id) is None:
+                raise UserError("error.theme.emoji_unusable", emoji=chosen.text)
+            changes["emoji"] = chosen.text
+        objects.check_can_create(guild, objects.present(guild, current))
+        now = self.services.clock.now()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.services.sessions() as session, session.begin():
+            try:
+                updated = await store.update_theme(session, current.id, now, **changes)
+            except store.DuplicateTheme as exc:
+                raise UserError("error.theme.duplicate", title=changes.get("title", "")) from exc
+            await guilds.audit(
+                session,
+                guild.id,
+                interaction.user.id,
+                "theme.edit",
+                now,
+                theme=current.id,
+                **changes,
+            )
+        public = self.services.public(config)
+        try:
+            await objects.refresh(
+                guild, updated, public, renamed="title" in changes or "emoji" in changes
+            )
+        except discord.NotFound:
+            pass  # deleted by hand meanwhile: ensure() below recreates it
+        await self._build(interaction, guild, config, tr, updated, "theme.edited")
+
+    @theme.command(name="archive", description=_("Archive a theme: its channels become read-only"))
+    @app_commands.describe(theme=_("The theme to archive"))
+    async def archive(self, interaction: discord.Interaction, theme: str) -> None:
+        guild, _config, tr, cycle = await self._context(interaction)
+        current = await self._theme(cycle, theme)
+        assert current.id is not None  # noqa: S101
+        if current.status == "archived":
+            raise UserError("error.theme.archived", title=current.title)
+        now = self.services.clock.now()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.services.sessions() as session, session.begin():
+            await store.update_theme(session, current.id, now, status="archived")
+            await guilds.audit(
+                session, guild.id, interaction.user.id, "theme.archive", now, theme=current.id
+            )
+        locked = await objects.archive(guild, current)
+        await ui.reply(interaction, tr("theme.archived", title=current.title, count=locked))
+
+    @edit.autocomplete("theme")
+    @archive.autocomplete("theme")
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.services.sessions() as session:
+            cycle = await cycles.open_cycle(session, interaction.guild_id)
+            if cycle is None or cycle.id is None:
+                return []
+            found = await store.themes_of(session, cycle.id)
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=f"{t.title}"[:100], value=f"#{t.id}")
+            for t in found
+            if needle in t.title.casefold()
+        ][:25]
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(ThemeCog(bot))

@@ -1,0 +1,102 @@
+"""Themes of a cycle and the Discord objects recorded for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import Theme
+
+DISCORD_FIELDS = frozenset(
+    {"category_id", "info_channel_id", "info_message_id", "forum_id", "role_id"}
+)
+
+
+class DuplicateTheme(Exception):
+    pass
+
+
+def title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+async def themes_of(
+    session: AsyncSession, cycle_id: int, *, include_archived: bool = True
+) -> list[Theme]:
+    query = select(Theme).where(col(Theme.cycle_id) == cycle_id)
+    if not include_archived:
+        query = query.where(col(Theme.status) == "active")
+    result = await session.execute(query.order_by(col(Theme.position), col(Theme.id)))
+    return list(result.scalars())
+
+
+async def get(session: AsyncSession, theme_id: int) -> Theme | None:
+    return await session.get(Theme, theme_id, populate_existing=True)
+
+
+async def find(session: AsyncSession, cycle_id: int, title: str) -> Theme | None:
+    """By exact (case-insensitive) title, or by id when given the autocomplete's value."""
+    text = title.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        theme = await session.get(Theme, int(text[1:]), populate_existing=True)
+        return theme if theme is not None and theme.cycle_id == cycle_id else None
+    result = await session.execute(
+        select(Theme).where(
+            col(Theme.cycle_id) == cycle_id, col(Theme.title_key) == title_key(text)
+        )
+    )
+    return result.scalars().first()
+
+
+async def add(session: AsyncSession, theme: Theme) -> Theme:
+    theme.title_key = title_key(theme.title)
+    result = await session.execute(
+        select(func.coalesce(func.max(col(Theme.position)), -1)).where(
+            col(Theme.cycle_id) == theme.cycle_id
+        )
+    )
+    theme.position = int(result.scalar() or 0) + 1
+    session.add(theme)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise DuplicateTheme(theme.title) from exc
+    return theme
+
+
+async def update_theme(
+    session: AsyncSession, theme_id: int, now: datetime, **changes: Any
+) -> Theme:
+    if "title" in changes:
+        changes["title_key"] = title_key(changes["title"])
+    try:
+        await session.execute(
+            update(Theme).where(col(Theme.id) == theme_id).values(updated_at=now, **changes)
+        )
+    except IntegrityError as exc:
+        raise DuplicateTheme(changes.get("title", "")) from exc
+    theme = await session.get(Theme, theme_id, populate_existing=True)
+    assert theme is not None  # noqa: S101 - updated just above
+    return theme
+
+
+async def record_objects(
+    session: AsyncSession, theme_id: int, now: datetime, **ids: int | None
+) -> None:
+    """Remember a Discord object as soon as it exists, so nothing is created twice."""
+    unknown = set(ids) - DISCORD_FIELDS
+    if unknown:
+        raise ValueError(f"not a Discord object of a theme: {sorted(unknown)}")
+    await session.execute(
+        update(Theme).where(col(Theme.id) == theme_id).values(updated_at=now, **ids)
+    )
+
+
+async def used_emojis(session: AsyncSession, cycle_id: int) -> set[str]:
+    result = await session.execute(select(col(Theme.emoji)).where(col(Theme.cycle_id) == cycle_id))
+    return set(result.scalars())
