@@ -40,11 +40,22 @@ class Catalog:
 
     @classmethod
     def load(cls) -> Catalog:
+        """One folder per language, one file per feature; a key defined twice is an error."""
         folder = resources.files("bot").joinpath("locales")
-        messages = {
-            lang: json.loads(folder.joinpath(f"{lang}.json").read_text("utf-8"))
-            for lang in LANGUAGES
-        }
+        messages: dict[str, dict[str, str]] = {}
+        for lang in LANGUAGES:
+            merged: dict[str, str] = {}
+            files = sorted(
+                (f for f in folder.joinpath(lang).iterdir() if f.name.endswith(".json")),
+                key=lambda f: f.name,
+            )
+            for part in files:
+                entries = json.loads(part.read_text("utf-8"))
+                twice = merged.keys() & entries.keys()
+                if twice:
+                    raise ValueError(f"{lang}/{part.name} redefines {sorted(twice)}")
+                merged.update(entries)
+            messages[lang] = merged
         return cls(messages)
 
     def has(self, language: str, key: str) -> bool:
