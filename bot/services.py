@@ -5,8 +5,10 @@ Cogs reach each other only through this object and `bot.dispatch`, never directl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,6 +23,8 @@ from storage.models import GuildConfig
 if TYPE_CHECKING:
     from bot.scheduler import Scheduler
 
+T = TypeVar("T")
+
 
 @dataclass
 class Services:
@@ -30,12 +34,44 @@ class Services:
     clock: Clock
     catalog: Catalog
     scheduler: Scheduler | None = None
+    cache_ttl: float = 30.0
+    _cache: dict[tuple[str, int], tuple[float, Any]] = field(default_factory=dict)
+
+    async def cached(self, kind: str, guild_id: int, load: Callable[[], Awaitable[T]]) -> T:
+        """A guild's value kept for `cache_ttl` seconds: commands and reaction events read
+        settings far more often than organisers change them. This process forgets a value
+        at once when it changes it (`forget`); other processes see it within the TTL."""
+        key = (kind, guild_id)
+        hit = self._cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < self.cache_ttl:
+            value: T = hit[1]
+            return value
+        loaded = await load()
+        self._cache[key] = (time.monotonic(), loaded)
+        return loaded
+
+    def forget(self, kind: str, guild_id: int) -> None:
+        self._cache.pop((kind, guild_id), None)
 
     async def config(self, guild_id: int) -> GuildConfig:
-        """The guild's configuration, created with defaults on first use."""
-        seeds = [(o.name, o.country, o.region) for o in default_offices()]
-        async with self.sessions() as session, session.begin():
-            return await guilds.ensure_guild(session, guild_id, self.clock.now(), seeds)
+        """The guild's configuration, created with defaults (and offices) on first use."""
+
+        async def load() -> GuildConfig:
+            seeds = [(o.name, o.country, o.region) for o in default_offices()]
+            async with self.sessions() as session, session.begin():
+                return await guilds.ensure_guild(session, guild_id, self.clock.now(), seeds)
+
+        return await self.cached("config", guild_id, load)
+
+    def forget_config(self, guild_id: int) -> None:
+        self.forget("config", guild_id)
+
+    async def office_count(self, guild_id: int) -> int:
+        async def load() -> int:
+            async with self.sessions() as session:
+                return await guilds.count_offices(session, guild_id)
+
+        return await self.cached("offices", guild_id, load)
 
     def reader(self, interaction: discord.Interaction, config: GuildConfig | None = None) -> Tr:
         """Texts for the person who acted: their Discord locale, else the guild's language."""

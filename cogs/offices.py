@@ -80,6 +80,7 @@ class OfficeCog(commands.Cog):
                 )
         if not added:
             raise UserError("error.office.exists", name=name)
+        self.services.forget("offices", interaction.guild_id)
         await ui.reply(interaction, tr("office.added", name=name, country=country, region=region))
 
     @add.autocomplete("region")
@@ -112,6 +113,7 @@ class OfficeCog(commands.Cog):
                 )
         if removed is None:
             raise UserError("error.office.unknown", name=name[:MAX_NAME])
+        self.services.forget("offices", interaction.guild_id)
         await ui.reply(interaction, tr("office.removed", name=removed.name))
 
     @remove.autocomplete("name")

@@ -51,6 +51,7 @@ class SetupCog(commands.Cog):
             await guilds.audit(
                 session, interaction.guild_id, interaction.user.id, action, now, **changes
             )
+        self.services.forget_config(interaction.guild_id)
         return config
 
     @setup.command(name="show", description=_("Show the current settings"))
@@ -58,8 +59,7 @@ class SetupCog(commands.Cog):
         assert interaction.guild is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            offices = await guilds.list_offices(session, interaction.guild.id)
+        office_count = await self.services.office_count(interaction.guild.id)
         card = ui.embed(tr("setup.show.title", guild=interaction.guild.name))
         fields = [
             (
@@ -86,7 +86,7 @@ class SetupCog(commands.Cog):
                 "setup.show.groups",
                 tr("setup.show.groups.value", min=config.group_min_size, max=config.group_max_size),
             ),
-            ("setup.show.offices", tr("setup.show.offices.value", count=len(offices))),
+            ("setup.show.offices", tr("setup.show.offices.value", count=office_count)),
         ]
         for key, value in fields:
             card.add_field(name=tr(key), value=value, inline=True)

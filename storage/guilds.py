@@ -81,6 +81,13 @@ async def list_offices(session: AsyncSession, guild_id: int) -> list[Office]:
     return list(result.scalars())
 
 
+async def count_offices(session: AsyncSession, guild_id: int) -> int:
+    result = await session.execute(
+        select(func.count()).select_from(Office).where(col(Office.guild_id) == guild_id)
+    )
+    return int(result.scalar() or 0)
+
+
 async def find_office(session: AsyncSession, guild_id: int, name: str) -> Office | None:
     result = await session.execute(
         select(Office).where(

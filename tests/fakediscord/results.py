@@ -1,7 +1,6 @@
 """Tracking what the bot answered to each interaction the fake dispatched."""
 
 # The test API takes `timeout=` like asyncio.wait_for: that is its documented surface.
-# ruff: noqa: ASYNC109
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""sipbot's performance suite: `python -m benchmarks [names...] [--smoke]` (see README.md)."""

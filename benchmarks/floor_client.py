@@ -1,0 +1,76 @@
+"""The floor: a bare discord.py client answering `/setup show` with a constant message.
+
+No sipbot code, no database: what discord.py alone costs to receive an interaction and
+answer it, so the bot's figures can be read as a ratio to it. It reads the same
+environment as `python -m bot` (DISCORD_TOKEN, DISCORD_API_BASE, DISCORD_GATEWAY_URL,
+SIPBOT_GUILD_IDS) and is run the same way: `python -m benchmarks.floor_client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+import discord
+import yarl
+from discord import app_commands
+
+ANSWER = "sipbot settings: constant answer from the floor client"
+
+
+class FloorClient(discord.Client):
+    def __init__(self, guild_ids: list[int]) -> None:
+        intents = discord.Intents.default()
+        intents.members = True
+        super().__init__(intents=intents, chunk_guilds_at_startup=False)
+        self.guild_ids = guild_ids
+        self.tree = app_commands.CommandTree(self)
+        setup = app_commands.Group(name="setup", description="Configure sipbot for this server")
+
+        @setup.command(name="show", description="Show the current settings")
+        async def show(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message(ANSWER, ephemeral=True)
+
+        self.tree.add_command(setup)
+
+    async def setup_hook(self) -> None:
+        for guild_id in self.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+
+
+async def serve(token: str, guild_ids: list[int]) -> None:
+    client = FloorClient(guild_ids)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with client:
+        runner = asyncio.create_task(client.start(token))
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        await client.close()
+        stopper.cancel()
+        await runner
+
+
+def main() -> int:
+    token = os.environ.get("DISCORD_TOKEN")
+    if not token:
+        print("floor_client: DISCORD_TOKEN is not set", file=sys.stderr)
+        return 2
+    if base := os.environ.get("DISCORD_API_BASE"):
+        discord.http.Route.BASE = base.rstrip("/")
+    if gateway := os.environ.get("DISCORD_GATEWAY_URL"):
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    raw = os.environ.get("SIPBOT_GUILD_IDS", "")
+    guild_ids = [int(part) for part in raw.replace(";", ",").split(",") if part.strip()]
+    asyncio.run(serve(token, guild_ids))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
