@@ -16,7 +16,14 @@ from bot.translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.setup", "cogs.offices", "cogs.cycles", "cogs.themes", "cogs.help")
+EXTENSIONS = (
+    "cogs.setup",
+    "cogs.offices",
+    "cogs.cycles",
+    "cogs.themes",
+    "cogs.interest",
+    "cogs.help",
+)
 
 
 def point_at(api_base: str | None, gateway_url: str | None) -> None:

@@ -1,0 +1,317 @@
+"""`/interest`: the interest poll by reaction, results, export, and the member profile."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+from collections import Counter
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import errors, ui
+from bot.app import SipBot
+from bot.checks import organiser_only
+from bot.domain.dates import parse_future
+from bot.domain.errors import UserError
+from bot.interest_polls import (
+    PROFILE_BUTTON,
+    WAKER,
+    PollCloser,
+    export_csv,
+    poll_card,
+    profile_button,
+    tally,
+)
+from bot.interest_votes import OpenPoll, VoteRecorder
+from bot.profile_view import ProfileView
+from storage import cycles, guilds, interest
+from storage import themes as theme_store
+from storage.models import Cycle, InterestPoll, Theme
+
+log = logging.getLogger(__name__)
+
+
+class InterestCog(commands.Cog):
+    interest = app_commands.Group(
+        name="interest", description=_("The interest poll and your profile"), guild_only=True
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.recorder = VoteRecorder(bot)
+        self.closer = PollCloser(bot, self.recorder)
+        self.profile_view = ProfileView(bot)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def cog_load(self) -> None:
+        await self.recorder.load()
+        self.bot.add_view(self.profile_view)
+        if self.services.scheduler is not None:
+            self.services.scheduler.register(WAKER, self.closer.run_due)
+        self._tasks.append(
+            asyncio.create_task(self._reconcile_when_ready(), name="interest-reconcile")
+        )
+        self._tasks.append(asyncio.create_task(self._tell_rejected(), name="interest-notices"))
+
+    async def cog_unload(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.recorder.stop()
+
+    async def _reconcile_when_ready(self) -> None:
+        """Reactions added or removed while the bot was offline count exactly once."""
+        await self.bot.wait_until_ready()
+        for poll in list(self.recorder.polls.values()):
+            try:
+                await self.recorder.reconcile(poll)
+            except discord.HTTPException as exc:
+                log.warning("poll %s not reconciled: %s", poll.poll_id, exc)
+        self.reconciled = True
+
+    reconciled = False
+
+    async def _tell_rejected(self) -> None:
+        """Non-members' reactions are removed and they are told why, once, by DM."""
+        while True:
+            poll, member, emoji = await self.recorder.rejected.get()
+            try:
+                await self._reject(poll, member, emoji)
+            except discord.HTTPException as exc:
+                log.info(
+                    "could not remove a non-member reaction on poll %s: %s",
+                    poll.poll_id,
+                    exc.status,
+                )
+
+    async def _reject(self, poll: OpenPoll, member: discord.Member, emoji: str) -> None:
+        await self.bot.http.remove_reaction(
+            poll.channel_id, poll.message_id, emoji.strip("<>"), member.id
+        )
+        async with self.services.sessions() as session, session.begin():
+            first = await interest.remember_notice(
+                session, poll.poll_id, member.id, self.services.clock.now()
+            )
+        if not first:
+            return
+        config = await self.services.config(poll.guild_id)
+        tr = self.services.public(config)
+        role = member.guild.get_role(config.member_role_id or 0)
+        with contextlib.suppress(discord.Forbidden):  # DMs closed: say nothing publicly
+            await member.send(
+                tr("interest.rejected", guild=member.guild.name, role=role.name if role else "—")
+            )
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.recorder.on_reaction(payload)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.recorder.on_reaction(payload)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        data: dict[str, object] = dict(interaction.data or {})
+        if (
+            interaction.type is discord.InteractionType.component
+            and data.get("custom_id") == PROFILE_BUTTON
+        ):
+            try:
+                await self.profile_view.show(interaction)
+            except Exception as error:  # noqa: BLE001 - reported like any command error
+                await errors.report(self.bot, interaction, error)
+
+    async def _cycle_themes(self, guild_id: int) -> tuple[Cycle, list[Theme]]:
+        async with self.services.sessions() as session:
+            cycle = await cycles.open_cycle(session, guild_id)
+            if cycle is None or cycle.id is None:
+                raise UserError("error.cycle.none")
+            return cycle, await theme_store.themes_of(session, cycle.id, include_archived=False)
+
+    async def replan(self) -> None:
+        if self.services.scheduler is not None:
+            await self.services.scheduler.wake(WAKER)
+
+    @interest.command(
+        name="open", description=_("Open the interest poll in the announcements channel")
+    )
+    @app_commands.describe(
+        deadline=_("When the poll closes: 2021-01-15 18:00 or 15/01/2021 18h00"),
+        channel=_("Where to post it (default: the announcements channel)"),
+    )
+    @organiser_only()
+    async def open(
+        self,
+        interaction: discord.Interaction,
+        deadline: str,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        assert interaction.guild is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        now = self.services.clock.now()
+        closes = parse_future(deadline, config.timezone, now).at
+        cycle, themes = await self._cycle_themes(interaction.guild.id)
+        assert cycle.id is not None  # noqa: S101
+        if not themes:
+            raise UserError("error.interest.no_themes")
+        target_id = channel.id if channel is not None else config.announcements_channel_id
+        target = interaction.guild.get_channel(target_id or 0)
+        if not isinstance(target, discord.TextChannel):
+            raise UserError("error.interest.no_channel")
+        async with self.services.sessions() as session:
+            if await interest.open_poll(session, cycle.id) is not None:
+                raise UserError("error.interest.already_open")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        public = self.services.public(config)
+        message = await target.send(
+            embed=poll_card(public, themes, closes), view=profile_button(public)
+        )
+        poll = InterestPoll(
+            guild_id=interaction.guild.id, cycle_id=cycle.id, channel_id=target.id, message_id=message.id,
+            deadline=closes, created_by=interaction.user.id, created_at=now,
+        )  # fmt: skip
+        try:
+            async with self.services.sessions() as session, session.begin():
+                await interest.create_poll(session, poll, [(t.id or 0, t.emoji) for t in themes])
+                await guilds.audit(
+                    session,
+                    interaction.guild.id,
+                    interaction.user.id,
+                    "interest.open",
+                    now,
+                    poll=poll.id,
+                )
+        except interest.PollConflict as exc:
+            await message.delete()
+            raise UserError("error.interest.already_open") from exc
+        self.recorder.remember(poll, {t.emoji: t.id or 0 for t in themes})
+        for theme in themes:
+            await message.add_reaction(theme.emoji)
+        await ui.reply(
+            interaction,
+            tr("interest.opened", channel=target.mention, deadline=ui.timestamp(closes)),
+        )
+        await self.replan()
+
+    @interest.command(name="results", description=_("Counts per theme, region and mode"))
+    @app_commands.describe(theme=_("Only this theme"))
+    @organiser_only()
+    async def results(self, interaction: discord.Interaction, theme: str | None = None) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        poll, _themes = await self._latest(interaction.guild_id)
+        await self.recorder.flush()
+        shown, counts = await self.closer.counts(poll)
+        if theme is not None:
+            shown = [
+                t
+                for t in shown
+                if f"#{t.id}" == theme or t.title.casefold() == theme.strip().casefold()
+            ]
+            if not shown:
+                raise UserError("error.theme.unknown", value=theme.lstrip("#")[:100])
+        card = ui.embed(
+            tr("interest.results.title"),
+            tr("interest.results.voters", count=counts.voters, without=len(counts.without_profile)),
+        )
+        for item in shown:
+            per_region = counts.per_region.get(item.id or 0, Counter())
+            lines = [
+                tr(
+                    "interest.results.region",
+                    region=region,
+                    mode=tr(f"profile.mode.{mode}"),
+                    count=n,
+                )
+                for (region, mode), n in sorted(per_region.items())
+            ]
+            value = "\n".join(lines) or tr("interest.results.nobody")
+            card.add_field(
+                name=f"{item.emoji} {item.title} — {counts.per_theme[item.id or 0]}"[:256],
+                value=value[:1024],
+                inline=False,
+            )
+        await ui.reply(interaction, embed=card)
+
+    async def _latest(self, guild_id: int) -> tuple[InterestPoll, list[Theme]]:
+        cycle, themes = await self._cycle_themes(guild_id)
+        async with self.services.sessions() as session:
+            poll = await interest.latest_poll(session, cycle.id or 0)
+        if poll is None:
+            raise UserError("error.interest.none")
+        return poll, themes
+
+    @interest.command(
+        name="close", description=_("Close the interest poll now and post the results")
+    )
+    @organiser_only()
+    async def close(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        cycle, _themes = await self._cycle_themes(interaction.guild_id)
+        async with self.services.sessions() as session:
+            poll = await interest.open_poll(session, cycle.id or 0)
+        if poll is None:
+            raise UserError("error.interest.none_open")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        closed = await self.closer.close(poll, self.services.clock.now())
+        await ui.reply(interaction, tr("interest.closed" if closed else "interest.close_later"))
+        await self.replan()
+
+    @interest.command(name="export", description=_("Download the answers as a CSV file"))
+    @organiser_only()
+    async def export(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        poll, themes = await self._latest(interaction.guild.id)
+        await self.recorder.flush()
+        async with self.services.sessions() as session:
+            votes = await interest.votes_of(session, poll.id or 0)
+            profiles = await interest.profiles(session, interaction.guild.id)
+            offices = await interest.offices_by_name(session, interaction.guild.id)
+        names = {m.id: m.display_name for m in interaction.guild.members}
+        data = export_csv(votes, profiles, offices, {t.id or 0: t for t in themes}, names)
+        counts = tally(votes, profiles, offices)
+        await interaction.response.send_message(
+            tr("interest.exported", count=counts.voters),
+            file=discord.File(io.BytesIO(data), filename=f"interest-{poll.id}.csv"),
+            ephemeral=True,
+        )
+
+    @interest.command(
+        name="profile", description=_("Your office, in person or online, and volunteering")
+    )
+    async def profile(self, interaction: discord.Interaction) -> None:
+        await self.profile_view.show(interaction)
+
+    @results.autocomplete("theme")
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        with contextlib.suppress(UserError):
+            _cycle, themes = await self._cycle_themes(interaction.guild_id)
+            needle = current.strip().casefold()
+            return [
+                app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
+                for t in themes
+                if needle in t.title.casefold()
+            ][:25]
+        return []
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(InterestCog(bot))

@@ -1,0 +1,258 @@
+"""Interest polls, their votes (one row per member and theme) and member profiles."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import InterestPoll, InterestVote, MemberProfile, Office, PollNotice, PollOption
+from storage.outbox import LEASE, claim
+from storage.upsert import insert_ignore, table_of
+
+
+class PollConflict(Exception):
+    """A poll is already open for this cycle."""
+
+
+@dataclass(frozen=True)
+class VoteChange:
+    member_id: int
+    theme_id: int
+    added: bool
+
+
+# ------------------------------------------------------------------ polls
+async def open_poll(session: AsyncSession, cycle_id: int) -> InterestPoll | None:
+    result = await session.execute(
+        select(InterestPoll).where(
+            col(InterestPoll.cycle_id) == cycle_id, col(InterestPoll.status) == "open"
+        )
+    )
+    return result.scalars().first()
+
+
+async def latest_poll(session: AsyncSession, cycle_id: int) -> InterestPoll | None:
+    result = await session.execute(
+        select(InterestPoll)
+        .where(col(InterestPoll.cycle_id) == cycle_id)
+        .order_by(col(InterestPoll.id).desc())
+    )
+    return result.scalars().first()
+
+
+async def create_poll(
+    session: AsyncSession, poll: InterestPoll, options: Sequence[tuple[int, str]]
+) -> InterestPoll:
+    session.add(poll)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise PollConflict(poll.cycle_id) from exc
+    assert poll.id is not None  # noqa: S101 - flushed
+    for theme_id, emoji in options:
+        session.add(PollOption(poll_id=poll.id, theme_id=theme_id, emoji=emoji))
+    await session.flush()
+    return poll
+
+
+async def set_message(session: AsyncSession, poll_id: int, message_id: int) -> None:
+    await session.execute(
+        update(InterestPoll).where(col(InterestPoll.id) == poll_id).values(message_id=message_id)
+    )
+
+
+async def options_of(session: AsyncSession, poll_id: int) -> list[PollOption]:
+    result = await session.execute(
+        select(PollOption).where(col(PollOption.poll_id) == poll_id).order_by(col(PollOption.id))
+    )
+    return list(result.scalars())
+
+
+async def open_polls(session: AsyncSession) -> list[InterestPoll]:
+    result = await session.execute(select(InterestPoll).where(col(InterestPoll.status) == "open"))
+    return list(result.scalars())
+
+
+async def due_closings(session: AsyncSession, now: datetime) -> list[InterestPoll]:
+    state = col(InterestPoll.close_state)
+    result = await session.execute(
+        select(InterestPoll).where(
+            col(InterestPoll.deadline) <= now,
+            or_(
+                state == "pending",
+                and_(state == "sending", col(InterestPoll.claimed_at) < now - LEASE),
+            ),
+        )
+    )
+    return list(result.scalars())
+
+
+async def next_closing_at(session: AsyncSession) -> datetime | None:
+    result = await session.execute(
+        select(func.min(col(InterestPoll.deadline))).where(
+            col(InterestPoll.close_state).in_(("pending", "sending"))
+        )
+    )
+    value: datetime | None = result.scalar()
+    return value
+
+
+async def claim_closing(session: AsyncSession, poll_id: int, now: datetime) -> bool:
+    return await claim(session, table_of(InterestPoll), poll_id, now, state_column="close_state")
+
+
+async def mark_closed(session: AsyncSession, poll_id: int, now: datetime) -> None:
+    """Votes stop counting from here; the results post may still be on its way."""
+    await session.execute(
+        update(InterestPoll)
+        .where(col(InterestPoll.id) == poll_id)
+        .values(status="closed", closed_at=now)
+    )
+
+
+async def finish_closing(
+    session: AsyncSession, poll_id: int, results_message_id: int | None
+) -> None:
+    await session.execute(
+        update(InterestPoll)
+        .where(col(InterestPoll.id) == poll_id)
+        .values(close_state="sent", results_message_id=results_message_id)
+    )
+
+
+async def release_closing(session: AsyncSession, poll_id: int) -> None:
+    await session.execute(
+        update(InterestPoll)
+        .where(col(InterestPoll.id) == poll_id, col(InterestPoll.close_state) == "sending")
+        .values(close_state="pending", claimed_at=None)
+    )
+
+
+# ------------------------------------------------------------------ votes
+async def apply_votes(
+    session: AsyncSession, poll_id: int, changes: Iterable[VoteChange], now: datetime
+) -> None:
+    """Apply a batch in order; the last change for a (member, theme) wins."""
+    final: dict[tuple[int, int], bool] = {}
+    for change in changes:
+        final[(change.member_id, change.theme_id)] = change.added
+    added = [
+        {"poll_id": poll_id, "member_id": m, "theme_id": t, "created_at": now}
+        for (m, t), yes in final.items()
+        if yes
+    ]
+    removed = [(m, t) for (m, t), yes in final.items() if not yes]
+    for start in range(0, len(added), 500):
+        await insert_ignore(
+            session,
+            table_of(InterestVote),
+            added[start : start + 500],
+            ["poll_id", "member_id", "theme_id"],
+        )
+    for start in range(0, len(removed), 500):
+        await session.execute(
+            delete(InterestVote).where(
+                col(InterestVote.poll_id) == poll_id,
+                tuple_(col(InterestVote.member_id), col(InterestVote.theme_id)).in_(
+                    removed[start : start + 500]
+                ),
+            )
+        )
+
+
+async def votes_of(session: AsyncSession, poll_id: int) -> dict[int, set[int]]:
+    """member id -> theme ids."""
+    result = await session.execute(
+        select(col(InterestVote.member_id), col(InterestVote.theme_id)).where(
+            col(InterestVote.poll_id) == poll_id
+        )
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for member_id, theme_id in result.all():
+        found[member_id].add(theme_id)
+    return dict(found)
+
+
+async def replace_votes(
+    session: AsyncSession, poll_id: int, actual: dict[int, set[int]], now: datetime
+) -> tuple[int, int]:
+    """Make the stored votes equal to `actual` (the message's reactions); (added, removed)."""
+    stored = await votes_of(session, poll_id)
+    changes = [
+        VoteChange(member, theme, True)
+        for member, themes in actual.items()
+        for theme in themes - stored.get(member, set())
+    ]
+    removals = [
+        VoteChange(member, theme, False)
+        for member, themes in stored.items()
+        for theme in themes - actual.get(member, set())
+    ]
+    await apply_votes(session, poll_id, [*changes, *removals], now)
+    return len(changes), len(removals)
+
+
+async def remember_notice(session: AsyncSession, poll_id: int, user_id: int, now: datetime) -> bool:
+    """True the first time only: a non-member is told once."""
+    row = {"poll_id": poll_id, "user_id": user_id, "created_at": now}
+    return await insert_ignore(session, table_of(PollNotice), [row], ["poll_id", "user_id"]) == 1
+
+
+# ------------------------------------------------------------------ profiles
+async def profile(session: AsyncSession, guild_id: int, member_id: int) -> MemberProfile | None:
+    result = await session.execute(
+        select(MemberProfile).where(
+            col(MemberProfile.guild_id) == guild_id, col(MemberProfile.member_id) == member_id
+        )
+    )
+    return result.scalars().first()
+
+
+async def save_profile(
+    session: AsyncSession, guild_id: int, member_id: int, now: datetime, **fields: object
+) -> MemberProfile:
+    allowed = {"office", "mode", "facilitate", "take_notes"}
+    if set(fields) - allowed:
+        raise ValueError(f"not a profile field: {sorted(set(fields) - allowed)}")
+    await insert_ignore(
+        session,
+        table_of(MemberProfile),
+        [
+            {
+                "guild_id": guild_id,
+                "member_id": member_id,
+                "updated_at": now,
+                "facilitate": False,
+                "take_notes": False,
+            }
+        ],
+        ["guild_id", "member_id"],
+    )
+    await session.execute(
+        update(MemberProfile)
+        .where(col(MemberProfile.guild_id) == guild_id, col(MemberProfile.member_id) == member_id)
+        .values(updated_at=now, **fields)
+    )
+    found = await profile(session, guild_id, member_id)
+    assert found is not None  # noqa: S101 - inserted above
+    await session.refresh(found)
+    return found
+
+
+async def profiles(session: AsyncSession, guild_id: int) -> dict[int, MemberProfile]:
+    result = await session.execute(
+        select(MemberProfile).where(col(MemberProfile.guild_id) == guild_id)
+    )
+    return {p.member_id: p for p in result.scalars()}
+
+
+async def offices_by_name(session: AsyncSession, guild_id: int) -> dict[str, Office]:
+    result = await session.execute(select(Office).where(col(Office.guild_id) == guild_id))
+    return {o.name: o for o in result.scalars()}
