@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 Waker = Callable[[], Awaitable[datetime | None]]
 RETRY_AFTER_FAILURE = timedelta(seconds=30)
+MIN_GAP = timedelta(seconds=1)
 
 
 class Scheduler:
@@ -60,7 +61,10 @@ class Scheduler:
             except Exception:
                 log.exception("scheduled work %s failed; retrying later", name)
                 next_at = self.clock.now() + RETRY_AFTER_FAILURE
-            self._plan(name, next_at)
+            # Something due but held by another process (its claim not yet expired):
+            # look again shortly rather than spin.
+            soonest = self.clock.now() + MIN_GAP
+            self._plan(name, None if next_at is None else max(next_at, soonest))
 
     async def clock_moved(self) -> None:
         """Time jumped (a suspended machine, or a test moving its clock): wake what is

@@ -1,0 +1,325 @@
+"""`/session`: schedule, list, reschedule, cancel, minutes and calendar files."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import session_posts as posts
+from bot import ui
+from bot.app import SipBot
+from bot.domain import calendar
+from bot.domain import sessions as rules
+from bot.domain.dates import parse_future
+from bot.domain.errors import UserError
+from bot.i18n import Tr
+from bot.reminders import WAKER, ReminderSender
+from storage import cycles, guilds
+from storage import sessions as store
+from storage.models import GroupSession, GuildConfig, WorkGroup
+
+log = logging.getLogger(__name__)
+
+
+class SessionCog(commands.Cog):
+    session = app_commands.Group(
+        name="session", description=_("Your group's three-hour sessions"), guild_only=True
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.sender = ReminderSender(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(posts.RsvpButton)
+        if self.services.scheduler is not None:
+            self.services.scheduler.register(WAKER, self.sender.run_due)
+
+    # ------------------------------------------------------------ context
+    async def _here(self, interaction: discord.Interaction) -> tuple[GuildConfig, Tr, WorkGroup]:
+        """The group whose channel this is, and a caller allowed to organise its sessions."""
+        assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as db:
+            group = await store.group_by_channel(db, interaction.channel_id)
+        if group is None:
+            raise UserError("error.session.not_group_channel")
+        self._check_manager(interaction, config, group)
+        return config, tr, group
+
+    @staticmethod
+    def _check_manager(
+        interaction: discord.Interaction, config: GuildConfig, group: WorkGroup
+    ) -> None:
+        if not isinstance(interaction.user, discord.Member) or not posts.can_manage(
+            interaction.user, config, group, interaction.permissions
+        ):
+            raise UserError("error.session.not_manager", group=group.name)
+
+    async def _session(
+        self, interaction: discord.Interaction, value: str
+    ) -> tuple[GuildConfig, Tr, WorkGroup, GroupSession]:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        text = value.strip().lstrip("#")
+        async with self.services.sessions() as db:
+            found = await store.get(db, int(text)) if text.isdigit() else None
+            group = await db.get(WorkGroup, found.group_id) if found is not None else None
+        if found is None or group is None or found.guild_id != interaction.guild_id:
+            raise UserError("error.session.unknown", value=value[:40])
+        self._check_manager(interaction, config, group)
+        return config, tr, group, found
+
+    # ------------------------------------------------------------ schedule
+    @session.command(name="schedule", description=_("Schedule a session of this group"))
+    @app_commands.describe(
+        start=_("Start: 2021-01-12 18:00 or 12/01/2021 18h00"),
+        duration=_("Length in minutes (default: the server's, 180)"),
+        place=_("Where, for an in-person session"),
+        visio_url=_("Video call link (http or https)"),
+        voice=_("A voice channel of this server"),
+    )
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        start: str,
+        duration: int | None = None,
+        place: str | None = None,
+        visio_url: str | None = None,
+        voice: discord.VoiceChannel | None = None,
+    ) -> None:
+        config, tr, group = await self._here(interaction)
+        now = self.services.clock.now()
+        row = GroupSession(
+            guild_id=group.guild_id, group_id=group.id or 0, number=0,
+            starts_at=parse_future(start, config.timezone, now).at,
+            minutes=rules.check_minutes(duration if duration is not None else config.session_minutes),
+            place=rules.check_place(place), visio_url=rules.check_visio(visio_url),
+            voice_channel_id=voice.id if voice is not None else None,
+            channel_id=group.channel_id, created_by=interaction.user.id, created_at=now, updated_at=now,
+        )  # fmt: skip
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        warnings = await self._create(row, config, now)
+        await self._publish(interaction, config, group, row)
+        lines = [tr("session.scheduled", number=row.number, when=ui.timestamp(row.starts_at))]
+        lines += [tr(key) for key in warnings]
+        await ui.reply(interaction, "\n".join(lines))
+        await self.sender.replan()
+
+    async def _create(self, row: GroupSession, config: GuildConfig, now: Any) -> list[str]:
+        async with self.services.sessions() as db, db.begin():
+            before = await store.count_scheduled(db, row.group_id)
+            row.number = await store.next_number(db, row.group_id)
+            await store.add_session(db, row)
+            assert row.id is not None  # noqa: S101 - flushed
+            await store.plan_reminders(
+                db,
+                row.id,
+                row.version,
+                rules.reminder_plan(row.starts_at, config.offsets_minutes, now),
+            )
+            await guilds.audit(
+                db, row.guild_id, row.created_by, "session.schedule", now, session_id=row.id
+            )
+            cycle = await cycles.open_cycle(db, row.guild_id)
+        window = calendar.window(cycle.first_year, config.timezone) if cycle is not None else None
+        return rules.warnings(before, row.starts_at, window)
+
+    async def _publish(
+        self,
+        interaction: discord.Interaction,
+        config: GuildConfig,
+        group: WorkGroup,
+        row: GroupSession,
+    ) -> None:
+        """The event and the post; a Discord refusal leaves the session stored and says so."""
+        assert interaction.guild is not None and row.id is not None  # noqa: S101
+        public = self.services.public(config)
+        changes: dict[str, Any] = {}
+        try:
+            event = await posts.create_event(interaction.guild, public, group, row)
+            changes["event_id"] = event.id
+        except discord.HTTPException as exc:
+            log.warning("event for session %s refused: %s", row.id, exc.status)
+        channel = self.bot.get_partial_messageable(group.channel_id or 0, guild_id=group.guild_id)
+        try:
+            message = await channel.send(
+                embed=posts.session_card(public, group, row, Counter()),
+                view=posts.rsvp_view(public, row) or discord.utils.MISSING,
+            )
+            changes["post_message_id"] = message.id
+        except discord.HTTPException as exc:
+            log.warning("post for session %s refused: %s", row.id, exc.status)
+        if changes:
+            async with self.services.sessions() as db, db.begin():
+                await store.update_session(db, row.id, self.services.clock.now(), **changes)
+            for name, value in changes.items():
+                setattr(row, name, value)
+
+    # ------------------------------------------------------------ list
+    @session.command(name="list", description=_("Sessions of this group, or of your groups"))
+    async def list_(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as db:
+            here = await store.group_by_channel(db, interaction.channel_id)
+            groups = (
+                [here]
+                if here is not None
+                else await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+            )
+            by_id = {g.id: g for g in groups if g.id is not None}
+            rows = await store.sessions_of(db, list(by_id))
+            counts = {r.id: await store.rsvp_counts(db, r.id or 0) for r in rows}
+        if not rows:
+            await ui.reply(interaction, tr("session.list.empty"))
+            return
+        lines = [
+            tr("session.list.line", group=by_id[r.group_id].name, number=r.number, when=ui.timestamp(r.starts_at),
+               status=tr(f"session.status.{r.status}"), yes=counts[r.id].get("in_person", 0) + counts[r.id].get("online", 0))
+            for r in rows
+        ]  # fmt: skip
+        await ui.reply(
+            interaction, embed=ui.embed(tr("session.list.title"), "\n".join(lines)[:4096])
+        )
+
+    # ------------------------------------------------------------ reschedule and cancel
+    @session.command(name="reschedule", description=_("Move a session; members are told"))
+    @app_commands.describe(
+        session=_("The session to move"), start=_("New start: 2021-01-12 18:00 or 12/01/2021 18h00")
+    )
+    async def reschedule(self, interaction: discord.Interaction, session: str, start: str) -> None:
+        config, tr, group, row = await self._session(interaction, session)
+        if row.status != "scheduled":
+            raise UserError("error.session.not_scheduled", number=row.number)
+        now = self.services.clock.now()
+        starts_at = parse_future(start, config.timezone, now).at
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.services.sessions() as db, db.begin():
+            row = await store.update_session(
+                db, row.id or 0, now, starts_at=starts_at, version=row.version + 1
+            )
+            await store.cancel_reminders(db, row.id or 0, before_version=row.version)
+            await store.plan_reminders(
+                db,
+                row.id or 0,
+                row.version,
+                rules.reminder_plan(starts_at, config.offsets_minutes, now),
+            )
+            await guilds.audit(
+                db,
+                row.guild_id,
+                interaction.user.id,
+                "session.reschedule",
+                now,
+                session_id=row.id,
+                version=row.version,
+            )
+        await self._refresh(interaction, config, group, row, "session.moved.notice")
+        await ui.reply(
+            interaction, tr("session.moved", number=row.number, when=ui.timestamp(row.starts_at))
+        )
+        await self.sender.replan()
+
+    @session.command(name="cancel", description=_("Cancel a session; members are told"))
+    @app_commands.describe(session=_("The session to cancel"))
+    async def cancel(self, interaction: discord.Interaction, session: str) -> None:
+        config, tr, group, row = await self._session(interaction, session)
+        if row.status != "scheduled":
+            raise UserError("error.session.not_scheduled", number=row.number)
+        now = self.services.clock.now()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.services.sessions() as db, db.begin():
+            row = await store.update_session(db, row.id or 0, now, status="cancelled")
+            await store.cancel_reminders(db, row.id or 0)
+            await guilds.audit(
+                db, row.guild_id, interaction.user.id, "session.cancel", now, session_id=row.id
+            )
+        await self._refresh(interaction, config, group, row, "session.cancelled.notice")
+        await ui.reply(interaction, tr("session.cancelled", number=row.number))
+        await self.sender.replan()
+
+    async def _refresh(
+        self,
+        interaction: discord.Interaction,
+        config: GuildConfig,
+        group: WorkGroup,
+        row: GroupSession,
+        notice: str,
+    ) -> None:
+        """Event, post and a notice to the group follow the change."""
+        assert interaction.guild is not None  # noqa: S101
+        public = self.services.public(config)
+        if row.status == "cancelled":
+            await posts.cancel_event(interaction.guild, row)
+        else:
+            await posts.move_event(interaction.guild, row)
+        channel = self.bot.get_partial_messageable(group.channel_id or 0, guild_id=group.guild_id)
+        async with self.services.sessions() as db:
+            counts = await store.rsvp_counts(db, row.id or 0)
+        if row.post_message_id is not None:
+            try:
+                await channel.get_partial_message(row.post_message_id).edit(
+                    embed=posts.session_card(public, group, row, counts),
+                    view=posts.rsvp_view(public, row),
+                )
+            except discord.NotFound:
+                log.info("post of session %s was deleted by hand", row.id)
+        mentions = discord.AllowedMentions(
+            roles=[discord.Object(group.role_id)] if group.role_id else False
+        )
+        await channel.send(
+            public(
+                notice,
+                role=f"<@&{group.role_id}>" if group.role_id else group.name,
+                number=row.number,
+                when=ui.timestamp(row.starts_at),
+            ),
+            allowed_mentions=mentions,
+        )
+
+    @reschedule.autocomplete("session")
+    @cancel.autocomplete("session")
+    async def session_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or interaction.channel_id is None:
+            return []
+        async with self.services.sessions() as db:
+            here = await store.group_by_channel(db, interaction.channel_id)
+            groups = (
+                [here]
+                if here is not None
+                else await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+            )
+            rows = await store.sessions_of(db, [g.id for g in groups if g.id is not None])
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        zone = calendar.ZoneInfo(config.timezone)
+        choices = [
+            app_commands.Choice(
+                name=tr(
+                    "session.choice",
+                    number=r.number,
+                    when=r.starts_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+                )[:100],
+                value=f"#{r.id}",
+            )
+            for r in rows
+            if r.status == "scheduled" and current.strip().lstrip("#") in f"{r.number} {r.id}"
+        ]
+        return choices[:25]
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(SessionCog(bot))
