@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -20,7 +18,8 @@ from bot.domain.dates import parse_future
 from bot.domain.errors import UserError
 from bot.i18n import Tr
 from bot.reminders import WAKER, ReminderSender
-from storage import cycles, guilds
+from bot.session_service import SessionService
+from storage import guilds
 from storage import sessions as store
 from storage.models import GroupSession, GuildConfig, WorkGroup
 
@@ -36,6 +35,7 @@ class SessionCog(commands.Cog):
         self.bot = bot
         self.services = bot.services
         self.sender = ReminderSender(bot)
+        self.scheduler = SessionService(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(posts.RsvpButton)
@@ -108,62 +108,12 @@ class SessionCog(commands.Cog):
             channel_id=group.channel_id, created_by=interaction.user.id, created_at=now, updated_at=now,
         )  # fmt: skip
         await interaction.response.defer(ephemeral=True, thinking=True)
-        warnings = await self._create(row, config, now)
-        await self._publish(interaction, config, group, row)
+        assert interaction.guild is not None  # noqa: S101 - guild-only group
+        warnings = await self.scheduler.schedule(interaction.guild, config, group, row)
         lines = [tr("session.scheduled", number=row.number, when=ui.timestamp(row.starts_at))]
         lines += [tr(key) for key in warnings]
         await ui.reply(interaction, "\n".join(lines))
         await self.sender.replan()
-
-    async def _create(self, row: GroupSession, config: GuildConfig, now: Any) -> list[str]:
-        async with self.services.sessions() as db, db.begin():
-            before = await store.count_scheduled(db, row.group_id)
-            row.number = await store.next_number(db, row.group_id)
-            await store.add_session(db, row)
-            assert row.id is not None  # noqa: S101 - flushed
-            await store.plan_reminders(
-                db,
-                row.id,
-                row.version,
-                rules.reminder_plan(row.starts_at, config.offsets_minutes, now),
-            )
-            await guilds.audit(
-                db, row.guild_id, row.created_by, "session.schedule", now, session_id=row.id
-            )
-            cycle = await cycles.open_cycle(db, row.guild_id)
-        window = calendar.window(cycle.first_year, config.timezone) if cycle is not None else None
-        return rules.warnings(before, row.starts_at, window)
-
-    async def _publish(
-        self,
-        interaction: discord.Interaction,
-        config: GuildConfig,
-        group: WorkGroup,
-        row: GroupSession,
-    ) -> None:
-        """The event and the post; a Discord refusal leaves the session stored and says so."""
-        assert interaction.guild is not None and row.id is not None  # noqa: S101
-        public = self.services.public(config)
-        changes: dict[str, Any] = {}
-        try:
-            event = await posts.create_event(interaction.guild, public, group, row)
-            changes["event_id"] = event.id
-        except discord.HTTPException as exc:
-            log.warning("event for session %s refused: %s", row.id, exc.status)
-        channel = self.bot.get_partial_messageable(group.channel_id or 0, guild_id=group.guild_id)
-        try:
-            message = await channel.send(
-                embed=posts.session_card(public, group, row, Counter()),
-                view=posts.rsvp_view(public, row) or discord.utils.MISSING,
-            )
-            changes["post_message_id"] = message.id
-        except discord.HTTPException as exc:
-            log.warning("post for session %s refused: %s", row.id, exc.status)
-        if changes:
-            async with self.services.sessions() as db, db.begin():
-                await store.update_session(db, row.id, self.services.clock.now(), **changes)
-            for name, value in changes.items():
-                setattr(row, name, value)
 
     # ------------------------------------------------------------ list
     @session.command(name="list", description=_("Sessions of this group, or of your groups"))

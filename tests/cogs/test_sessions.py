@@ -21,16 +21,30 @@ from tests.harness import running_bot
 START = datetime(2027, 1, 20, 17, 0, tzinfo=UTC)  # 18:00 in Paris
 
 
-async def schedule(fake: FakeDiscord, group: Group, **options: Any) -> Any:
+async def schedule(fake: FakeDiscord, group: Group, bot: SipBot, **options: Any) -> Any:
+    """Schedule, then wait until the reminders are planned (that happens after the reply)."""
     options.setdefault("start", "20/01/2027 18h00")
     options.setdefault("place", "Bureau de Rennes")
-    return await fake.slash(
+    res = await fake.slash(
         "session schedule",
         user=group.facilitator,
         channel=group.channel,
         options=options,
         locale="fr",
     )
+    await planned(fake, bot)
+    return res
+
+
+async def planned(fake: FakeDiscord, bot: SipBot, at: datetime | None = None) -> None:
+    scheduler = bot.services.scheduler
+    assert scheduler is not None
+
+    def ready() -> bool:
+        when = scheduler.planned("reminders")
+        return when is not None if at is None else when == at
+
+    await fake.wait_for(ready, what="the reminders to be planned")
 
 
 async def stored_sessions(engine: AsyncEngine) -> list[GroupSession]:
@@ -57,7 +71,7 @@ async def test_schedule_creates_event_post_and_three_reminders(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
     group = await published_group(fake, sqlite_engine, clock)
-    res = await schedule(fake, group)
+    res = await schedule(fake, group, bot)
     assert res.ephemeral
     assert res.content == (
         f"Séance 1 programmée <t:{int(START.timestamp())}:F> (<t:{int(START.timestamp())}:R>) : "
@@ -89,9 +103,9 @@ async def test_schedule_creates_event_post_and_three_reminders(
 async def test_rsvp_counts_and_buttons_survive_a_restart(
     fake: FakeDiscord, sqlite_engine: AsyncEngine, clock: MovableClock
 ) -> None:
-    async with running_bot(fake, sqlite_engine, clock):
+    async with running_bot(fake, sqlite_engine, clock) as first:
         group = await published_group(fake, sqlite_engine, clock)
-        await schedule(fake, group)
+        await schedule(fake, group, first)
         (session,) = await stored_sessions(sqlite_engine)
         post = fake.message(session.post_message_id or 0)
         assert post is not None
@@ -135,7 +149,7 @@ async def test_reminders_fire_at_their_instants_once_with_a_role_ping(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
     group = await published_group(fake, sqlite_engine, clock)
-    await schedule(fake, group, start="2027-01-20 18:00")
+    await schedule(fake, group, bot, start="2027-01-20 18:00")
     for moment, expected in [
         (START - timedelta(days=7, seconds=1), 0),
         (START - timedelta(days=7), 1),
@@ -163,7 +177,7 @@ async def test_reschedule_leaves_no_stale_reminder_and_cancel_sends_none(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
     group = await published_group(fake, sqlite_engine, clock)
-    await schedule(fake, group)
+    await schedule(fake, group, bot)
     (session,) = await stored_sessions(sqlite_engine)
     res = await fake.slash(
         "session reschedule", user=group.secretary, channel=group.channel,
@@ -171,6 +185,7 @@ async def test_reschedule_leaves_no_stale_reminder_and_cancel_sends_none(
     )  # fmt: skip
     assert res.content and res.content.startswith("Séance 1 déplacée")
     new_start = START + timedelta(days=7)
+    await planned(fake, bot, at=START)  # the new 7d reminder is the next one due
     event = fake.guild.events[session.event_id or 0]
     assert datetime.fromisoformat(event.scheduled_start_time) == new_start
     notices = [
@@ -202,9 +217,9 @@ async def test_reschedule_leaves_no_stale_reminder_and_cancel_sends_none(
 async def test_missed_reminder_is_sent_late_or_skipped_after_downtime(
     fake: FakeDiscord, sqlite_engine: AsyncEngine, clock: MovableClock
 ) -> None:
-    async with running_bot(fake, sqlite_engine, clock):
+    async with running_bot(fake, sqlite_engine, clock) as first:
         group = await published_group(fake, sqlite_engine, clock)
-        await schedule(fake, group)
+        await schedule(fake, group, first)
     clock.set(START - timedelta(minutes=30))  # offline through the 7d, 24h and 1h reminders
     async with running_bot(fake, sqlite_engine, clock):
         await fake.wait_for(lambda: len(reminder_messages(fake, group)) == 3, what="late reminders")
@@ -218,9 +233,9 @@ async def test_missed_reminder_is_sent_late_or_skipped_after_downtime(
 async def test_reminders_missed_past_the_start_are_skipped(
     fake: FakeDiscord, sqlite_engine: AsyncEngine, clock: MovableClock
 ) -> None:
-    async with running_bot(fake, sqlite_engine, clock):
+    async with running_bot(fake, sqlite_engine, clock) as first:
         group = await published_group(fake, sqlite_engine, clock)
-        await schedule(fake, group)
+        await schedule(fake, group, first)
     clock.set(START + timedelta(minutes=5))
     async with running_bot(fake, sqlite_engine, clock) as bot:
         await fake.wait_for(lambda: bot.is_ready(), what="start")
