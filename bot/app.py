@@ -22,6 +22,7 @@ EXTENSIONS = (
     "cogs.cycles",
     "cogs.themes",
     "cogs.interest",
+    "cogs.groups",
     "cogs.sessions",
     "cogs.help",
 )

@@ -65,7 +65,16 @@ async def test_commands_are_synced_with_french_and_dutch_localisations(
     fake: FakeDiscord, bot: SipBot
 ) -> None:
     registered = {c["name"]: c for c in fake.commands(fake.guild.id)}
-    assert set(registered) >= {"setup", "office", "cycle", "theme", "interest", "help"}
+    assert set(registered) >= {
+        "setup",
+        "office",
+        "cycle",
+        "theme",
+        "interest",
+        "groups",
+        "group",
+        "help",
+    }
     setup = registered["setup"]
     assert setup["name_localizations"] == {"fr": "configurer", "nl": "instellen"}
     assert str(setup["default_member_permissions"]) == str(1 << 5)  # Manage Server

@@ -1,0 +1,148 @@
+"""Between the stored poll, profiles and groups and the pure composition rules.
+
+The composition (bot/domain/composition.py) knows nothing of the database; this module
+reads what it needs and turns its answer into rows, and rows back into a Proposal so
+that `/groups move` follows exactly the same rules as the preview did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import composition
+from bot.domain.composition import Mode, Proposal, ProposedGroup, Respondent, Unplaced
+from storage import groups as store
+from storage import interest
+from storage.models import MemberProfile, Office, WorkGroup
+
+MODES = frozenset({"in_person", "online", "either"})
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everyone who answered the cycle's latest poll, and their groups in other themes."""
+
+    respondents: list[Respondent]
+    existing: dict[int, int]
+
+    def voters(self, theme_id: int) -> set[int]:
+        return {r.member_id for r in self.respondents if theme_id in r.themes}
+
+
+def respondent(
+    member_id: int,
+    themes: set[int],
+    profile: MemberProfile | None,
+    offices: Mapping[str, Office],
+) -> Respondent:
+    """No profile means no office and no mode: the composition reads that as "either",
+    online only; an office since removed from the list keeps its name, without region."""
+    if profile is None:
+        return Respondent(member_id, frozenset(themes))
+    office = offices.get(profile.office) if profile.office else None
+    mode = cast(Mode, profile.mode) if profile.mode in MODES else None
+    return Respondent(
+        member_id,
+        frozenset(themes),
+        office=profile.office,
+        region=office.region if office else None,
+        country=office.country if office else None,
+        mode=mode,
+        facilitate=profile.facilitate,
+        take_notes=profile.take_notes,
+    )
+
+
+async def load_inputs(
+    session: AsyncSession, guild_id: int, cycle_id: int, theme_id: int
+) -> Inputs | None:
+    """None when the cycle has had no interest poll yet."""
+    poll = await interest.latest_poll(session, cycle_id)
+    if poll is None or poll.id is None:
+        return None
+    votes = await interest.votes_of(session, poll.id)
+    profiles = await interest.profiles(session, guild_id)
+    offices = await interest.offices_by_name(session, guild_id)
+    existing = await store.memberships(session, cycle_id, except_theme=theme_id)
+    people = [
+        respondent(member_id, themes, profiles.get(member_id), offices)
+        for member_id, themes in sorted(votes.items())
+    ]
+    return Inputs(people, existing)
+
+
+def propose(
+    theme_id: int, inputs: Inputs, bounds: composition.Bounds, cap: int, online_name: str
+) -> Proposal:
+    return composition.propose(
+        theme_id, inputs.respondents, bounds, cap, inputs.existing, online_name=online_name
+    )
+
+
+def as_rows(
+    proposal: Proposal, guild_id: int, cycle_id: int, theme_id: int, now: datetime
+) -> list[tuple[WorkGroup, Sequence[int]]]:
+    """Rows to store, in the proposal's order (positions are set by the repository)."""
+    return [
+        (
+            WorkGroup(
+                guild_id=guild_id,
+                cycle_id=cycle_id,
+                theme_id=theme_id,
+                name=group.name,
+                mode=group.mode,
+                office=group.office,
+                region=group.region,
+                facilitator_id=group.facilitator,
+                secretary_id=group.secretary,
+                created_at=now,
+                updated_at=now,
+            ),
+            group.members,
+        )
+        for group in proposal.groups
+    ]
+
+
+def stored_proposal(
+    theme_id: int,
+    rows: Sequence[WorkGroup],
+    members: Mapping[int, Sequence[int]],
+    inputs: Inputs,
+    cap: int,
+) -> Proposal:
+    """The theme's stored groups as a Proposal; voters in no group are the unplaced
+    (over the cap if their other themes already fill it, else too few)."""
+    groups = [
+        ProposedGroup(
+            name=row.name,
+            mode="online" if row.mode == "online" else "in_person",
+            office=row.office,
+            region=row.region,
+            members=tuple(sorted(members.get(row.id or 0, ()))),
+            facilitator=row.facilitator_id,
+            secretary=row.secretary_id,
+        )
+        for row in rows
+    ]
+    placed = {m for group in groups for m in group.members}
+    unplaced = [
+        Unplaced(
+            member_id,
+            composition.CAP_REACHED
+            if inputs.existing.get(member_id, 0) >= cap
+            else composition.TOO_FEW,
+        )
+        for member_id in sorted(inputs.voters(theme_id) - placed)
+    ]
+    return Proposal(
+        groups,
+        unplaced,
+        frozenset(r.member_id for r in inputs.respondents if r.facilitate),
+        frozenset(r.member_id for r in inputs.respondents if r.take_notes),
+    )

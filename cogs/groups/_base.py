@@ -1,0 +1,118 @@
+"""What `/groups` and `/group` share: the open cycle, themes and groups looked up from
+what the user typed or picked, the welcome card, and autocomplete choices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import group_cards as cards
+from bot.app import SipBot
+from bot.domain.errors import UserError
+from bot.i18n import Tr
+from storage import cycles, themes
+from storage import groups as store
+from storage.models import Cycle, GuildConfig, Theme, WorkGroup
+
+
+async def send_all(
+    interaction: discord.Interaction, messages: Sequence[list[discord.Embed]]
+) -> None:
+    """Several ephemeral messages of embeds: the answer, then follow-ups."""
+    for embeds in messages:
+        if interaction.response.is_done():
+            await interaction.followup.send(embeds=embeds, ephemeral=True)
+        else:
+            await interaction.response.send_message(embeds=embeds, ephemeral=True)
+
+
+class GroupsBase(commands.Cog):
+    """What both command groups need: the open cycle, a theme, a group, and choices."""
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    async def _context(
+        self, interaction: discord.Interaction
+    ) -> tuple[discord.Guild, GuildConfig, Tr, Cycle]:
+        assert interaction.guild is not None  # noqa: S101 - guild-only groups
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as session:
+            cycle = await cycles.open_cycle(session, interaction.guild.id)
+        if cycle is None or cycle.id is None:
+            raise UserError("error.cycle.none")
+        return interaction.guild, config, tr, cycle
+
+    async def _theme(self, cycle: Cycle, value: str) -> Theme:
+        assert cycle.id is not None  # noqa: S101
+        async with self.services.sessions() as session:
+            theme = await themes.find(session, cycle.id, value)
+        if theme is None:
+            raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
+        if theme.status == "archived":
+            raise UserError("error.theme.archived", title=theme.title)
+        return theme
+
+    async def _group(self, cycle: Cycle, value: str) -> tuple[WorkGroup, Theme, list[int]]:
+        assert cycle.id is not None  # noqa: S101
+        async with self.services.sessions() as session:
+            group = await store.find(session, cycle.id, value)
+            theme = await themes.get(session, group.theme_id) if group else None
+            members = await store.members_of(session, [group.id]) if group and group.id else {}
+        if group is None or group.id is None or theme is None:
+            raise UserError("error.groups.unknown_group", group=value.lstrip("#")[:100])
+        return group, theme, members[group.id]
+
+    async def _welcome(self, config: GuildConfig, group: WorkGroup) -> discord.Embed:
+        async with self.services.sessions() as session:
+            theme = await themes.get(session, group.theme_id)
+            members = await store.members_of(session, [group.id or 0])
+            phases = await cycles.phases_of(session, group.cycle_id)
+        assert theme is not None  # noqa: S101 - groups are deleted with their theme
+        public = self.services.public(config)
+        return cards.welcome(public, theme, group, members[group.id or 0], phases)
+
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.services.sessions() as session:
+            cycle = await cycles.open_cycle(session, interaction.guild_id)
+            if cycle is None or cycle.id is None:
+                return []
+            found = await themes.themes_of(session, cycle.id, include_archived=False)
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
+            for t in found
+            if needle in t.title.casefold()
+        ][:25]
+
+    async def group_choices(
+        self, interaction: discord.Interaction, current: str, *, only_own: bool = False
+    ) -> list[app_commands.Choice[str]]:
+        """ "Theme › Group" over the open cycle; members see only their own groups."""
+        if interaction.guild_id is None:
+            return []
+        async with self.services.sessions() as session:
+            cycle = await cycles.open_cycle(session, interaction.guild_id)
+            if cycle is None or cycle.id is None:
+                return []
+            if only_own:
+                found = await store.groups_of_member(session, cycle.id, interaction.user.id)
+            else:
+                found = await store.groups_of_cycle(session, cycle.id)
+            titles = {t.id: t.title for t in await themes.themes_of(session, cycle.id)}
+        needle = current.strip().casefold()
+        labels = [(f"{titles.get(g.theme_id, '?')} › {g.name}", g) for g in found]
+        return [
+            app_commands.Choice(name=label[:100], value=f"#{g.id}")
+            for label, g in labels
+            if needle in label.casefold()
+        ][:25]

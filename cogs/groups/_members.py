@@ -1,0 +1,188 @@
+"""`/group`: who runs a group (organisers), what a group is (anyone), and inviting
+someone into it (its facilitator, its secretary, or an organiser)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+
+from bot import group_cards as cards
+from bot import group_objects as objects
+from bot import ui
+from bot.checks import member_is_organiser, organiser_only
+from bot.domain.errors import UserError
+from cogs.groups._base import GroupsBase, send_all
+from storage import groups as store
+from storage import guilds, themes
+from storage.models import GuildConfig, WorkGroup
+
+
+class GroupCog(GroupsBase):
+    group = app_commands.Group(name="group", description=_("Your working group"), guild_only=True)
+
+    def _is_organiser(self, interaction: discord.Interaction, config: GuildConfig) -> bool:
+        user = interaction.user
+        return isinstance(user, discord.Member) and member_is_organiser(
+            user, config, interaction.permissions
+        )
+
+    @group.command(name="roles", description=_("Name a group's facilitator and secretary"))
+    @app_commands.describe(
+        group=_("The group"),
+        facilitator=_("Who facilitates the sessions"),
+        secretary=_("Who takes the notes"),
+    )
+    @organiser_only()
+    async def roles(
+        self,
+        interaction: discord.Interaction,
+        group: str,
+        facilitator: discord.Member,
+        secretary: discord.Member,
+    ) -> None:
+        guild, config, tr, cycle = await self._context(interaction)
+        row, _theme, members = await self._group(cycle, group)
+        assert row.id is not None  # noqa: S101
+        for person in (facilitator, secretary):
+            if person.id not in members:
+                raise UserError("error.groups.not_member", member=person.mention, group=row.name)
+        now = self.services.clock.now()
+        async with self.services.sessions() as session, session.begin():
+            await store.set_roles(session, row.id, facilitator.id, secretary.id, now)
+            await guilds.audit(
+                session, guild.id, interaction.user.id, "group.roles", now, group=row.id,
+                facilitator=facilitator.id, secretary=secretary.id,
+            )  # fmt: skip
+        row.facilitator_id, row.secretary_id = facilitator.id, secretary.id
+        if row.status == "published":
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            notice = self.services.public(config)(
+                "groups.roles.notice", facilitator=facilitator.mention, secretary=secretary.mention
+            )
+            await objects.post(guild, row, notice)
+            await objects.refresh_welcome(guild, row, await self._welcome(config, row))
+        await ui.reply(
+            interaction,
+            tr(
+                "groups.roles.saved",
+                group=row.name,
+                facilitator=facilitator.mention,
+                secretary=secretary.mention,
+            ),
+        )
+
+    @group.command(name="info", description=_("Who is in a working group and who runs it"))
+    @app_commands.describe(group=_("The group (default: this channel's group, or yours)"))
+    async def info(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        _guild, config, tr, cycle = await self._context(interaction)
+        assert cycle.id is not None  # noqa: S101
+        organiser = self._is_organiser(interaction, config)
+        async with self.services.sessions() as session:
+            if group is not None:
+                found = await store.find(session, cycle.id, group)
+                if found is None:
+                    raise UserError("error.groups.unknown_group", group=group.lstrip("#")[:100])
+                rows = [found]
+            else:
+                here = await store.by_channel(session, interaction.channel_id or 0)
+                mine = await store.groups_of_member(session, cycle.id, interaction.user.id)
+                rows = [here] if here is not None and here.cycle_id == cycle.id else mine
+            members = await store.members_of(session, [r.id for r in rows if r.id])
+            by_id = {t.id: t for t in await themes.themes_of(session, cycle.id)}
+        if not rows:
+            await ui.reply(interaction, tr("groups.info.none"))
+            return
+        if (
+            group is not None
+            and not organiser
+            and interaction.user.id not in members[rows[0].id or 0]
+        ):
+            raise UserError("error.groups.info_not_yours", group=rows[0].name)
+        cards_rows = [
+            (row, by_id[row.theme_id], members[row.id or 0])
+            for row in rows
+            if row.theme_id in by_id
+        ]
+        await send_all(interaction, cards.info(tr, cards_rows))
+
+    @group.command(name="invite", description=_("Invite a member into this group (in its channel)"))
+    @app_commands.describe(member=_("The member to invite"))
+    async def invite(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        assert interaction.guild is not None  # noqa: S101 - guild-only group
+        guild = interaction.guild
+        config = await self.services.config(guild.id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as session:
+            row = await store.by_channel(session, interaction.channel_id or 0)
+        if row is None or row.id is None:
+            raise UserError("error.groups.not_group_channel")
+        organiser = self._is_organiser(interaction, config)
+        over_cap = await self._check_invite(interaction, row, member, config, organiser)
+        role = guild.get_role(row.role_id) if row.role_id else None
+        if role is None:
+            raise UserError("error.groups.role_missing", group=row.name)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await member.add_roles(role, reason=f"sipbot group {row.id}: invited")
+        now = self.services.clock.now()
+        async with self.services.sessions() as session, session.begin():
+            await store.add_members(session, row.id, [member.id], "invite", now, role_granted=True)
+            await guilds.audit(
+                session, guild.id, interaction.user.id, "group.invite", now, group=row.id,
+                member=member.id, over_cap=over_cap,
+            )  # fmt: skip
+        public = self.services.public(config)
+        welcome = public(
+            "groups.invite.welcome", member=member.mention, by=interaction.user.mention
+        )
+        await objects.post(guild, row, welcome)
+        await objects.refresh_welcome(guild, row, await self._welcome(config, row))
+        text = tr("groups.invite.done", member=member.mention, group=row.name)
+        if over_cap:
+            text += "\n" + tr("groups.invite.over_cap", cap=config.max_groups_per_member)
+        await ui.reply(interaction, text)
+
+    async def _check_invite(
+        self,
+        interaction: discord.Interaction,
+        row: WorkGroup,
+        member: discord.Member,
+        config: GuildConfig,
+        organiser: bool,
+    ) -> bool:
+        """Refuse what may not be done; True when an organiser goes over the group cap."""
+        runners = (row.facilitator_id, row.secretary_id)
+        if not organiser and interaction.user.id not in runners:
+            raise UserError(
+                "error.groups.invite_not_allowed",
+                facilitator=cards.mention(row.facilitator_id),
+                secretary=cards.mention(row.secretary_id),
+            )
+        if member.bot:
+            raise UserError("error.groups.invite_bot", member=member.mention)
+        async with self.services.sessions() as session:
+            members = await store.members_of(session, [row.id or 0])
+            count = len(await store.groups_of_member(session, row.cycle_id, member.id))
+        if member.id in members[row.id or 0]:
+            raise UserError("error.groups.already_member", member=member.mention, group=row.name)
+        cap = config.max_groups_per_member
+        if count >= cap and not organiser:
+            raise UserError("error.groups.invite_cap", member=member.mention, count=count, cap=cap)
+        return count >= cap
+
+    @roles.autocomplete("group")
+    async def _any_group(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.group_choices(interaction, current)
+
+    @info.autocomplete("group")
+    async def _visible_group(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Organisers may look at any group; members at their own."""
+        own = True
+        if interaction.guild_id is not None:
+            config = await self.services.config(interaction.guild_id)
+            own = not self._is_organiser(interaction, config)
+        return await self.group_choices(interaction, current, only_own=own)

@@ -1,0 +1,239 @@
+"""Working groups of a theme, their members, and the Discord objects recorded for them.
+
+A theme's groups are first stored as a proposal (status "proposed"), which a new
+`/groups propose` replaces as a whole; once published they are only adjusted one
+member at a time, because their channels and roles exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import GroupMember, WorkGroup
+from storage.upsert import insert_ignore, table_of
+
+DISCORD_FIELDS = frozenset({"channel_id", "role_id", "welcome_message_id"})
+
+
+class AlreadyPublished(Exception):
+    """The theme's groups have Discord objects: a new proposal would orphan them."""
+
+
+async def get(session: AsyncSession, group_id: int) -> WorkGroup | None:
+    return await session.get(WorkGroup, group_id, populate_existing=True)
+
+
+async def groups_of_theme(session: AsyncSession, theme_id: int) -> list[WorkGroup]:
+    result = await session.execute(
+        select(WorkGroup)
+        .where(col(WorkGroup.theme_id) == theme_id)
+        .order_by(col(WorkGroup.position), col(WorkGroup.id))
+    )
+    return list(result.scalars())
+
+
+async def groups_of_cycle(session: AsyncSession, cycle_id: int) -> list[WorkGroup]:
+    result = await session.execute(
+        select(WorkGroup)
+        .where(col(WorkGroup.cycle_id) == cycle_id)
+        .order_by(col(WorkGroup.theme_id), col(WorkGroup.position), col(WorkGroup.id))
+    )
+    return list(result.scalars())
+
+
+async def find(session: AsyncSession, cycle_id: int, value: str) -> WorkGroup | None:
+    """By the autocomplete's "#id", else by name when exactly one group of the cycle has it
+    (names repeat across themes: "100% visio 1")."""
+    text = value.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        group = await get(session, int(text[1:]))
+        return group if group is not None and group.cycle_id == cycle_id else None
+    result = await session.execute(
+        select(WorkGroup).where(
+            col(WorkGroup.cycle_id) == cycle_id,
+            func.lower(col(WorkGroup.name)) == text.lower(),
+        )
+    )
+    found = list(result.scalars())
+    return found[0] if len(found) == 1 else None
+
+
+async def by_channel(session: AsyncSession, channel_id: int) -> WorkGroup | None:
+    result = await session.execute(select(WorkGroup).where(col(WorkGroup.channel_id) == channel_id))
+    return result.scalars().first()
+
+
+async def members_of(session: AsyncSession, group_ids: Iterable[int]) -> dict[int, list[int]]:
+    """group id -> member ids (in the order they joined), every asked group present."""
+    wanted = list(group_ids)
+    found: dict[int, list[int]] = {group_id: [] for group_id in wanted}
+    if not wanted:
+        return found
+    result = await session.execute(
+        select(col(GroupMember.group_id), col(GroupMember.member_id))
+        .where(col(GroupMember.group_id).in_(wanted))
+        .order_by(col(GroupMember.id))
+    )
+    for group_id, member_id in result.all():
+        found[group_id].append(member_id)
+    return found
+
+
+async def rows_of(session: AsyncSession, group_id: int) -> list[GroupMember]:
+    result = await session.execute(
+        select(GroupMember)
+        .where(col(GroupMember.group_id) == group_id)
+        .order_by(col(GroupMember.id))
+    )
+    return list(result.scalars())
+
+
+async def groups_of_member(session: AsyncSession, cycle_id: int, member_id: int) -> list[WorkGroup]:
+    result = await session.execute(
+        select(WorkGroup)
+        .join(GroupMember, col(GroupMember.group_id) == col(WorkGroup.id))
+        .where(col(WorkGroup.cycle_id) == cycle_id, col(GroupMember.member_id) == member_id)
+        .order_by(col(WorkGroup.theme_id), col(WorkGroup.position))
+    )
+    return list(result.scalars())
+
+
+async def memberships(
+    session: AsyncSession, cycle_id: int, *, except_theme: int | None = None
+) -> dict[int, int]:
+    """member id -> how many groups of the cycle (proposed or published) they are in,
+    leaving out one theme: the per-member cap counts the *other* themes."""
+    query = (
+        select(col(GroupMember.member_id), func.count())
+        .join(WorkGroup, col(GroupMember.group_id) == col(WorkGroup.id))
+        .where(col(WorkGroup.cycle_id) == cycle_id)
+        .group_by(col(GroupMember.member_id))
+    )
+    if except_theme is not None:
+        query = query.where(col(WorkGroup.theme_id) != except_theme)
+    result = await session.execute(query)
+    return {member_id: int(count) for member_id, count in result.all()}
+
+
+async def count_by_theme(session: AsyncSession, cycle_id: int) -> dict[int, int]:
+    """theme id -> number of groups (proposed or published); themes without any are absent."""
+    result = await session.execute(
+        select(col(WorkGroup.theme_id), func.count())
+        .where(col(WorkGroup.cycle_id) == cycle_id)
+        .group_by(col(WorkGroup.theme_id))
+    )
+    return {theme_id: int(count) for theme_id, count in result.all()}
+
+
+async def replace_proposal(
+    session: AsyncSession,
+    theme_id: int,
+    groups: Sequence[tuple[WorkGroup, Sequence[int]]],
+    now: datetime,
+) -> list[WorkGroup]:
+    """Drop the theme's earlier proposal and store this one, in the given order."""
+    current = await groups_of_theme(session, theme_id)
+    if any(g.status == "published" for g in current):
+        raise AlreadyPublished(theme_id)
+    await delete_groups(session, [g.id for g in current if g.id is not None])
+    stored: list[WorkGroup] = []
+    for position, (group, member_ids) in enumerate(groups):
+        group.theme_id, group.position = theme_id, position
+        session.add(group)
+        await session.flush()
+        assert group.id is not None  # noqa: S101 - flushed
+        await add_members(session, group.id, member_ids, "proposal", now)
+        stored.append(group)
+    return stored
+
+
+async def delete_groups(session: AsyncSession, group_ids: Sequence[int]) -> None:
+    """Members first: the cascade is not something every connection is sure to apply."""
+    if not group_ids:
+        return
+    await session.execute(delete(GroupMember).where(col(GroupMember.group_id).in_(group_ids)))
+    await session.execute(delete(WorkGroup).where(col(WorkGroup.id).in_(group_ids)))
+
+
+async def add_members(
+    session: AsyncSession,
+    group_id: int,
+    member_ids: Iterable[int],
+    source: str,
+    now: datetime,
+    *,
+    role_granted: bool = False,
+) -> int:
+    """Add members once (the unique key ignores repeats); returns how many were added."""
+    rows = [
+        {
+            "group_id": group_id,
+            "member_id": member_id,
+            "source": source,
+            "role_granted": role_granted,
+            "added_at": now,
+        }
+        for member_id in member_ids
+    ]
+    return await insert_ignore(session, table_of(GroupMember), rows, ["group_id", "member_id"])
+
+
+async def remove_member(session: AsyncSession, group_id: int, member_id: int) -> bool:
+    result = await session.execute(
+        delete(GroupMember).where(
+            col(GroupMember.group_id) == group_id, col(GroupMember.member_id) == member_id
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def set_roles(
+    session: AsyncSession,
+    group_id: int,
+    facilitator_id: int | None,
+    secretary_id: int | None,
+    now: datetime,
+) -> None:
+    await session.execute(
+        update(WorkGroup)
+        .where(col(WorkGroup.id) == group_id)
+        .values(facilitator_id=facilitator_id, secretary_id=secretary_id, updated_at=now)
+    )
+
+
+async def record_objects(
+    session: AsyncSession, group_id: int, now: datetime, **ids: int | None
+) -> None:
+    """Remember a Discord object as soon as it exists, so nothing is created twice."""
+    unknown = set(ids) - DISCORD_FIELDS
+    if unknown:
+        raise ValueError(f"not a Discord object of a group: {sorted(unknown)}")
+    await session.execute(
+        update(WorkGroup).where(col(WorkGroup.id) == group_id).values(updated_at=now, **ids)
+    )
+
+
+async def mark_published(session: AsyncSession, group_id: int, now: datetime) -> None:
+    await session.execute(
+        update(WorkGroup)
+        .where(col(WorkGroup.id) == group_id)
+        .values(status="published", updated_at=now)
+    )
+
+
+async def set_granted(
+    session: AsyncSession, group_id: int, member_ids: Iterable[int] | None, granted: bool
+) -> None:
+    """Whether members hold the group's role; None means every member (a new role)."""
+    query = update(GroupMember).where(col(GroupMember.group_id) == group_id)
+    if member_ids is not None:
+        wanted = list(member_ids)
+        if not wanted:
+            return
+        query = query.where(col(GroupMember.member_id).in_(wanted))
+    await session.execute(query.values(role_granted=granted))
