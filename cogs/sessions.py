@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
 
 import discord
@@ -9,19 +11,21 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot import session_calendar, time_polls, ui
 from bot import session_posts as posts
-from bot import ui
 from bot.app import SipBot
+from bot.calendar_file import build_calendar
 from bot.domain import calendar
 from bot.domain import sessions as rules
 from bot.domain.dates import parse_future
 from bot.domain.errors import UserError
 from bot.i18n import Tr
+from bot.minutes import MinutesModal
 from bot.reminders import WAKER, ReminderSender
 from bot.session_service import SessionService
 from storage import guilds
 from storage import sessions as store
-from storage.models import GroupSession, GuildConfig, WorkGroup
+from storage.models import GroupSession, GuildConfig, Theme, TimePoll, WorkGroup
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +40,95 @@ class SessionCog(commands.Cog):
         self.services = bot.services
         self.sender = ReminderSender(bot)
         self.scheduler = SessionService(bot)
+        self.time_polls = time_polls.TimePolls(bot)
+        self._reconciling: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(posts.RsvpButton)
+        self.bot.add_dynamic_items(posts.RsvpButton, time_polls.ScheduleWinner)
+        await self.time_polls.load()
         if self.services.scheduler is not None:
             self.services.scheduler.register(WAKER, self.sender.run_due)
+            self.services.scheduler.register(time_polls.WAKER, self.time_polls.run_due)
+        self._reconciling = asyncio.create_task(
+            self._reconcile_when_ready(), name="time-poll-reconcile"
+        )
+
+    async def cog_unload(self) -> None:
+        if self._reconciling is not None:
+            self._reconciling.cancel()
+
+    async def _reconcile_when_ready(self) -> None:
+        """Votes cast or withdrawn while the bot was offline count exactly once."""
+        await self.bot.wait_until_ready()
+        for poll in list(self.time_polls.polls.values()):
+            try:
+                await self.time_polls.reconcile(poll)
+            except discord.HTTPException as exc:
+                log.warning("time poll %s not reconciled: %s", poll.poll_id, exc.status)
+        self.reconciled = True
+
+    reconciled = False
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.time_polls.on_reaction(payload)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.time_polls.on_reaction(payload)
+
+    # ------------------------------------------------------------ time poll
+    @session.command(name="poll", description=_("Let the group vote on up to 10 slots"))
+    @app_commands.describe(
+        slots=_("Candidate starts separated by ;  e.g. 12/01/2027 18h00; 14/01/2027 09h30"),
+        deadline=_("When the vote closes (default: a day before the first slot)"),
+        duration=_("Length in minutes (default: the server's, 180)"),
+    )
+    async def poll(
+        self,
+        interaction: discord.Interaction,
+        slots: str,
+        deadline: str | None = None,
+        duration: int | None = None,
+    ) -> None:
+        config, tr, group = await self._here(interaction)
+        now = self.services.clock.now()
+        starts = rules.parse_slots(slots, config.timezone, now)
+        closes = (
+            parse_future(deadline, config.timezone, now).at
+            if deadline
+            else rules.default_poll_deadline(starts, now)
+        )
+        if closes >= starts[0]:
+            raise UserError("error.timepoll.deadline_after_slot")
+        minutes = rules.check_minutes(duration if duration is not None else config.session_minutes)
+        poll = TimePoll(
+            guild_id=group.guild_id, group_id=group.id or 0, channel_id=group.channel_id or 0, deadline=closes,
+            minutes=minutes, created_by=interaction.user.id, created_at=now,
+        )  # fmt: skip
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = self.bot.get_partial_messageable(group.channel_id or 0, guild_id=group.guild_id)
+        await self.time_polls.open(channel, self.services.public(config), group, poll, starts)
+        await ui.reply(
+            interaction, tr("timepoll.opened", count=len(starts), deadline=ui.timestamp(closes))
+        )
+        if self.services.scheduler is not None:
+            await self.services.scheduler.wake(time_polls.WAKER)
+
+    # ------------------------------------------------------------ minutes
+    @session.command(name="minutes", description=_("Write the minutes of a session"))
+    @app_commands.describe(session=_("The session held"))
+    async def minutes(self, interaction: discord.Interaction, session: str) -> None:
+        _config, tr, group, row = await self._session(interaction, session)
+        if row.status == "cancelled":
+            raise UserError("error.session.not_scheduled", number=row.number)
+        if row.starts_at > self.services.clock.now():
+            raise UserError("error.minutes.too_early", number=row.number)
+        async with self.services.sessions() as db:
+            previous = await store.minutes_of(db, row.id or 0)
+        await interaction.response.send_modal(
+            MinutesModal(self.bot, row, group, tr, previous, interaction.user.id)
+        )
 
     # ------------------------------------------------------------ context
     async def _here(self, interaction: discord.Interaction) -> tuple[GuildConfig, Tr, WorkGroup]:
@@ -238,8 +326,52 @@ class SessionCog(commands.Cog):
             allowed_mentions=mentions,
         )
 
+    # ------------------------------------------------------------ calendar file
+    @session.command(name="ics", description=_("Download the sessions as a calendar file"))
+    @app_commands.describe(
+        group=_("One group (default: this channel's group, else all your groups)")
+    )
+    async def ics(self, interaction: discord.Interaction, group: str | None = None) -> None:
+        assert interaction.guild is not None and interaction.channel_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        groups = await session_calendar.groups_for(self.services, interaction, config, group)
+        async with self.services.sessions() as db:
+            rows = await store.sessions_of(db, [g.id for g in groups if g.id is not None])
+            themes = {g.theme_id: await db.get(Theme, g.theme_id) for g in groups}
+        by_id = {g.id: g for g in groups}
+        entries = [
+            session_calendar.entry(
+                interaction.guild, tr, by_id[r.group_id], themes.get(by_id[r.group_id].theme_id), r
+            )
+            for r in rows
+        ]
+        name = groups[0].name if len(groups) == 1 else tr("ics.name.mine")
+        data = build_calendar(entries, config.timezone, name)
+        await interaction.response.send_message(
+            tr("ics.ready", count=len(entries)),
+            file=discord.File(io.BytesIO(data), filename="sipbot-sessions.ics"),
+            ephemeral=True,
+        )
+
+    @ics.autocomplete("group")
+    async def group_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.services.sessions() as db:
+            mine = await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=g.name[:100], value=f"#{g.id}")
+            for g in mine
+            if needle in g.name.casefold()
+        ][:25]
+
     @reschedule.autocomplete("session")
     @cancel.autocomplete("session")
+    @minutes.autocomplete("session")
     async def session_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -266,7 +398,7 @@ class SessionCog(commands.Cog):
                 value=f"#{r.id}",
             )
             for r in rows
-            if r.status == "scheduled" and current.strip().lstrip("#") in f"{r.number} {r.id}"
+            if r.status != "cancelled" and current.strip().lstrip("#") in f"{r.number} {r.id}"
         ]
         return choices[:25]
 

@@ -134,3 +134,13 @@ async def release_closing(session: AsyncSession, poll_id: int) -> None:
         .where(col(TimePoll.id) == poll_id, col(TimePoll.close_state) == "sending")
         .values(close_state="pending", claimed_at=None)
     )
+
+
+async def mark_scheduled(session: AsyncSession, poll_id: int) -> bool:
+    """True for the one click that turns the winning slot into a session."""
+    result = await session.execute(
+        update(TimePoll)
+        .where(col(TimePoll.id) == poll_id, col(TimePoll.status) == "closed")
+        .values(status="scheduled")
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.text import split_text
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab \n"), max_size=9000),
+    st.integers(min_value=10, max_value=2000),
+)
+def test_chunks_rebuild_the_text_and_respect_the_limit(text: str, limit: int) -> None:
+    chunks = split_text(text, limit)
+    assert "".join(chunks) == text
+    assert all(len(chunk) <= limit for chunk in chunks)
+
+
+def test_splits_at_a_space_not_inside_a_word() -> None:
+    text = ("mot " * 600).strip()
+    chunks = split_text(text, 2000)
+    assert len(chunks) == 2
+    assert all(not chunk.startswith("ot") for chunk in chunks)
+    assert chunks[0].endswith(" ")
