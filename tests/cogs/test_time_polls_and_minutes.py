@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from bot.app import SipBot
 from storage import sessions as store
@@ -252,13 +253,35 @@ async def test_ics_of_a_group_with_a_reschedule_and_a_cancellation(
     from icalendar import Calendar
 
     group = await published_group(fake, sqlite_engine, clock)
-    for start in ("20/01/2027 18h00", "28/03/2027 10h00"):  # the second on the day clocks go forward
-        await fake.slash("session schedule", user=group.facilitator, channel=group.channel, options={"start": start})
+    for start in (
+        "20/01/2027 18h00",
+        "28/03/2027 10h00",
+    ):  # the second on the day clocks go forward
+        await fake.slash(
+            "session schedule",
+            user=group.facilitator,
+            channel=group.channel,
+            options={"start": start},
+        )
     async with session_factory(sqlite_engine)() as db:
-        first, second = (await db.execute(select(GroupSession).order_by(GroupSession.id))).scalars().all()  # type: ignore[arg-type]
-    await fake.slash("session reschedule", user=group.facilitator, channel=group.channel, options={"session": f"#{first.id}", "start": "21/01/2027 18h00"})
-    await fake.slash("session cancel", user=group.facilitator, channel=group.channel, options={"session": f"#{second.id}"})
-    res = await fake.slash("session ics", user=group.members[3], channel=group.channel, locale="en-US")
+        first, second = (
+            (await db.execute(select(GroupSession).order_by(col(GroupSession.id)))).scalars().all()
+        )
+    await fake.slash(
+        "session reschedule",
+        user=group.facilitator,
+        channel=group.channel,
+        options={"session": f"#{first.id}", "start": "21/01/2027 18h00"},
+    )
+    await fake.slash(
+        "session cancel",
+        user=group.facilitator,
+        channel=group.channel,
+        options={"session": f"#{second.id}"},
+    )
+    res = await fake.slash(
+        "session ics", user=group.members[3], channel=group.channel, locale="en-US"
+    )
     assert res.ephemeral and (res.content or "").startswith("Calendar file with 2 session(s)")
     ((name, data),) = res.attachments
     assert name.endswith(".ics")
