@@ -24,6 +24,7 @@ EXTENSIONS = (
     "cogs.interest",
     "cogs.groups",
     "cogs.sessions",
+    "cogs.experiments",
     "cogs.help",
 )
 

@@ -1,0 +1,132 @@
+"""Experiments, their check-ins and evaluation; nudges are claimed like any outbox row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import Experiment, ExperimentCheckin, ExperimentEvaluation
+from storage.outbox import LEASE, claim
+from storage.upsert import table_of
+
+
+async def add(session: AsyncSession, row: Experiment) -> Experiment:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get(session: AsyncSession, experiment_id: int) -> Experiment | None:
+    return await session.get(Experiment, experiment_id, populate_existing=True)
+
+
+async def of_groups(session: AsyncSession, group_ids: Sequence[int]) -> list[Experiment]:
+    result = await session.execute(
+        select(Experiment)
+        .where(col(Experiment.group_id).in_(list(group_ids)))
+        .order_by(col(Experiment.id))
+    )
+    return list(result.scalars())
+
+
+async def of_guild(session: AsyncSession, guild_id: int) -> list[Experiment]:
+    result = await session.execute(
+        select(Experiment).where(col(Experiment.guild_id) == guild_id).order_by(col(Experiment.id))
+    )
+    return list(result.scalars())
+
+
+async def update_experiment(
+    session: AsyncSession, experiment_id: int, now: datetime, **changes: Any
+) -> None:
+    await session.execute(
+        update(Experiment)
+        .where(col(Experiment.id) == experiment_id)
+        .values(updated_at=now, **changes)
+    )
+
+
+async def add_checkin(session: AsyncSession, row: ExperimentCheckin) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def last_checkins(
+    session: AsyncSession, experiment_ids: Sequence[int]
+) -> dict[int, datetime]:
+    result = await session.execute(
+        select(col(ExperimentCheckin.experiment_id), func.max(col(ExperimentCheckin.created_at)))
+        .where(col(ExperimentCheckin.experiment_id).in_(list(experiment_ids)))
+        .group_by(col(ExperimentCheckin.experiment_id))
+    )
+    found: dict[int, datetime] = {}
+    for experiment_id, at in result.all():
+        moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        found[experiment_id] = (
+            moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        )  # SQLite: naive UTC
+    return found
+
+
+async def checkin_counts(session: AsyncSession, experiment_ids: Sequence[int]) -> dict[int, int]:
+    result = await session.execute(
+        select(col(ExperimentCheckin.experiment_id), func.count())
+        .where(col(ExperimentCheckin.experiment_id).in_(list(experiment_ids)))
+        .group_by(col(ExperimentCheckin.experiment_id))
+    )
+    return {e: int(n) for e, n in result.all()}
+
+
+async def save_evaluation(session: AsyncSession, row: ExperimentEvaluation) -> None:
+    existing = await evaluation(session, row.experiment_id)
+    if existing is None:
+        session.add(row)
+    else:
+        for name in ("done", "worked", "failed", "lessons", "author_id", "created_at"):
+            setattr(existing, name, getattr(row, name))
+    await session.flush()
+
+
+async def evaluation(session: AsyncSession, experiment_id: int) -> ExperimentEvaluation | None:
+    result = await session.execute(
+        select(ExperimentEvaluation).where(col(ExperimentEvaluation.experiment_id) == experiment_id)
+    )
+    return result.scalars().first()
+
+
+# ------------------------------------------------------------------ nudges
+async def due_nudges(session: AsyncSession, now: datetime) -> list[Experiment]:
+    state = col(Experiment.nudge_state)
+    result = await session.execute(
+        select(Experiment).where(
+            col(Experiment.next_nudge_at) <= now,
+            col(Experiment.status) == "running",
+            or_(
+                state == "pending",
+                and_(state == "sending", col(Experiment.claimed_at) < now - LEASE),
+            ),
+        )
+    )
+    return list(result.scalars())
+
+
+async def next_nudge_at(session: AsyncSession) -> datetime | None:
+    result = await session.execute(
+        select(func.min(col(Experiment.next_nudge_at))).where(
+            col(Experiment.status) == "running",
+            col(Experiment.nudge_state).in_(("pending", "sending")),
+        )
+    )
+    value: datetime | None = result.scalar()
+    return value
+
+
+async def claim_nudge(session: AsyncSession, experiment_id: int, now: datetime) -> bool:
+    return await claim(
+        session, table_of(Experiment), experiment_id, now, state_column="nudge_state"
+    )
