@@ -25,6 +25,7 @@ EXTENSIONS = (
     "cogs.groups",
     "cogs.sessions",
     "cogs.experiments",
+    "cogs.privacy",
     "cogs.help",
 )
 

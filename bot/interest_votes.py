@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.checks import member_is_member
-from storage import interest
+from storage import interest, privacy
 from storage.interest import VoteChange
 from storage.models import GuildConfig, InterestPoll
 
@@ -101,6 +101,8 @@ class VoteRecorder:
         if theme_id is None or self.services.clock.now() >= poll.deadline:
             return  # not a theme of the poll, or too late: not counted
         added = payload.event_type == "REACTION_ADD"
+        if added and await self.services.opted_out(poll.guild_id, payload.user_id):
+            return  # forgotten at their request: not counted until they opt in again
         if added:
             member = payload.member
             config = await self.services.config(poll.guild_id)
@@ -165,6 +167,8 @@ class VoteRecorder:
         guild = self.bot.get_guild(poll.guild_id)
         if config.member_role_id is not None and guild is not None and not guild.chunked:
             await guild.chunk()
+        async with self.services.sessions() as session:
+            forgotten = await privacy.opted_out(session, poll.guild_id)
         actual: dict[int, set[int]] = defaultdict(set)
         reactions = 0
         for reaction in message.reactions:
@@ -174,7 +178,7 @@ class VoteRecorder:
             calls += max(1, -(-reaction.count // 100))
             async for user in reaction.users(limit=None):
                 reactions += 1
-                if self._counts(user, guild, config):
+                if self._counts(user, guild, config, forgotten):
                     actual[user.id].add(theme_id)
         return dict(actual), reactions, calls
 

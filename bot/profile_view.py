@@ -13,7 +13,7 @@ import discord
 from bot.checks import member_is_member
 from bot.domain.errors import UserError
 from bot.i18n import Tr
-from storage import cycles, interest
+from storage import cycles, interest, privacy
 from storage import guilds as guild_store
 from storage.models import MemberProfile, Office
 
@@ -114,8 +114,14 @@ class ProfileView(discord.ui.View):
         return view
 
     async def show(self, interaction: discord.Interaction) -> None:
-        """Send the caller their profile, ephemerally."""
+        """Send the caller their profile, ephemerally. Opening it is how a member who asked
+        to be forgotten takes part again."""
         tr, offices, profile = await self._load(interaction)
+        assert interaction.guild_id is not None  # noqa: S101 - checked by _load
+        async with self.bot.services.sessions() as session, session.begin():
+            opted_in = await privacy.opt_in(session, interaction.guild_id, interaction.user.id)
+        if opted_in:
+            self.bot.services.forget("opted_out", interaction.guild_id)
         await interaction.response.send_message(
             describe(tr, profile), view=self.render(tr, offices, profile), ephemeral=True
         )

@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.i18n import Catalog, Tr, language_of
 from config.data import default_offices
 from config.settings import Settings
-from storage import guilds
+from storage import guilds, privacy
 from storage.models import GuildConfig
 
 if TYPE_CHECKING:
@@ -72,6 +72,16 @@ class Services:
                 return await guilds.count_offices(session, guild_id)
 
         return await self.cached("offices", guild_id, load)
+
+    async def opted_out(self, guild_id: int, member_id: int) -> bool:
+        """True for a member who asked to be forgotten and has not opted in again."""
+
+        async def load() -> set[str]:
+            async with self.sessions() as session:
+                return await privacy.opted_out(session, guild_id)
+
+        keys = await self.cached("opted_out", guild_id, load)
+        return privacy.member_key(guild_id, member_id) in keys
 
     def reader(self, interaction: discord.Interaction, config: GuildConfig | None = None) -> Tr:
         """Texts for the person who acted: their Discord locale, else the guild's language."""

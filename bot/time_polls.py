@@ -200,6 +200,8 @@ class TimePolls:
         now = self.services.clock.now()
         if slot_id is None or now >= poll.deadline:
             return
+        if await self.services.opted_out(poll.guild_id, payload.user_id):
+            return  # forgotten at their request
         async with self.services.sessions() as db, db.begin():
             if payload.user_id not in await self._voters(db, poll.group_id):
                 return

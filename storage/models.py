@@ -536,12 +536,13 @@ class Ballot(SQLModel, table=True):
 
 
 class PrivacyOptOut(SQLModel, table=True):
-    """A member who asked to be forgotten: their reactions are ignored until they opt in."""
+    """A member who asked to be forgotten: their reactions are ignored until they opt in
+    again. Only a keyed hash of the member is kept, so no table holds their id."""
 
     __tablename__ = "privacy_opt_out"
-    __table_args__ = (UniqueConstraint("guild_id", "member_id", name="uq_privacy_opt_out"),)
+    __table_args__ = (UniqueConstraint("guild_id", "member_key", name="uq_privacy_opt_out"),)
 
     id: int | None = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger)
-    member_id: int = Field(sa_type=BigInteger)
+    member_key: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=UTCDateTime)

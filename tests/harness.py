@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import discord
@@ -68,3 +68,13 @@ async def running_bot(
         await bot.close()
         with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
             await asyncio.wait_for(task, timeout=5)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 5.0) -> None:
+    """Wait until an asynchronous condition holds (a database row, typically): polled,
+    bounded, and failing with what was awaited."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.01)

@@ -51,10 +51,10 @@ def upgrade() -> None:
         "privacy_opt_out",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("guild_id", sa.BigInteger(), nullable=False),
-        sa.Column("member_id", sa.BigInteger(), nullable=False),
+        sa.Column("member_key", sa.String(length=64), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("guild_id", "member_id", name="uq_privacy_opt_out"),
+        sa.UniqueConstraint("guild_id", "member_key", name="uq_privacy_opt_out"),
     )
     op.create_table(
         "ballot",
