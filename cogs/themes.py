@@ -175,6 +175,7 @@ class ThemeCog(commands.Cog):
         assert cycle.id is not None  # noqa: S101
         async with self.services.sessions() as session:
             all_themes = await store.themes_of(session, cycle.id)
+            counts = await store.activity(session, cycle.id)
         if not all_themes:
             await ui.reply(interaction, tr("theme.list.empty", cycle=cycle.name))
             return
@@ -183,6 +184,8 @@ class ThemeCog(commands.Cog):
             flags = [" · ".join(tr(f"country.{c}") for c in theme.country_list)]
             if theme.prolonged:
                 flags.append(tr("theme.list.prolonged"))
+            groups, drafts = counts.get(theme.id or 0, (0, 0))
+            flags.append(tr("theme.list.counts", groups=groups, drafts=drafts))
             if theme.status == "archived":
                 flags.append(tr("theme.list.archived"))
             missing = objects.present(guild, theme).missing

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import Theme
+from storage.models import Draft, Theme, WorkGroup
 
 DISCORD_FIELDS = frozenset(
     {"category_id", "info_channel_id", "info_message_id", "forum_id", "role_id"}
@@ -100,3 +100,23 @@ async def record_objects(
 async def used_emojis(session: AsyncSession, cycle_id: int) -> set[str]:
     result = await session.execute(select(col(Theme.emoji)).where(col(Theme.cycle_id) == cycle_id))
     return set(result.scalars())
+
+
+async def activity(session: AsyncSession, cycle_id: int) -> dict[int, tuple[int, int]]:
+    """theme id -> (working groups, recommendation drafts), for the theme list."""
+    groups = await session.execute(
+        select(col(WorkGroup.theme_id), func.count())
+        .where(col(WorkGroup.cycle_id) == cycle_id)
+        .group_by(col(WorkGroup.theme_id))
+    )
+    drafts = await session.execute(
+        select(col(Draft.theme_id), func.count())
+        .where(col(Draft.cycle_id) == cycle_id)
+        .group_by(col(Draft.theme_id))
+    )
+    group_counts = {t: int(n) for t, n in groups.all()}
+    draft_counts = {t: int(n) for t, n in drafts.all()}
+    return {
+        t: (group_counts.get(t, 0), draft_counts.get(t, 0))
+        for t in group_counts.keys() | draft_counts.keys()
+    }

@@ -111,8 +111,11 @@ async def test_the_four_2020_21_themes_get_their_objects_with_the_fewest_calls(
     fields = {f["name"]: f["value"] for f in france_only.embeds[0]["fields"]}
     assert fields["Où"] == "France" and fields["Suite"] == "Prolongée du cycle précédent"
     listing = await fake.slash("theme list", user=fake.owner, locale="en-US")
-    assert "3️⃣ **Égalité de genre** — France · Belgium · prolonged" in listing.text
-    assert "4️⃣ **Modèle économique** — France · prolonged" in listing.text
+    assert (
+        "3️⃣ **Égalité de genre** — France · Belgium · prolonged · 0 group(s), 0 draft(s)"
+        in listing.text
+    )
+    assert "4️⃣ **Modèle économique** — France · prolonged · 0 group(s), 0 draft(s)" in listing.text
 
 
 async def test_bad_input_creates_nothing(
@@ -295,3 +298,45 @@ async def test_missing_bot_permissions_are_named_before_anything_is_created(
     )
     assert creations(fake) == [0, 0, 0, 0]
     assert await stored_themes(sqlite_engine, fake.guild.id) == []
+
+
+async def test_list_counts_groups_and_drafts(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    from storage.models import Draft, WorkGroup
+
+    await open_cycle(fake, clock)
+    await add_theme(fake, THEMES_2020[0])
+    (theme,) = await stored_themes(sqlite_engine, fake.guild.id)
+    now = clock.now()
+    async with session_factory(sqlite_engine)() as db, db.begin():
+        for name in ("Ouest – Rennes", "100% visio 1"):
+            db.add(
+                WorkGroup(
+                    guild_id=fake.guild.id,
+                    cycle_id=theme.cycle_id,
+                    theme_id=theme.id or 0,
+                    name=name,
+                    mode="online",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        await db.flush()
+        group = (await db.execute(select(WorkGroup))).scalars().first()
+        assert group is not None
+        db.add(
+            Draft(
+                guild_id=fake.guild.id,
+                cycle_id=theme.cycle_id,
+                theme_id=theme.id or 0,
+                group_id=group.id or 0,
+                title="P",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    listing = await fake.slash("theme list", user=fake.owner, locale="fr")
+    assert (
+        "1️⃣ **Accompagnement** — France · Belgique · 2 groupe(s), 1 proposition(s)" in listing.text
+    )
