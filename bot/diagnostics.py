@@ -7,9 +7,9 @@ from typing import Any
 
 import discord
 
-from bot import permissions
+from bot import group_objects, permissions
 from bot.theme_objects import present
-from storage.models import GuildConfig, Phase, Theme
+from storage.models import GuildConfig, Phase, Theme, WorkGroup
 
 CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
@@ -99,3 +99,20 @@ def check_announcements_sent(phases: list[Phase]) -> list[Finding]:
         for phase in phases
         if phase.announce_state == "failed"
     ]
+
+
+def check_groups(guild: discord.Guild, groups: list[WorkGroup]) -> list[Finding]:
+    """Published groups whose channel or role was deleted by hand; publishing again repairs."""
+    found: list[Finding] = []
+    for group in groups:
+        if group.status != "published":
+            continue
+        here = group_objects.present(guild, group)
+        missing = [
+            kind for kind, obj in (("channel", here.channel), ("role", here.role)) if obj is None
+        ]
+        if missing:
+            found.append(
+                Finding("error", "check.group.missing", {"group": group.name, "objects": missing})
+            )
+    return found

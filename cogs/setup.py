@@ -17,6 +17,7 @@ from bot.domain import settings_rules
 from bot.domain.errors import UserError
 from bot.i18n import Tr
 from storage import cycles, guilds, themes
+from storage import groups as group_store
 from storage.models import GuildConfig
 
 LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
@@ -233,6 +234,9 @@ class SetupCog(commands.Cog):
                 findings += diagnostics.check_announcements_sent(
                     await cycles.phases_of(session, cycle.id)
                 )
+                findings += diagnostics.check_groups(
+                    interaction.guild, await group_store.groups_of_cycle(session, cycle.id)
+                )
         lines = [self._finding_line(tr, finding) for finding in findings]
         errors = sum(1 for f in findings if f.level == "error")
         summary = tr("check.summary.bad", count=errors) if errors else tr("check.summary.ok")
@@ -248,7 +252,7 @@ class SetupCog(commands.Cog):
         if "missing" in params:
             params["missing"] = permission_list(tr, params["missing"])
         if "objects" in params:
-            params["objects"] = ", ".join(tr(f"theme.object.{kind}") for kind in params["objects"])
+            params["objects"] = ", ".join(tr(f"check.object.{kind}") for kind in params["objects"])
         if "phase" in params:
             params["phase"] = tr(f"phase.{params['phase']}.name")
         return f"{LEVEL_ICON[finding.level]} {tr(finding.key, **params)}"

@@ -257,3 +257,21 @@ async def test_check_reports_a_deleted_announcements_channel(
     )
     res = await fake.slash("setup check", user=fake.owner, locale="en-US")
     assert "The announcements channel was deleted. Fix: /setup channel." in res.text
+
+
+async def test_check_reports_a_group_channel_deleted_by_hand(
+    fake: FakeDiscord, bot: SipBot, sqlite_engine: AsyncEngine
+) -> None:
+    from tests.cogs.session_helpers import published_group
+    from tests.conftest import MovableClock
+
+    group = await published_group(fake, sqlite_engine, MovableClock())
+    fake.remove_channel(group.channel)
+    await fake.wait_for(
+        lambda: bot.get_channel(group.channel.id) is None, what="the deletion to reach the bot"
+    )
+    res = await fake.slash("setup check", user=fake.owner, locale="en-US")
+    assert (
+        "Group “Ouest – Rennes”: channel deleted by hand. Fix: /groups publish recreates it."
+        in res.text
+    )
