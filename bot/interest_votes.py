@@ -184,9 +184,12 @@ class VoteRecorder:
 
     @staticmethod
     def _counts(
-        user: discord.User | discord.Member, guild: discord.Guild | None, config: GuildConfig
+        user: discord.User | discord.Member,
+        guild: discord.Guild | None,
+        config: GuildConfig,
+        forgotten: set[str],
     ) -> bool:
-        if user.bot:
+        if user.bot or privacy.member_key(config.guild_id, user.id) in forgotten:
             return False
         if config.member_role_id is None:
             return True
