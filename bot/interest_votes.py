@@ -58,6 +58,7 @@ class VoteRecorder:
         self._pending: dict[int, list[VoteChange]] = defaultdict(list)
         self._wake = asyncio.Event()
         self._write_lock = asyncio.Lock()
+        self._order = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.rejected: asyncio.Queue[tuple[OpenPoll, discord.Member, str]] = asyncio.Queue()
 
@@ -97,6 +98,12 @@ class VoteRecorder:
         poll = self.polls.get(payload.message_id)
         if poll is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
             return
+        # discord.py runs each event in its own task: taking this (first-come, first-served)
+        # lock before any other await keeps an add and a quick removal in their order.
+        async with self._order:
+            await self._record(poll, payload)
+
+    async def _record(self, poll: OpenPoll, payload: discord.RawReactionActionEvent) -> None:
         theme_id = poll.themes_by_emoji.get(str(payload.emoji))
         if theme_id is None or self.services.clock.now() >= poll.deadline:
             return  # not a theme of the poll, or too late: not counted

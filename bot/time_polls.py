@@ -3,6 +3,7 @@ to the facilitator, who schedules it with one button."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -160,6 +161,7 @@ class TimePolls:
         self.bot = bot
         self.services = bot.services
         self.polls: dict[int, OpenTimePoll] = {}
+        self._order = asyncio.Lock()
 
     async def load(self) -> None:
         async with self.services.sessions() as db:
@@ -196,6 +198,10 @@ class TimePolls:
         poll = self.polls.get(payload.message_id)
         if poll is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
             return
+        async with self._order:  # first come, first served: an add stays before its removal
+            await self._record(poll, payload)
+
+    async def _record(self, poll: OpenTimePoll, payload: discord.RawReactionActionEvent) -> None:
         slot_id = poll.slots.get(str(payload.emoji))
         now = self.services.clock.now()
         if slot_id is None or now >= poll.deadline:
