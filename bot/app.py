@@ -25,7 +25,11 @@ EXTENSIONS = (
     "cogs.groups",
     "cogs.sessions",
     "cogs.experiments",
+    "cogs.assembly",
     "cogs.privacy",
+    "cogs.drafts",
+    "cogs.synthesis",
+    "cogs.report",
     "cogs.help",
 )
 

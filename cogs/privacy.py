@@ -52,7 +52,7 @@ class ForgetConfirm(discord.ui.View):
         interaction: discord.Interaction,
         error: Exception,
         item: discord.ui.Item[ForgetConfirm],
-    ) -> None:  # type: ignore[override]
+    ) -> None:
         await errors.report(self.cog.bot, interaction, error)
 
 

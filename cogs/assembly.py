@@ -1,0 +1,194 @@
+"""`/assembly`: the general assembly's vote on next cycle's themes.
+
+Results are hidden until the vote closes: before that, organisers see how many ballots
+were cast and members see nothing; nobody ever sees who chose what.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import ui
+from bot.app import SipBot
+from bot.assembly_closing import WAKER, VoteCloser
+from bot.assembly_views import BallotButton, BallotSelect, results_cards, vote_card, vote_view
+from bot.checks import member_is_organiser, organiser_only
+from bot.domain import assembly as rules
+from bot.domain.dates import parse_future
+from bot.domain.errors import UserError
+from storage import assembly as store
+from storage import guilds
+from storage.models import AssemblyVote
+
+log = logging.getLogger(__name__)
+METHOD_CHOICES = [
+    app_commands.Choice(name="Approval (any number of options)", value=rules.APPROVAL),
+    app_commands.Choice(name="Ranked (Borda count)", value=rules.RANKED),
+]
+
+
+class AssemblyCog(commands.Cog):
+    assembly = app_commands.Group(
+        name="assembly", description=_("The general assembly's vote"), guild_only=True
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.closer = VoteCloser(bot)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(BallotSelect, BallotButton)
+        if self.services.scheduler is not None:
+            self.services.scheduler.register(WAKER, self.closer.run_due)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(BallotSelect, BallotButton)
+
+    async def replan(self) -> None:
+        if self.services.scheduler is not None:
+            await self.services.scheduler.wake(WAKER)
+
+    @assembly.command(name="open", description=_("Open a vote in the announcements channel"))
+    @app_commands.describe(
+        title=_("What is voted, e.g. Themes of the 2021-2022 cycle"),
+        options=_("The options, separated by ; (or by , when no option has a comma)"),
+        deadline=_("When the vote closes: 2021-06-12 18:00 or 12/06/2021 18h00"),
+        method=_("Approval (any number of options, default) or ranked (Borda count)"),
+    )
+    @app_commands.choices(method=METHOD_CHOICES)
+    @organiser_only()
+    async def open(
+        self,
+        interaction: discord.Interaction,
+        title: str,
+        options: str,
+        deadline: str,
+        method: str = rules.APPROVAL,
+    ) -> None:
+        assert interaction.guild is not None  # noqa: S101
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        now = self.services.clock.now()
+        vote = AssemblyVote(
+            guild_id=interaction.guild.id, title=rules.check_title(title),
+            options=json.dumps(rules.parse_options(options), ensure_ascii=False),
+            method=rules.check_method(method), deadline=parse_future(deadline, config.timezone, now).at,
+            channel_id=0, created_by=interaction.user.id, created_at=now,
+        )  # fmt: skip
+        channel = interaction.guild.get_channel(config.announcements_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            raise UserError("error.assembly.no_channel")
+        vote.channel_id = channel.id
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.services.sessions() as session, session.begin():
+            await store.create_vote(session, vote)
+        assert vote.id is not None  # noqa: S101 - flushed
+        public = self.services.public(config)
+        try:
+            message = await channel.send(
+                embed=vote_card(public, vote), view=vote_view(public, vote)
+            )
+        except discord.HTTPException:
+            async with self.services.sessions() as session, session.begin():
+                await store.delete_vote(session, vote.id)
+            raise
+        async with self.services.sessions() as session, session.begin():
+            await store.set_message(session, vote.id, message.id)
+            await guilds.audit(
+                session, interaction.guild.id, interaction.user.id, "assembly.open", now,
+                vote=vote.id, title=vote.title, method=vote.method,
+            )  # fmt: skip
+        await ui.reply(
+            interaction,
+            tr("assembly.opened", channel=channel.mention, deadline=ui.timestamp(vote.deadline)),
+        )
+        await self.replan()
+
+    @assembly.command(name="close", description=_("Close a vote now and post its results"))
+    @app_commands.describe(vote=_("The vote to close"))
+    @organiser_only()
+    async def close(self, interaction: discord.Interaction, vote: str) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        found = await self._find(interaction.guild_id, vote)
+        if found.status != "open":
+            raise UserError("error.assembly.already_closed", title=found.title)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = self.services.clock.now()
+        closed = await self.closer.close(found, now)
+        if closed:
+            async with self.services.sessions() as session, session.begin():
+                await guilds.audit(
+                    session, interaction.guild_id, interaction.user.id, "assembly.close", now,
+                    vote=found.id,
+                )  # fmt: skip
+        await ui.reply(
+            interaction,
+            tr("assembly.closed" if closed else "assembly.close_later", title=found.title),
+        )
+        await self.replan()
+
+    @assembly.command(name="results", description=_("The results of a vote, once it is closed"))
+    @app_commands.describe(vote=_("The vote"))
+    async def results(self, interaction: discord.Interaction, vote: str) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        found = await self._find(interaction.guild_id, vote)
+        if found.status == "open":
+            deadline = ui.timestamp(found.deadline)
+            organiser = isinstance(interaction.user, discord.Member) and member_is_organiser(
+                interaction.user, config, interaction.permissions
+            )
+            if not organiser:
+                raise UserError("error.assembly.hidden", deadline=deadline)
+            async with self.services.sessions() as session:
+                cast = await store.count_ballots(session, found.id or 0)
+            await ui.reply(
+                interaction, tr("assembly.results.so_far", count=cast, deadline=deadline)
+            )
+            return
+        cards = results_cards(tr, found, await self.closer.result(found))
+        await interaction.response.send_message(embeds=cards, ephemeral=True)
+
+    async def _find(self, guild_id: int, text: str) -> AssemblyVote:
+        """A vote named "#<id>" (what autocomplete gives) or by its title (the newest)."""
+        wanted = text.strip()
+        async with self.services.sessions() as session:
+            votes = await store.votes_of(session, guild_id)
+        for vote in votes:
+            if f"#{vote.id}" == wanted or vote.title.casefold() == wanted.casefold():
+                return vote
+        raise UserError("error.assembly.unknown", value=wanted.lstrip("#")[:100])
+
+    @close.autocomplete("vote")
+    @results.autocomplete("vote")
+    async def vote_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        needle = current.strip().casefold()
+        async with self.services.sessions() as session:
+            votes = await store.votes_of(session, interaction.guild_id)
+        return [
+            app_commands.Choice(
+                name=f"{v.title} — {tr(f'assembly.status.{v.status}')}"[:100], value=f"#{v.id}"
+            )
+            for v in votes
+            if needle in v.title.casefold()
+        ][:25]
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(AssemblyCog(bot))

@@ -1,0 +1,286 @@
+"""`/draft`: write recommendation drafts in the theme's forum, revise them, follow their
+history and status; 👍 on a post's first message endorses it.
+
+The writing lives in bot/drafts.py, the post in bot/draft_posts.py, the forms in
+bot/draft_modals.py, endorsements in bot/endorsements.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import draft_views as views
+from bot import ui
+from bot.app import SipBot
+from bot.domain.drafts import STATUSES
+from bot.domain.errors import UserError
+from bot.draft_modals import NewDraftForm, ReviseForm
+from bot.drafts import DraftContext, DraftService, check_title, is_organiser, may_write
+from bot.endorsements import EndorsementRecorder
+from storage import cycles, themes
+from storage import drafts as store
+from storage import sessions as groups
+from storage.models import Cycle, Draft, Theme, WorkGroup
+
+log = logging.getLogger(__name__)
+STATUS_PREFIX = "status."
+STATUS_CHOICES = [
+    app_commands.Choice(name=name, value=STATUS_PREFIX + code)
+    for code, name in zip(
+        STATUSES,
+        ("draft", "open for comment", "synthesised", "submitted to the board", "adopted",
+         "not retained", "withdrawn"),
+        strict=True,
+    )
+]  # fmt: skip
+
+
+class DraftCog(commands.Cog):
+    draft = app_commands.Group(
+        name="draft", description=_("Recommendation drafts of the working groups"), guild_only=True
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.writer = DraftService(bot)
+        self.recorder = EndorsementRecorder(bot)
+        self._reconciling: asyncio.Task[None] | None = None
+
+    reconciled = False
+
+    async def cog_load(self) -> None:
+        await self.recorder.load()
+        self._reconciling = asyncio.create_task(
+            self._reconcile_when_ready(), name="draft-reconcile"
+        )
+
+    async def cog_unload(self) -> None:
+        if self._reconciling is not None:
+            self._reconciling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconciling
+        await self.recorder.stop()
+
+    async def _reconcile_when_ready(self) -> None:
+        """👍 added or removed while the bot was offline count exactly once."""
+        await self.bot.wait_until_ready()
+        await self.recorder.reconcile_all()
+        self.reconciled = True
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.recorder.on_reaction(payload)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.recorder.on_reaction(payload)
+
+    @commands.Cog.listener()
+    async def on_draft_posted(self, draft: Draft) -> None:
+        self.recorder.remember(draft)
+
+    @commands.Cog.listener()
+    async def on_draft_status(self, draft: Draft) -> None:
+        self.recorder.remember(draft)
+
+    # ------------------------------------------------------------ look-ups
+    async def _cycle(self, guild_id: int) -> Cycle:
+        async with self.services.sessions() as db:
+            cycle = await cycles.open_cycle(db, guild_id)
+        if cycle is None or cycle.id is None:
+            raise UserError("error.cycle.none")
+        return cycle
+
+    async def _draft(self, interaction: discord.Interaction, value: str) -> DraftContext:
+        assert interaction.guild_id is not None  # noqa: S101 - guild-only group
+        cycle = await self._cycle(interaction.guild_id)
+        async with self.services.sessions() as db:
+            found = await store.find(db, cycle.id or 0, value)
+        if found is None or found.id is None:
+            raise UserError("error.draft.unknown", value=value.lstrip("#")[:100])
+        return await self.writer.load(interaction.guild_id, found.id)
+
+    # ------------------------------------------------------------ new and revise
+    @draft.command(name="new", description=_("Write a new draft of this group (opens a form)"))
+    @app_commands.describe(title=_("The recommendation's title (at most 100 characters)"))
+    async def new(self, interaction: discord.Interaction, title: str) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        cleaned = check_title(title)
+        async with self.services.sessions() as db:
+            group = await groups.group_by_channel(db, interaction.channel_id)
+            members = await groups.group_members(db, group.id or 0) if group else set()
+        if group is None or group.id is None:
+            raise UserError("error.draft.not_group_channel")
+        if not may_write(interaction, config, group, members):
+            raise UserError("error.draft.not_writer", group=group.name)
+        await interaction.response.send_modal(
+            NewDraftForm(self.bot, self.writer, tr, group.id, cleaned, interaction.user.id)
+        )
+
+    @draft.command(name="revise", description=_("Write a new version of a draft (opens a form)"))
+    @app_commands.describe(draft=_("The draft to revise"))
+    async def revise(self, interaction: discord.Interaction, draft: str) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        found = await self._draft(interaction, draft)
+        self.writer.check_can_revise(interaction, config, found)
+        async with self.services.sessions() as db:
+            current = (await store.latest_texts(db, [found.draft])).get(found.draft.id or 0, "")
+        await interaction.response.send_modal(
+            ReviseForm(self.bot, self.writer, tr, found.draft.id or 0, found.draft.version, current,
+                       interaction.user.id)
+        )  # fmt: skip
+
+    # ------------------------------------------------------------ history
+    @draft.command(name="history", description=_("Versions of a draft, and what changed"))
+    @app_commands.describe(
+        draft=_("The draft"),
+        compare_from=_("Show the changes from this version…"),
+        compare_to=_("…to this one (default: the latest)"),
+    )
+    async def history(
+        self,
+        interaction: discord.Interaction,
+        draft: str,
+        compare_from: app_commands.Range[int, 1, None] | None = None,
+        compare_to: app_commands.Range[int, 1, None] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        found = await self._draft(interaction, draft)
+        async with self.services.sessions() as db:
+            versions = await store.versions(db, found.draft.id or 0)
+        texts = views.blocks(views.history_lines(tr, found.draft, versions))
+        file = None
+        if compare_from is not None or compare_to is not None:
+            old = views.pick(versions, compare_from or 1)
+            new = views.pick(versions, compare_to or found.draft.version)
+            diff, file = views.diff_reply(tr, found.draft, old, new)
+            texts.append(diff)
+        for index, text in enumerate(texts):
+            last = index == len(texts) - 1
+            if last and file is not None:
+                await self._send_file(interaction, text, file)
+            else:
+                await ui.reply(interaction, text)
+
+    @staticmethod
+    async def _send_file(interaction: discord.Interaction, text: str, file: discord.File) -> None:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, file=file, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, file=file, ephemeral=True)
+
+    # ------------------------------------------------------------ status
+    @draft.command(name="status", description=_("Move a draft along: open for comment, …"))
+    @app_commands.describe(draft=_("The draft"), status=_("Its new status"))
+    @app_commands.choices(status=STATUS_CHOICES)
+    async def status(self, interaction: discord.Interaction, draft: str, status: str) -> None:
+        found = await self._draft(interaction, draft)
+        await self.writer.move(interaction, found, status.removeprefix(STATUS_PREFIX))
+
+    # ------------------------------------------------------------ list
+    @draft.command(name="list", description=_("Drafts with their status, version and endorsements"))
+    @app_commands.describe(theme=_("Only this theme"))
+    async def list_(self, interaction: discord.Interaction, theme: str | None = None) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        cycle = await self._cycle(interaction.guild_id)
+        chosen = await self._theme(cycle, theme) if theme else None
+        await self.recorder.flush()
+        async with self.services.sessions() as db:
+            rows = await store.drafts_of_cycle(db, cycle.id or 0, chosen.id if chosen else None)
+            counts = await store.endorsement_counts(db, [d.id or 0 for d in rows])
+            found_groups = {d.group_id: await db.get(WorkGroup, d.group_id) for d in rows}
+            found_themes = {t.id or 0: t for t in await themes.themes_of(db, cycle.id or 0)}
+        if not rows:
+            await ui.reply(interaction, tr("draft.list.empty"))
+            return
+        by_group = {k: v for k, v in found_groups.items() if v is not None}
+        lines = [tr("draft.list.title", count=len(rows))]
+        lines += views.list_lines(tr, rows, by_group, found_themes, counts)
+        await views.send_blocks(interaction, views.blocks(lines))
+
+    async def _theme(self, cycle: Cycle, value: str) -> Theme:
+        async with self.services.sessions() as db:
+            found = await themes.find(db, cycle.id or 0, value)
+        if found is None:
+            raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
+        return found
+
+    # ------------------------------------------------------------ autocomplete
+    @revise.autocomplete("draft")
+    async def own_draft_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._choices(interaction, current, only_own=True)
+
+    @history.autocomplete("draft")
+    @status.autocomplete("draft")
+    async def draft_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._choices(interaction, current, only_own=False)
+
+    async def _choices(
+        self, interaction: discord.Interaction, current: str, *, only_own: bool
+    ) -> list[app_commands.Choice[str]]:
+        """Drafts of the caller's groups (organisers, and history: every draft)."""
+        if interaction.guild_id is None:
+            return []
+        config = await self.services.config(interaction.guild_id)
+        async with self.services.sessions() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
+            if cycle is None or cycle.id is None:
+                return []
+            rows = await store.drafts_of_cycle(db, cycle.id)
+            mine = await groups.groups_of_member(db, interaction.guild_id, interaction.user.id)
+            every = {d.group_id: await db.get(WorkGroup, d.group_id) for d in rows}
+        own = {g.id for g in mine} | {
+            gid for gid, g in every.items()
+            if g is not None and interaction.user.id in (g.facilitator_id, g.secretary_id)
+        }  # fmt: skip
+        if only_own and not is_organiser(interaction, config):
+            rows = [d for d in rows if d.group_id in own]
+        needle = current.strip().casefold()
+        labels = [
+            (f"{d.title} — {g.name if (g := every.get(d.group_id)) else '?'}", d) for d in rows
+        ]
+        return [
+            app_commands.Choice(name=label[:100], value=f"#{d.id}")
+            for label, d in labels
+            if needle in label.casefold()
+        ][:25]
+
+    @list_.autocomplete("theme")
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.services.sessions() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
+            found = await themes.themes_of(db, cycle.id) if cycle and cycle.id else []
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
+            for t in found
+            if needle in t.title.casefold()
+        ][:25]
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(DraftCog(bot))

@@ -1,0 +1,86 @@
+"""`/report export`: the cycle (or one theme) for the board, as Markdown and CSV files."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import report
+from bot.app import SipBot
+from bot.checks import organiser_only
+from bot.domain.errors import UserError
+from storage import cycles, reports, themes
+
+
+class ReportCog(commands.Cog):
+    report = app_commands.Group(
+        name="report", description=_("Reports for the board"), guild_only=True
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    @report.command(
+        name="export", description=_("The cycle as a Markdown file, plus participation")
+    )
+    @app_commands.describe(theme=_("Only this theme (default: the whole cycle)"))
+    @organiser_only()
+    async def export(self, interaction: discord.Interaction, theme: str | None = None) -> None:
+        guild = interaction.guild
+        assert guild is not None  # noqa: S101 - guild-only group
+        config = await self.services.config(guild.id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as db:
+            cycle = await cycles.open_cycle(db, guild.id)
+            if cycle is None or cycle.id is None:
+                raise UserError("error.cycle.none")
+            only = await themes.find(db, cycle.id, theme) if theme else None
+            if theme and only is None:
+                raise UserError("error.theme.unknown", value=theme.lstrip("#")[:100])
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            data = await reports.load(db, cycle, only.id if only else None)
+
+        def name(member_id: int | None) -> str:
+            if member_id is None:
+                return "—"
+            member = guild.get_member(member_id)
+            return member.display_name if member is not None else str(member_id)
+
+        now = self.services.clock.now()
+        text = report.markdown(tr, data, name, config.timezone, now, only)
+        table = report.participation_csv(tr, data, now)
+        stem = f"sipbot-{cycle.name}" + (f"-theme-{only.id}" if only else "")
+        await interaction.followup.send(
+            tr("report.ready", themes=len(data.themes), groups=len(data.groups),
+               drafts=len(data.drafts)),
+            files=[
+                discord.File(io.BytesIO(text.encode("utf-8")), filename=f"{stem}.md"),
+                discord.File(io.BytesIO(table), filename=f"{stem}-participation.csv"),
+            ],
+            ephemeral=True,
+        )  # fmt: skip
+
+    @export.autocomplete("theme")
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.services.sessions() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
+            found = await themes.themes_of(db, cycle.id) if cycle and cycle.id else []
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
+            for t in found
+            if needle in t.title.casefold()
+        ][:25]
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(ReportCog(bot))

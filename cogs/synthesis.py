@@ -1,0 +1,72 @@
+"""`/synthesis build`: one forum post per theme gathering its drafts, updated in place."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import ui
+from bot.app import SipBot
+from bot.checks import organiser_only
+from bot.domain.errors import UserError
+from bot.synthesis import SynthesisBuilder
+from storage import cycles, themes
+
+
+class SynthesisCog(commands.Cog):
+    synthesis = app_commands.Group(
+        name="synthesis", description=_("Syntheses of the themes' drafts"), guild_only=True
+    )
+
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.builder = SynthesisBuilder(bot)
+
+    @synthesis.command(name="build", description=_("Gather a theme's drafts into one forum post"))
+    @app_commands.describe(theme=_("The theme"))
+    @organiser_only()
+    async def build(self, interaction: discord.Interaction, theme: str) -> None:
+        assert interaction.guild is not None  # noqa: S101 - guild-only group
+        config = await self.services.config(interaction.guild.id)
+        tr = self.services.reader(interaction, config)
+        async with self.services.sessions() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild.id)
+            found = await themes.find(db, cycle.id, theme) if cycle and cycle.id else None
+        if cycle is None:
+            raise UserError("error.cycle.none")
+        if found is None:
+            raise UserError("error.theme.unknown", value=theme.lstrip("#")[:100])
+        rows = await self.builder.gathered(found)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        built = await self.builder.build(
+            interaction.guild, self.services.public(config), found, rows, interaction.user.id
+        )
+        key = "synthesis.created" if built.created else "synthesis.updated"
+        await ui.reply(
+            interaction,
+            tr(key, theme=found.title, thread=f"<#{built.thread_id}>", count=built.drafts,
+               moved=built.moved),
+        )  # fmt: skip
+
+    @build.autocomplete("theme")
+    async def theme_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        async with self.services.sessions() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
+            found = await themes.themes_of(db, cycle.id) if cycle and cycle.id else []
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
+            for t in found
+            if needle in t.title.casefold()
+        ][:25]
+
+
+async def setup(bot: SipBot) -> None:
+    await bot.add_cog(SynthesisCog(bot))

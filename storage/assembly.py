@@ -1,0 +1,177 @@
+"""The general assembly's votes and their ballots (one row per member, changeable until
+the vote closes), and the closing outbox."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import AssemblyVote, Ballot
+from storage.outbox import LEASE, claim
+from storage.upsert import insert_ignore, table_of
+
+
+class VoteClosed(Exception):
+    """The vote is closed (or its deadline passed): ballots no longer change."""
+
+
+# ------------------------------------------------------------------ votes
+def options_of(vote: AssemblyVote) -> list[str]:
+    options: list[str] = json.loads(vote.options)
+    return options
+
+
+async def create_vote(session: AsyncSession, vote: AssemblyVote) -> AssemblyVote:
+    session.add(vote)
+    await session.flush()
+    return vote
+
+
+async def set_message(session: AsyncSession, vote_id: int, message_id: int) -> None:
+    await session.execute(
+        update(AssemblyVote).where(col(AssemblyVote.id) == vote_id).values(message_id=message_id)
+    )
+
+
+async def delete_vote(session: AsyncSession, vote_id: int) -> None:
+    await session.execute(delete(AssemblyVote).where(col(AssemblyVote.id) == vote_id))
+
+
+async def get(session: AsyncSession, vote_id: int) -> AssemblyVote | None:
+    return await session.get(AssemblyVote, vote_id, populate_existing=True)
+
+
+async def votes_of(session: AsyncSession, guild_id: int) -> list[AssemblyVote]:
+    """The guild's votes, newest first."""
+    result = await session.execute(
+        select(AssemblyVote)
+        .where(col(AssemblyVote.guild_id) == guild_id)
+        .order_by(col(AssemblyVote.id).desc())
+    )
+    return list(result.scalars())
+
+
+# ------------------------------------------------------------------ ballots
+async def _open_for_ballots(session: AsyncSession, vote_id: int, now: datetime) -> AssemblyVote:
+    """The vote, locked against closing until this transaction ends (FOR SHARE on
+    PostgreSQL; SQLite serialises writers anyway): a ballot is either counted or refused,
+    never written after the count."""
+    result = await session.execute(
+        select(AssemblyVote)
+        .where(col(AssemblyVote.id) == vote_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    vote = result.scalars().first()
+    if vote is None or vote.status != "open" or now >= vote.deadline:
+        raise VoteClosed(vote_id)
+    return vote
+
+
+async def save_ballot(
+    session: AsyncSession, vote_id: int, member_id: int, choices: list[int], now: datetime
+) -> None:
+    """Insert or replace the member's ballot; an empty ballot withdraws it."""
+    await _open_for_ballots(session, vote_id, now)
+    if not choices:
+        await session.execute(
+            delete(Ballot).where(col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id)
+        )
+        return
+    encoded = json.dumps(choices)
+    row = {"vote_id": vote_id, "member_id": member_id, "choices": encoded, "updated_at": now}
+    if await insert_ignore(session, table_of(Ballot), [row], ["vote_id", "member_id"]) == 1:
+        return
+    await session.execute(
+        update(Ballot)
+        .where(col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id)
+        .values(choices=encoded, updated_at=now)
+    )
+
+
+async def ballot_of(session: AsyncSession, vote_id: int, member_id: int) -> list[int] | None:
+    result = await session.execute(
+        select(col(Ballot.choices)).where(
+            col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id
+        )
+    )
+    stored = result.scalar()
+    if stored is None:
+        return None
+    choices: list[int] = json.loads(stored)
+    return choices
+
+
+async def ballots_of(session: AsyncSession, vote_id: int) -> list[list[int]]:
+    """Every ballot's choices, without who cast it: the count needs nothing more."""
+    result = await session.execute(
+        select(col(Ballot.choices)).where(col(Ballot.vote_id) == vote_id).order_by(col(Ballot.id))
+    )
+    return [json.loads(stored) for stored in result.scalars()]
+
+
+async def count_ballots(session: AsyncSession, vote_id: int) -> int:
+    result = await session.execute(
+        select(func.count()).select_from(Ballot).where(col(Ballot.vote_id) == vote_id)
+    )
+    return int(result.scalar() or 0)
+
+
+# ------------------------------------------------------------------ closing
+async def due_closings(session: AsyncSession, now: datetime) -> list[AssemblyVote]:
+    state = col(AssemblyVote.close_state)
+    result = await session.execute(
+        select(AssemblyVote).where(
+            col(AssemblyVote.deadline) <= now,
+            or_(
+                state == "pending",
+                and_(state == "sending", col(AssemblyVote.claimed_at) < now - LEASE),
+            ),
+        )
+    )
+    return list(result.scalars())
+
+
+async def next_closing_at(session: AsyncSession) -> datetime | None:
+    result = await session.execute(
+        select(func.min(col(AssemblyVote.deadline))).where(
+            col(AssemblyVote.close_state).in_(("pending", "sending"))
+        )
+    )
+    value: datetime | None = result.scalar()
+    return value
+
+
+async def claim_closing(session: AsyncSession, vote_id: int, now: datetime) -> bool:
+    return await claim(session, table_of(AssemblyVote), vote_id, now, state_column="close_state")
+
+
+async def mark_closed(session: AsyncSession, vote_id: int, now: datetime) -> None:
+    """Ballots stop changing from here; the results post may still be on its way."""
+    await session.execute(
+        update(AssemblyVote)
+        .where(col(AssemblyVote.id) == vote_id, col(AssemblyVote.status) == "open")
+        .values(status="closed", closed_at=now)
+    )
+
+
+async def finish_closing(
+    session: AsyncSession, vote_id: int, results_message_id: int | None
+) -> None:
+    await session.execute(
+        update(AssemblyVote)
+        .where(col(AssemblyVote.id) == vote_id)
+        .values(close_state="sent", results_message_id=results_message_id)
+    )
+
+
+async def release_closing(session: AsyncSession, vote_id: int) -> None:
+    await session.execute(
+        update(AssemblyVote)
+        .where(col(AssemblyVote.id) == vote_id, col(AssemblyVote.close_state) == "sending")
+        .values(close_state="pending", claimed_at=None)
+    )
