@@ -16,8 +16,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot import choices, ui
 from bot import draft_views as views
-from bot import ui
 from bot.app import SipBot
 from bot.domain.drafts import STATUSES
 from bot.domain.errors import UserError
@@ -269,17 +269,7 @@ class DraftCog(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        async with self.services.sessions() as db:
-            cycle = await cycles.open_cycle(db, interaction.guild_id)
-            found = await themes.themes_of(db, cycle.id) if cycle and cycle.id else []
-        needle = current.strip().casefold()
-        return [
-            app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
-            for t in found
-            if needle in t.title.casefold()
-        ][:25]
+        return await choices.themes(self.services, interaction.guild_id, current)
 
 
 async def setup(bot: SipBot) -> None:

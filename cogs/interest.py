@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import errors, ui
+from bot import choices, errors, ui
 from bot.app import SipBot
 from bot.checks import organiser_only
 from bot.domain.dates import parse_future
@@ -300,17 +300,9 @@ class InterestCog(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        with contextlib.suppress(UserError):
-            _cycle, themes = await self._cycle_themes(interaction.guild_id)
-            needle = current.strip().casefold()
-            return [
-                app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
-                for t in themes
-                if needle in t.title.casefold()
-            ][:25]
-        return []
+        return await choices.themes(
+            self.services, interaction.guild_id, current, include_archived=False
+        )
 
 
 async def setup(bot: SipBot) -> None:

@@ -10,8 +10,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot import choices, ui
 from bot import theme_objects as objects
-from bot import ui
 from bot.app import SipBot
 from bot.checks import ensure_organiser
 from bot.domain import themes as rules
@@ -301,19 +301,7 @@ class ThemeCog(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild_id)
-            if cycle is None or cycle.id is None:
-                return []
-            found = await store.themes_of(session, cycle.id)
-        needle = current.strip().casefold()
-        return [
-            app_commands.Choice(name=f"{t.title}"[:100], value=f"#{t.id}")
-            for t in found
-            if needle in t.title.casefold()
-        ][:25]
+        return await choices.themes(self.services, interaction.guild_id, current)
 
 
 async def setup(bot: SipBot) -> None:

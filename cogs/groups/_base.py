@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import choices
 from bot import group_cards as cards
 from bot.app import SipBot
 from bot.domain.errors import UserError
@@ -80,19 +81,9 @@ class GroupsBase(commands.Cog):
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild_id)
-            if cycle is None or cycle.id is None:
-                return []
-            found = await themes.themes_of(session, cycle.id, include_archived=False)
-        needle = current.strip().casefold()
-        return [
-            app_commands.Choice(name=t.title[:100], value=f"#{t.id}")
-            for t in found
-            if needle in t.title.casefold()
-        ][:25]
+        return await choices.themes(
+            self.services, interaction.guild_id, current, include_archived=False
+        )
 
     async def group_choices(
         self, interaction: discord.Interaction, current: str, *, only_own: bool = False
