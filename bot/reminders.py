@@ -69,10 +69,13 @@ class ReminderSender:
                 claimed = await store.claim_due(session, now)
             for due in claimed:
                 retry |= not await self.send(due, now)
-            if len(claimed) < 100:
+            if len(claimed) == 100:
+                continue
+            async with self.services.sessions() as session:
+                next_at = await store.next_reminder_at(session)
+            # One fell due while these were sent: claim it now, not at the next wake.
+            if not claimed or retry or next_at is None or next_at > self.services.clock.now():
                 break
-        async with self.services.sessions() as session:
-            next_at = await store.next_reminder_at(session)
         if retry:
             soon = self.services.clock.now() + RETRY_AFTER
             return soon if next_at is None or next_at <= now else min(next_at, soon)
@@ -91,6 +94,13 @@ class ReminderSender:
             return True
         if group.channel_id is None:
             await self._finish(reminder.id, "failed", now, note="group has no channel")
+            return True
+        async with self.services.sessions() as db, db.begin():
+            mine = await store.renew_claim(
+                db, reminder.id, reminder.claim_token, self.services.clock.now()
+            )
+        if not mine:
+            log.info("reminder %s taken over by another process", reminder.id)
             return True
         config = await self.services.config(group.guild_id)
         channel = self.bot.get_partial_messageable(group.channel_id, guild_id=group.guild_id)

@@ -32,6 +32,7 @@ class Scheduler:
         self._wakers: dict[str, Waker] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._planned: dict[str, datetime | None] = {}
+        self._waking: set[asyncio.Task[None]] = set()
         self.running = False
 
     def register(self, name: str, waker: Waker) -> None:
@@ -47,6 +48,10 @@ class Scheduler:
         if self.running:
             self._apscheduler.shutdown(wait=False)
             self.running = False
+        for task in list(self._waking):
+            task.cancel()
+        if self._waking:
+            await asyncio.gather(*self._waking, return_exceptions=True)
 
     async def wake_all(self) -> None:
         for name in list(self._wakers):
@@ -63,8 +68,10 @@ class Scheduler:
                 next_at = self.clock.now() + RETRY_AFTER_FAILURE
             # Something due but held by another process (its claim not yet expired):
             # look again shortly rather than spin.
-            soonest = self.clock.now() + MIN_GAP
-            self._plan(name, None if next_at is None else max(next_at, soonest))
+            now = self.clock.now()
+            if next_at is not None and next_at <= now:
+                next_at = now + MIN_GAP
+            self._plan(name, next_at)
 
     async def clock_moved(self) -> None:
         """Time jumped (a suspended machine, or a test moving its clock): wake what is
@@ -75,6 +82,14 @@ class Scheduler:
                 await self.wake(name)
             else:
                 self._plan(name, when)
+
+    async def _kick(self, name: str) -> None:
+        """The APScheduler job: start the wake-up as a task of its own and return at once.
+        A job still running when its successor falls due makes APScheduler skip the
+        successor (max_instances=1), and a skipped date job never runs: the plan is lost."""
+        task = asyncio.create_task(self.wake(name), name=f"wake:{name}")
+        self._waking.add(task)
+        task.add_done_callback(self._waking.discard)
 
     def planned(self, name: str) -> datetime | None:
         return self._planned.get(name)
@@ -91,7 +106,7 @@ class Scheduler:
         delay = max((when - self.clock.now()).total_seconds(), 0.0)
         run_at = datetime.now(when.tzinfo) + timedelta(seconds=delay)
         self._apscheduler.add_job(
-            self.wake,
+            self._kick,
             "date",
             run_date=run_at,
             args=[name],

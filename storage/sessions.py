@@ -221,6 +221,22 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 100) -> l
     return [DueReminder(r, s, g) for r, s, g in result.all()]
 
 
+async def renew_claim(
+    session: AsyncSession, reminder_id: int, token: str | None, now: datetime
+) -> bool:
+    """Restart the lease just before posting; False when another process took it over."""
+    result = await session.execute(
+        update(Reminder)
+        .where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.claim_token) == token,
+            col(Reminder.state) == "sending",
+        )
+        .values(claimed_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
 async def finish_reminder(
     session: AsyncSession,
     reminder_id: int,
@@ -247,13 +263,18 @@ async def release_reminder(session: AsyncSession, reminder_id: int) -> None:
 
 
 async def next_reminder_at(session: AsyncSession) -> datetime | None:
-    result = await session.execute(
-        select(func.min(col(Reminder.due_at))).where(
-            col(Reminder.state).in_(("pending", "sending"))
-        )
+    """When a reminder next becomes claimable: the earliest pending due time, or the
+    earliest lease of a claimed one running out (its process may have died)."""
+    pending = await session.execute(
+        select(func.min(col(Reminder.due_at))).where(col(Reminder.state) == "pending")
     )
-    value: datetime | None = result.scalar()
-    return value
+    held = await session.execute(
+        select(func.min(col(Reminder.claimed_at))).where(col(Reminder.state) == "sending")
+    )
+    due: datetime | None = pending.scalar()
+    claimed: datetime | None = held.scalar()
+    candidates = [t for t in (due, claimed + REMINDER_LEASE if claimed else None) if t]
+    return min(candidates) if candidates else None
 
 
 async def reminders_of(session: AsyncSession, session_id: int) -> list[Reminder]:

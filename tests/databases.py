@@ -1,4 +1,4 @@
-"""Test databases: a SQLite file, and PostgreSQL in a throw-away schema.
+"""Test databases: a SQLite file, and PostgreSQL in a throw-away schema (or database).
 
 PostgreSQL tests run when the server answers; with SIPBOT_REQUIRE_POSTGRES=1
 (as `.ci/run` sets) an unreachable server fails them instead of skipping.
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.database import create_engine, migrate
@@ -52,8 +53,9 @@ async def sqlite_database(folder: Path) -> AsyncIterator[tuple[str, AsyncEngine]
         await engine.dispose()
 
 
-@asynccontextmanager
-async def postgres_database() -> AsyncIterator[tuple[str, AsyncEngine]]:
+async def reachable_postgres() -> str:
+    """The test server's URL; skips the test when it does not answer, or fails it when
+    SIPBOT_REQUIRE_POSTGRES=1."""
     base = postgres_url()
     problem = await _postgres_reachable(base)
     if problem is not None:
@@ -62,6 +64,12 @@ async def postgres_database() -> AsyncIterator[tuple[str, AsyncEngine]]:
                 f"PostgreSQL required (SIPBOT_REQUIRE_POSTGRES=1) but unreachable: {problem}"
             )
         pytest.skip(f"PostgreSQL not reachable at {base}: {problem}")
+    return base
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[tuple[str, AsyncEngine]]:
+    base = await reachable_postgres()
     schema = f"t_{secrets.token_hex(6)}"
     admin = create_engine(base)
     async with admin.begin() as connection:
@@ -74,4 +82,26 @@ async def postgres_database() -> AsyncIterator[tuple[str, AsyncEngine]]:
         await engine.dispose()
         async with admin.begin() as connection:
             await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@asynccontextmanager
+async def postgres_scratch_database() -> AsyncIterator[tuple[str, AsyncEngine]]:
+    """A whole throw-away database, migrated, dropped afterwards: for other processes
+    (`python -m bot`), which take a plain DATABASE_URL and no search_path."""
+    base = await reachable_postgres()
+    name = f"sipbot_t_{secrets.token_hex(6)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    try:
+        await migrate(engine)
+        yield url, engine
+    finally:
+        await engine.dispose()
+        async with admin.connect() as connection:
+            # FORCE: a bot process killed or still stopping may hold a connection.
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()

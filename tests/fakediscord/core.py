@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import payloads
@@ -263,6 +264,32 @@ class FakeCore:
             "MESSAGE_REACTION_ADD", self.reaction_event(msg, emoji, user_id, True)
         )
         return True
+
+    def add_reactions(
+        self, msg: Message, reactions: Iterable[tuple[str, int]], *, dispatch: bool = True
+    ) -> list[dict[str, Any]]:
+        """Many (emoji, user id) reactions at once, as `add_reaction` for each but in time
+        linear in their number (benchmarks add 10,000). Returns the MESSAGE_REACTION_ADD
+        payloads of those added, in order; with ``dispatch=False`` nothing is sent, as if
+        they had been added while no client was connected (``dispatch_many`` sends them)."""
+        events: list[dict[str, Any]] = []
+        present: dict[str, set[int]] = {}
+        for raw_emoji, user_id in reactions:
+            key, emoji = parse_emoji(raw_emoji)
+            reaction = msg.reactions.get(key)
+            if reaction is None:
+                if len(msg.reactions) >= 20:
+                    raise ApiError(400, 30010, "Maximum number of reactions reached (20)")
+                reaction = msg.reactions[key] = Reaction(emoji=emoji)
+            users = present.setdefault(key, set(reaction.users))
+            if user_id in users:
+                continue
+            users.add(user_id)
+            reaction.users.append(user_id)
+            events.append(self.reaction_event(msg, reaction.emoji, user_id, True))
+        if dispatch:
+            self._self().dispatch_many("MESSAGE_REACTION_ADD", events)
+        return events
 
     def remove_reaction(self, msg: Message, raw_emoji: str, user_id: int) -> bool:
         key, emoji = parse_emoji(raw_emoji)

@@ -6,7 +6,7 @@ import base64
 import contextlib
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import yarl
@@ -166,6 +166,15 @@ class FakeDiscord(DrivingMixin, FakeCore):
     def dispatch(self, event: str, data: Any) -> None:
         self.gateway.dispatch(event, data)
 
+    def dispatch_many(self, event: str, items: Iterable[Any]) -> int:
+        """Queue many events of one type at once: the same frames, in the same order, as
+        that many `dispatch` calls (a benchmark times the client, not the building)."""
+        count = 0
+        for data in items:
+            self.gateway.dispatch(event, data)
+            count += 1
+        return count
+
     @property
     def connected_clients(self) -> int:
         return len(self.gateway.live_sessions)
@@ -301,6 +310,17 @@ class FakeDiscord(DrivingMixin, FakeCore):
 
     def count(self, method: str, path_regex: str) -> int:
         return len(self.matching(method, path_regex))
+
+    def posts_by_nonce(self, prefix: str = "") -> dict[str, list[ApiRequest]]:
+        """Every POST of a channel message whose body carries a nonce starting with `prefix`,
+        grouped by nonce in arrival order: each attempt counts, even one the fake answered
+        with the message already posted (same nonce) or with an injected fault."""
+        found: dict[str, list[ApiRequest]] = {}
+        for request in self.matching("POST", r"^/channels/\d+/messages$"):
+            value = request.body().get("nonce")
+            if value is not None and str(value).startswith(prefix):
+                found.setdefault(str(value), []).append(request)
+        return found
 
     def clear_requests(self) -> None:
         self.requests.clear()
