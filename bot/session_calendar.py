@@ -9,6 +9,7 @@ from bot.checks import member_is_organiser
 from bot.domain.errors import UserError
 from bot.i18n import Tr
 from bot.services import Services
+from storage import groups as group_store
 from storage import sessions as store
 from storage.models import GroupSession, GuildConfig, Theme, WorkGroup
 
@@ -33,7 +34,7 @@ async def groups_for(
             ):
                 raise UserError("error.ics.unknown_group", value=value[:40])
             return [chosen]
-        here = await store.group_by_channel(db, interaction.channel_id)
+        here = await group_store.by_channel(db, interaction.channel_id)
     if here is not None:
         return [here]
     if not mine:

@@ -26,6 +26,7 @@ from bot.drafts import DraftContext, DraftService, check_title, is_organiser, ma
 from bot.endorsements import EndorsementRecorder
 from storage import cycles, themes
 from storage import drafts as store
+from storage import groups as group_store
 from storage import sessions as groups
 from storage.models import Cycle, Draft, Theme, WorkGroup
 
@@ -117,7 +118,7 @@ class DraftCog(commands.Cog):
         tr = self.services.reader(interaction, config)
         cleaned = check_title(title)
         async with self.services.sessions() as db:
-            group = await groups.group_by_channel(db, interaction.channel_id)
+            group = await group_store.by_channel(db, interaction.channel_id)
             members = await groups.group_members(db, group.id or 0) if group else set()
         if group is None or group.id is None:
             raise UserError("error.draft.not_group_channel")

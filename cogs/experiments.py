@@ -20,7 +20,7 @@ from bot.domain.text import split_text
 from bot.experiment_nudges import WAKER, NudgeSender
 from bot.i18n import Tr
 from bot.session_posts import can_manage
-from storage import cycles, guilds
+from storage import cycles, groups, guilds
 from storage import experiments as store
 from storage import sessions as group_store
 from storage.models import (
@@ -132,7 +132,7 @@ class ExperimentCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         async with self.services.sessions() as db:
-            group = await group_store.group_by_channel(db, interaction.channel_id)
+            group = await groups.by_channel(db, interaction.channel_id)
         if group is None:
             raise UserError("error.session.not_group_channel")
         self._check(interaction, config, group)

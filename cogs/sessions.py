@@ -23,6 +23,7 @@ from bot.i18n import Tr
 from bot.minutes import MinutesModal
 from bot.reminders import WAKER, ReminderSender
 from bot.session_service import SessionService
+from storage import groups as group_store
 from storage import guilds
 from storage import sessions as store
 from storage.models import GroupSession, GuildConfig, Theme, TimePoll, WorkGroup
@@ -137,7 +138,7 @@ class SessionCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         async with self.services.sessions() as db:
-            group = await store.group_by_channel(db, interaction.channel_id)
+            group = await group_store.by_channel(db, interaction.channel_id)
         if group is None:
             raise UserError("error.session.not_group_channel")
         self._check_manager(interaction, config, group)
@@ -210,7 +211,7 @@ class SessionCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         async with self.services.sessions() as db:
-            here = await store.group_by_channel(db, interaction.channel_id)
+            here = await group_store.by_channel(db, interaction.channel_id)
             groups = (
                 [here]
                 if here is not None
@@ -378,7 +379,7 @@ class SessionCog(commands.Cog):
         if interaction.guild_id is None or interaction.channel_id is None:
             return []
         async with self.services.sessions() as db:
-            here = await store.group_by_channel(db, interaction.channel_id)
+            here = await group_store.by_channel(db, interaction.channel_id)
             groups = (
                 [here]
                 if here is not None

@@ -29,11 +29,7 @@ class DueReminder:
 
 
 # ------------------------------------------------------------------ groups seen from sessions
-async def group_by_channel(session: AsyncSession, channel_id: int) -> WorkGroup | None:
-    result = await session.execute(select(WorkGroup).where(col(WorkGroup.channel_id) == channel_id))
-    return result.scalars().first()
-
-
+# (a group by its channel: storage.groups.by_channel)
 async def group_members(session: AsyncSession, group_id: int) -> set[int]:
     result = await session.execute(
         select(col(GroupMember.member_id)).where(col(GroupMember.group_id) == group_id)
