@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -58,7 +58,8 @@ class VoteRecorder:
         self._pending: dict[int, list[VoteChange]] = defaultdict(list)
         self._wake = asyncio.Event()
         self._write_lock = asyncio.Lock()
-        self._order = asyncio.Lock()
+        self._incoming: deque[tuple[OpenPoll, discord.RawReactionActionEvent]] = deque()
+        self._consumer: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
         self.rejected: asyncio.Queue[tuple[OpenPoll, discord.Member, str]] = asyncio.Queue()
 
@@ -71,6 +72,10 @@ class VoteRecorder:
         self._task = asyncio.create_task(self._flush_forever(), name="interest-vote-flusher")
 
     async def stop(self) -> None:
+        if self._consumer is not None:
+            self._consumer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._consumer
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -98,10 +103,19 @@ class VoteRecorder:
         poll = self.polls.get(payload.message_id)
         if poll is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
             return
-        # discord.py runs each event in its own task: taking this (first-come, first-served)
-        # lock before any other await keeps an add and a quick removal in their order.
-        async with self._order:
-            await self._record(poll, payload)
+        # discord.py runs each event in its own task: queued here before any await, and
+        # recorded by one consumer, an add and a quick removal keep their order.
+        self._incoming.append((poll, payload))
+        if self._consumer is None or self._consumer.done():
+            self._consumer = asyncio.create_task(self._consume(), name="interest-votes-in")
+
+    async def _consume(self) -> None:
+        while self._incoming:
+            poll, payload = self._incoming.popleft()
+            try:
+                await self._record(poll, payload)
+            except Exception:  # one bad event must not stop the others; start-up recounts
+                log.exception("reaction on poll %s not recorded", poll.poll_id)
 
     async def _record(self, poll: OpenPoll, payload: discord.RawReactionActionEvent) -> None:
         theme_id = poll.themes_by_emoji.get(str(payload.emoji))

@@ -6,8 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -149,21 +151,22 @@ async def apply_votes(
         if yes
     ]
     removed = [(m, t) for (m, t), yes in final.items() if not yes]
-    for start in range(0, len(added), 500):
-        await insert_ignore(
-            session,
-            table_of(InterestVote),
-            added[start : start + 500],
-            ["poll_id", "member_id", "theme_id"],
+    votes = table_of(InterestVote)
+    if added:
+        # one statement whatever the batch size: compiled once, run for every row
+        dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(votes).on_conflict_do_nothing(
+            index_elements=["poll_id", "member_id", "theme_id"]
         )
-    for start in range(0, len(removed), 500):
+        await session.execute(insert, added)
+    if removed:
         await session.execute(
-            delete(InterestVote).where(
-                col(InterestVote.poll_id) == poll_id,
-                tuple_(col(InterestVote.member_id), col(InterestVote.theme_id)).in_(
-                    removed[start : start + 500]
-                ),
-            )
+            delete(votes).where(
+                votes.c.poll_id == poll_id,
+                votes.c.member_id == bindparam("m"),
+                votes.c.theme_id == bindparam("t"),
+            ),
+            [{"m": m, "t": t} for m, t in removed],
         )
 
 
