@@ -21,7 +21,7 @@ from typing import Any, cast
 from benchmarks.common import RESULTS, Row, table, write_json
 from benchmarks.processes import PROFILE_ENV
 
-BENCHMARKS = ("setup_show",)
+BENCHMARKS = ("setup_show", "reactions", "reconcile", "composition", "reminders")
 Runner = Callable[[bool], Coroutine[Any, Any, list[Row]]]
 
 
@@ -65,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.profile is not None:
         os.environ[PROFILE_ENV] = str(args.profile.resolve())
     names = args.names or list(BENCHMARKS)
+    load_at_start = round(os.getloadavg()[0], 2)
+    # Other work on this machine's 2 cores moves every figure: say how busy it was.
+    print(f"load average (1 min) before the run: {load_at_start}", flush=True)
     rows: list[Row] = []
     failed: list[str] = []
     for name in names:
@@ -84,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rows:
         print()
         print(table(rows))
-        write_json(args.json, rows, smoke=args.smoke, benchmarks=names)
+        write_json(args.json, rows, smoke=args.smoke, benchmarks=names, load_at_start=load_at_start)
+        print(f"load average (1 min) after the run: {os.getloadavg()[0]:.2f}")
         print(f"\nfigures written to {args.json}")
     missed = [r for r in rows if r.ok is False]
     if args.smoke:

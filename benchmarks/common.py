@@ -17,7 +17,7 @@ import psutil
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COLUMNS = ("benchmark", "metric", "value", "unit", "target", "ok")
-DIGITS = {"ms": 2, "/s": 0, "MB": 1, "x": 2, "count": 0, "%": 0}
+DIGITS = {"ms": 2, "s": 3, "µs": 1, "/s": 0, "MB": 1, "x": 2, "count": 0, "%": 0}
 
 
 class BenchmarkError(RuntimeError):
@@ -115,13 +115,20 @@ def machine() -> dict[str, Any]:
     }
 
 
-def write_json(path: Path, rows: Sequence[Row], *, smoke: bool, benchmarks: Sequence[str]) -> None:
+def write_json(
+    path: Path,
+    rows: Sequence[Row],
+    *,
+    smoke: bool,
+    benchmarks: Sequence[str],
+    load_at_start: float | None = None,
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "smoke": smoke,
         "benchmarks": list(benchmarks),
-        "machine": machine(),
+        "machine": {**machine(), "load_average_1m_at_start": load_at_start},
         "rows": [asdict(r) for r in rows],
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -4,6 +4,13 @@ No sipbot code, no database: what discord.py alone costs to receive an interacti
 answer it, so the bot's figures can be read as a ratio to it. It reads the same
 environment as `python -m bot` (DISCORD_TOKEN, DISCORD_API_BASE, DISCORD_GATEWAY_URL,
 SIPBOT_GUILD_IDS) and is run the same way: `python -m benchmarks.floor_client`.
+
+With SIPBOT_BENCH_COUNT=EVENT:EVERY (a discord.py event name, e.g. raw_reaction_add:10000)
+it counts that event as discord.py dispatches it and prints `counted N EVENT` on stdout
+each time N reaches a multiple of EVERY, so a benchmark knows they were received. The
+count is taken inside `dispatch`, synchronously: no handler, no task per event (the bot
+has one listener task per reaction), and the parse (`parse_message_reaction_add`: the raw
+event and its Member) is done by the time discord.py dispatches the raw event.
 """
 
 from __future__ import annotations
@@ -42,8 +49,33 @@ class FloorClient(discord.Client):
             await self.tree.sync(guild=guild)
 
 
+class CountingClient(FloorClient):
+    """The floor for event benchmarks: no handler, a counter of one event type."""
+
+    def __init__(self, guild_ids: list[int], event: str, every: int) -> None:
+        super().__init__(guild_ids)
+        self.counted_event = event
+        self.every = every
+        self.counted = 0
+
+    def dispatch(self, event: str, /, *args: object, **kwargs: object) -> None:
+        super().dispatch(event, *args, **kwargs)
+        if event == self.counted_event:
+            self.counted += 1
+            if self.counted % self.every == 0:
+                sys.stdout.write(f"counted {self.counted} {event}\n")
+                sys.stdout.flush()
+
+
+def build(guild_ids: list[int], count: str | None) -> FloorClient:
+    if not count:
+        return FloorClient(guild_ids)
+    event, _, every = count.partition(":")
+    return CountingClient(guild_ids, event, int(every or 1))
+
+
 async def serve(token: str, guild_ids: list[int]) -> None:
-    client = FloorClient(guild_ids)
+    client = build(guild_ids, os.environ.get("SIPBOT_BENCH_COUNT"))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -40,6 +42,7 @@ class Program:
     name: str
     module: str
     command: str = "setup"
+    env: dict[str, str] = field(default_factory=dict)  # over the defaults: DATABASE_URL...
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Running:
     fake: FakeDiscord
     process: asyncio.subprocess.Process
     log: Path
+    spawned_at: float  # time.monotonic() just before the process was created
 
     def rss_mb(self) -> float:
         return rss_mb(self.process.pid)
@@ -68,7 +72,7 @@ class Running:
             )
 
 
-def environment(fake: FakeDiscord, folder: Path) -> dict[str, str]:
+def environment(fake: FakeDiscord, folder: Path, extra: dict[str, str]) -> dict[str, str]:
     inherited = {
         k: v
         for k, v in os.environ.items()
@@ -83,6 +87,7 @@ def environment(fake: FakeDiscord, folder: Path) -> dict[str, str]:
         "SIPBOT_GUILD_IDS": str(fake.guild.id),
         "DATABASE_URL": f"sqlite:///{folder / 'sipbot.db'}",
         "LOG_LEVEL": "WARNING",
+        **extra,
     }
 
 
@@ -111,6 +116,25 @@ async def wait_started(running: Running) -> None:
         raise BenchmarkError(f"{exc}\n{running.log_tail()}") from None
 
 
+async def wait_logged(
+    running: Running, pattern: str, within: float = START_TIMEOUT
+) -> re.Match[str]:
+    """Until the program's output matches `pattern` (a regular expression); polled every 5 ms."""
+    wanted = re.compile(pattern)
+    deadline = time.monotonic() + within
+    while True:
+        found = wanted.search(running.log.read_text(encoding="utf-8", errors="replace"))
+        if found is not None:
+            return found
+        running.check_alive()
+        if time.monotonic() > deadline:
+            raise BenchmarkError(
+                f"{running.program.name} did not log /{pattern}/ within {within:.0f} s\n"
+                f"{running.log_tail()}"
+            )
+        await asyncio.sleep(0.005)
+
+
 async def stop(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
         process.send_signal(signal.SIGTERM)
@@ -122,27 +146,47 @@ async def stop(process: asyncio.subprocess.Process) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running(program: Program) -> AsyncIterator[Running]:
-    """A fresh fake Discord and the program connected to it, stopped (SIGTERM) on exit."""
-    with tempfile.TemporaryDirectory(prefix=f"sipbot-bench-{program.name}-") as tmp:
-        folder = Path(tmp)
-        log = folder / "output.log"
+async def workspace(name: str) -> AsyncIterator[tuple[FakeDiscord, Path]]:
+    """A fresh fake Discord and a temporary folder (the program's working directory and
+    SQLite database): set the fake's world up before launching a program into it."""
+    with tempfile.TemporaryDirectory(prefix=f"sipbot-bench-{name}-") as tmp:
         async with FakeDiscord() as fake:
             # Late answers are counted by the benchmark, not refused: keep measuring.
             fake.interaction_deadline = 3600.0
-            with log.open("wb") as sink:
-                process = await asyncio.create_subprocess_exec(
-                    *command_line(program),
-                    cwd=folder,
-                    env=environment(fake, folder),
-                    stdin=asyncio.subprocess.DEVNULL,
-                    stdout=sink,
-                    stderr=asyncio.subprocess.STDOUT,
-                )
-            run = Running(program, fake, process, log)
-            try:
-                await wait_started(run)
-                print(f"  {program.name} is up as pid {process.pid}", flush=True)
-                yield run
-            finally:
-                await stop(process)
+            yield fake, Path(tmp)
+
+
+@contextlib.asynccontextmanager
+async def launched(
+    program: Program, fake: FakeDiscord, folder: Path, *, log_name: str = "output.log",
+    wait: bool = True,
+) -> AsyncIterator[Running]:  # fmt: skip
+    """The program connected to `fake` (unless wait=False: just spawned), SIGTERM on exit.
+    Launch it again in the same folder (another log_name) to restart it on its database."""
+    log = folder / log_name
+    with log.open("wb") as sink:
+        spawned_at = time.monotonic()
+        process = await asyncio.create_subprocess_exec(
+            *command_line(program),
+            cwd=folder,
+            env=environment(fake, folder, program.env),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=sink,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    run = Running(program, fake, process, log, spawned_at)
+    try:
+        if wait:
+            await wait_started(run)
+        state = "is up" if wait else "started"
+        print(f"  {program.name} {state} as pid {process.pid}", flush=True)
+        yield run
+    finally:
+        await stop(process)
+
+
+@contextlib.asynccontextmanager
+async def running(program: Program) -> AsyncIterator[Running]:
+    """A fresh fake Discord and the program connected to it, stopped (SIGTERM) on exit."""
+    async with workspace(program.name) as (fake, folder), launched(program, fake, folder) as run:
+        yield run

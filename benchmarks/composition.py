@@ -1,0 +1,71 @@
+"""Working-group composition for 10,000 respondents over 6 themes: pure code, one process.
+
+`synthetic_population(10_000, 6, seed=1)` (smoke: 1,000), then `propose()` for themes 1
+to 6 in turn with the default bounds (5..12) and one group per member, each theme seeing
+the groups of the themes before it (`existing`: member -> groups so far), as
+`/groups propose` does theme after theme. Timed: the six proposals, not the population.
+Reported: the first run (cold: nothing cached, the code just imported) and the best of
+5 (what the code costs when the machine leaves it alone). Target (issue 4): under 1 s.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from benchmarks.common import Row, at_most
+from bot.domain.composition import CAP_REACHED, TOO_FEW, Bounds, Respondent, propose
+from bot.domain.composition_samples import synthetic_population
+
+NAME = "composition"
+THEMES = 6
+SEED = 1
+REPEATS = 5
+TARGET_MS = 1000.0
+
+
+@dataclass(frozen=True)
+class Composed:
+    seconds: float
+    groups: int
+    placed: int  # member-theme placements
+    cap_reached: int  # voters already in a group of an earlier theme
+    too_few: int
+
+
+def compose_all(people: list[Respondent]) -> Composed:
+    start = time.perf_counter()
+    existing: Counter[int] = Counter()
+    groups = placed = 0
+    reasons: Counter[str] = Counter()
+    for theme in range(1, THEMES + 1):
+        proposal = propose(theme, people, Bounds(), 1, existing)
+        for group in proposal.groups:
+            existing.update(group.members)
+            placed += group.size
+        groups += len(proposal.groups)
+        reasons.update(u.reason for u in proposal.unplaced)
+    seconds = time.perf_counter() - start
+    return Composed(seconds, groups, placed, reasons[CAP_REACHED], reasons[TOO_FEW])
+
+
+async def run(smoke: bool) -> list[Row]:
+    respondents = 1_000 if smoke else 10_000
+    started = time.perf_counter()
+    people = synthetic_population(respondents, THEMES, seed=SEED)
+    population = time.perf_counter() - started
+    runs = [compose_all(people) for _ in range(REPEATS)]
+    first, best = runs[0], min(runs, key=lambda c: c.seconds)
+    if len({(r.groups, r.placed, r.cap_reached, r.too_few) for r in runs}) != 1:
+        raise RuntimeError("composition is not deterministic: runs differ")
+    label = f"{respondents} respondents, {THEMES} themes"
+    return [
+        Row(NAME, f"{label}: first run", first.seconds * 1000, "ms"),
+        at_most(NAME, f"{label}: best of {REPEATS}", best.seconds * 1000, "ms", TARGET_MS),
+        Row(NAME, "groups proposed (all themes)", best.groups, "count"),
+        Row(NAME, "members placed (member-theme pairs)", best.placed, "count"),
+        Row(NAME, "voters unplaced: already in a group (cap 1)", best.cap_reached, "count"),
+        Row(NAME, "voters unplaced: too few to form a group", best.too_few, "count"),
+        Row(NAME, "building the population (not timed above)", population * 1000, "ms"),
+    ]
