@@ -111,6 +111,8 @@ def unplaced_lines(
         if waiting.reason == composition.CAP_REACHED:
             count = existing.get(waiting.member_id, cap)
             text = tr("groups.unplaced.cap_reached", count=count, cap=cap)
+        elif waiting.reason == "other_theme":
+            text = tr("groups.unplaced.other_theme")
         else:
             text = tr("groups.unplaced.too_few")
         lines.append(f"{mention(waiting.member_id)} — {text}")

@@ -8,7 +8,7 @@ that `/groups move` follows exactly the same rules as the preview did.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import cast
 
@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import composition
 from bot.domain.composition import Mode, Proposal, ProposedGroup, Respondent, Unplaced
+from bot.domain.sharing import share_out
 from storage import groups as store
 from storage import interest
 from storage.models import MemberProfile, Office, WorkGroup
 
 MODES = frozenset({"in_person", "online", "either"})
+OTHER_THEME = "other_theme"  # left out here to be proposed in another theme they chose
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Inputs:
 
     respondents: list[Respondent]
     existing: dict[int, int]
+    # member -> themes of the cycle where they already are in a group (this one excluded)
+    placed: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def voters(self, theme_id: int) -> set[int]:
         return {r.member_id for r in self.respondents if theme_id in r.themes}
@@ -68,20 +72,41 @@ async def load_inputs(
     votes = await interest.votes_of(session, poll.id)
     profiles = await interest.profiles(session, guild_id)
     offices = await interest.offices_by_name(session, guild_id)
-    existing = await store.memberships(session, cycle_id, except_theme=theme_id)
+    placed = await store.placed_themes(session, cycle_id, except_theme=theme_id)
+    existing = {member: len(themes) for member, themes in placed.items()}
     people = [
         respondent(member_id, themes, profiles.get(member_id), offices)
         for member_id, themes in sorted(votes.items())
     ]
-    return Inputs(people, existing)
+    return Inputs(people, existing, placed)
+
+
+def kept_elsewhere(theme_id: int, inputs: Inputs, cap: int) -> set[int]:
+    """Voters of this theme who are to be proposed in another theme they chose, so
+    that groups stay balanced across themes (bot/domain/sharing.py)."""
+    shared = share_out({r.member_id: r.themes for r in inputs.respondents}, cap, inputs.placed)
+    return {
+        r.member_id
+        for r in inputs.respondents
+        if theme_id in r.themes
+        and theme_id not in shared[r.member_id]
+        and len(inputs.placed.get(r.member_id, frozenset())) < cap
+    }
 
 
 def propose(
     theme_id: int, inputs: Inputs, bounds: composition.Bounds, cap: int, online_name: str
 ) -> Proposal:
-    return composition.propose(
-        theme_id, inputs.respondents, bounds, cap, inputs.existing, online_name=online_name
+    elsewhere = kept_elsewhere(theme_id, inputs, cap)
+    candidates = [
+        replace(r, themes=r.themes - {theme_id}) if r.member_id in elsewhere else r
+        for r in inputs.respondents
+    ]
+    proposal = composition.propose(
+        theme_id, candidates, bounds, cap, inputs.existing, online_name=online_name
     )
+    others = [Unplaced(member, OTHER_THEME) for member in sorted(elsewhere)]
+    return replace(proposal, unplaced=[*proposal.unplaced, *others])
 
 
 def as_rows(
@@ -131,11 +156,14 @@ def stored_proposal(
         for row in rows
     ]
     placed = {m for group in groups for m in group.members}
+    elsewhere = kept_elsewhere(theme_id, inputs, cap)
     unplaced = [
         Unplaced(
             member_id,
             composition.CAP_REACHED
             if inputs.existing.get(member_id, 0) >= cap
+            else OTHER_THEME
+            if member_id in elsewhere
             else composition.TOO_FEW,
         )
         for member_id in sorted(inputs.voters(theme_id) - placed)

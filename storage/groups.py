@@ -103,21 +103,22 @@ async def groups_of_member(session: AsyncSession, cycle_id: int, member_id: int)
     return list(result.scalars())
 
 
-async def memberships(
+async def placed_themes(
     session: AsyncSession, cycle_id: int, *, except_theme: int | None = None
-) -> dict[int, int]:
-    """member id -> how many groups of the cycle (proposed or published) they are in,
-    leaving out one theme: the per-member cap counts the *other* themes."""
+) -> dict[int, frozenset[int]]:
+    """member id -> the themes of the cycle where they are in a group (proposed or
+    published), leaving out one theme."""
     query = (
-        select(col(GroupMember.member_id), func.count())
+        select(col(GroupMember.member_id), col(WorkGroup.theme_id))
         .join(WorkGroup, col(GroupMember.group_id) == col(WorkGroup.id))
         .where(col(WorkGroup.cycle_id) == cycle_id)
-        .group_by(col(GroupMember.member_id))
     )
     if except_theme is not None:
         query = query.where(col(WorkGroup.theme_id) != except_theme)
-    result = await session.execute(query)
-    return {member_id: int(count) for member_id, count in result.all()}
+    found: dict[int, set[int]] = {}
+    for member_id, theme_id in (await session.execute(query)).all():
+        found.setdefault(member_id, set()).add(theme_id)
+    return {member: frozenset(themes) for member, themes in found.items()}
 
 
 async def count_by_theme(session: AsyncSession, cycle_id: int) -> dict[int, int]:

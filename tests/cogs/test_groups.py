@@ -383,3 +383,26 @@ async def test_limits_and_permissions_are_checked_before_creating_anything(
     assert {g.status for g, _ in await stored_groups(sqlite_engine, world.theme_a.id or 0)} == {
         "proposed"
     }
+
+
+async def test_members_who_chose_two_themes_are_kept_for_the_lighter_one(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    """Proposing A first does not take xavier, who also chose B, which has far fewer voters:
+    he is kept for B and the preview says why, whatever order the themes are proposed in."""
+    world = await make_world(fake, clock, sqlite_engine)
+    res = await propose(fake, world.theme_a)
+    in_a = {
+        m
+        for _g, members in await stored_groups(sqlite_engine, world.theme_a.id or 0)
+        for m in members
+    }
+    assert world.x.id not in in_a
+    assert f"<@{world.x.id}> — proposé·e dans une autre thématique choisie" in res.text
+    await propose(fake, world.theme_b)
+    in_b = {
+        m
+        for _g, members in await stored_groups(sqlite_engine, world.theme_b.id or 0)
+        for m in members
+    }
+    assert world.x.id in in_b

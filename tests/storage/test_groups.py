@@ -71,14 +71,17 @@ async def test_a_new_proposal_replaces_the_unpublished_one(engine: AsyncEngine) 
         stored = await store.groups_of_theme(s, theme_a)
         members = await store.members_of(s, [g.id or 0 for g in stored])
         counts = await store.count_by_theme(s, cycle_id)
-        other_themes = await store.memberships(s, cycle_id, except_theme=theme_a)
-        everywhere = await store.memberships(s, cycle_id)
+        other_themes = await store.placed_themes(s, cycle_id, except_theme=theme_a)
+        everywhere = await store.placed_themes(s, cycle_id)
         of_two = await store.groups_of_member(s, cycle_id, 2)
     assert [(g.name, g.mode) for g in stored] == [("100% visio 1", "online")]
     assert members == {second[0].id: [2, 4, 5, 6]}
     assert counts == {theme_a: 1, theme_b: 1}
-    assert other_themes == {1: 1, 9: 1}
-    assert everywhere == {1: 1, 2: 1, 4: 1, 5: 1, 6: 1, 9: 1}
+    assert other_themes == {1: frozenset({theme_b}), 9: frozenset({theme_b})}
+    assert everywhere == {
+        1: frozenset({theme_b}), 2: frozenset({theme_a}), 4: frozenset({theme_a}),
+        5: frozenset({theme_a}), 6: frozenset({theme_a}), 9: frozenset({theme_b}),
+    }  # fmt: skip
     assert [g.name for g in of_two] == ["100% visio 1"]
 
 
