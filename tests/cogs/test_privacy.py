@@ -18,6 +18,15 @@ from storage.models import (
     Draft,
     DraftVersion,
     Endorsement,
+    Experiment,
+    ExperimentCheckin,
+    GroupSession,
+    InterestPoll,
+    InterestVote,
+    SessionMinutes,
+    TimePoll,
+    TimeSlot,
+    TimeVote,
     WorkGroup,
 )
 from tests.cogs.interest_helpers import (
@@ -66,6 +75,51 @@ async def seed_writings(engine: AsyncEngine, guild_id: int, group_id: int, membe
         db.add(Ballot(vote_id=vote.id or 0, member_id=member_id, choices="[1]", updated_at=NOW))
 
 
+async def seed_votes_and_notes(
+    engine: AsyncEngine, guild_id: int, group_id: int, member_id: int
+) -> None:
+    """An interest vote, a time-poll vote, minutes and an experiment check-in by the member."""
+    async with session_factory(engine)() as db, db.begin():
+        group = await db.get(WorkGroup, group_id)
+        assert group is not None
+        poll = InterestPoll(
+            guild_id=guild_id, cycle_id=group.cycle_id, channel_id=1, deadline=NOW, created_at=NOW
+        )
+        db.add(poll)
+        time_poll = TimePoll(
+            guild_id=guild_id, group_id=group_id, channel_id=1, deadline=NOW, created_at=NOW
+        )
+        db.add(time_poll)
+        await db.flush()
+        slot = TimeSlot(poll_id=time_poll.id or 0, position=0, starts_at=NOW)
+        db.add(slot)
+        experiment = Experiment(guild_id=guild_id, cycle_id=group.cycle_id, group_id=group_id, title="E", starts_at=NOW,
+                                ends_at=NOW, created_at=NOW, updated_at=NOW)  # fmt: skip
+        db.add(experiment)
+        await db.flush()
+        db.add(
+            InterestVote(
+                poll_id=poll.id or 0, member_id=member_id, theme_id=group.theme_id, created_at=NOW
+            )
+        )
+        db.add(
+            TimeVote(
+                poll_id=time_poll.id or 0, slot_id=slot.id or 0, member_id=member_id, created_at=NOW
+            )
+        )
+        db.add(
+            ExperimentCheckin(
+                experiment_id=experiment.id or 0, text="Point", author_id=member_id, created_at=NOW
+            )
+        )
+        (session,) = (await db.execute(select(GroupSession))).scalars().all()
+        db.add(
+            SessionMinutes(
+                session_id=session.id or 0, summary="Résumé", author_id=member_id, created_at=NOW
+            )
+        )
+
+
 async def test_export_then_forget_leaves_only_the_audit_entry(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
@@ -84,6 +138,7 @@ async def test_export_then_forget_leaves_only_the_audit_entry(
     post = next(m for m in fake.messages_in(group.channel.id) if m.components)
     await fake.click(post, post.components[0]["components"][0]["custom_id"], user=member)  # RSVP
     await seed_writings(sqlite_engine, fake.guild.id, group.id, member.id)
+    await seed_votes_and_notes(sqlite_engine, fake.guild.id, group.id, member.id)
     res = await fake.slash("privacy export", user=member, locale="en-US")
     assert res.ephemeral and (res.content or "").endswith("stored about you, in the attached file.")
     ((name, data),) = res.attachments

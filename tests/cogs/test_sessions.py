@@ -282,3 +282,22 @@ async def test_bad_input_stores_nothing(
     async with session_factory(sqlite_engine)() as db:
         count = (await db.execute(select(func.count()).select_from(GroupSession))).scalar()
     assert count == 0 and fake.guild.events == {}
+
+
+async def test_daylight_saving_days_show_the_right_instant_in_paris_and_brussels(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    """10:00 on the last Sunday of March (clocks went forward at 02:00) is 08:00 UTC; on the
+    last Sunday of October (back at 03:00) 09:00 UTC — Discord timestamps carry the instant."""
+    group = await published_group(fake, sqlite_engine, clock)
+    await schedule(fake, group, bot, start="28/03/2027 10h00")
+    await fake.slash("setup locale", user=fake.owner, options={"timezone": "Europe/Brussels"})
+    await schedule(fake, group, bot, start="2027-10-31 10:00")
+    march, october = sorted(await stored_sessions(sqlite_engine), key=lambda s: s.starts_at)
+    assert march.starts_at == datetime(2027, 3, 28, 8, 0, tzinfo=UTC)
+    assert october.starts_at == datetime(2027, 10, 31, 9, 0, tzinfo=UTC)
+    for session in (march, october):
+        post = fake.message(session.post_message_id or 0)
+        assert post is not None
+        when = next(f["value"] for f in post.embeds[0]["fields"] if f["name"] == "Quand")
+        assert when.startswith(f"<t:{int(session.starts_at.timestamp())}:F>")
