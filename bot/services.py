@@ -14,11 +14,12 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.domain.errors import UserError
 from bot.i18n import Catalog, Tr, language_of
 from config.data import default_offices
 from config.settings import Settings
-from storage import guilds, privacy
-from storage.models import GuildConfig
+from storage import cycles, guilds, privacy
+from storage.models import Cycle, GuildConfig
 
 if TYPE_CHECKING:
     from bot.scheduler import Scheduler
@@ -82,6 +83,14 @@ class Services:
 
         keys = await self.cached("opted_out", guild_id, load)
         return privacy.member_key(guild_id, member_id) in keys
+
+    async def open_cycle(self, guild_id: int) -> Cycle:
+        """The guild's open cycle; without one, the user is told how to create it."""
+        async with self.sessions() as session:
+            cycle = await cycles.open_cycle(session, guild_id)
+        if cycle is None or cycle.id is None:
+            raise UserError("error.cycle.none")
+        return cycle
 
     def reader(self, interaction: discord.Interaction, config: GuildConfig | None = None) -> Tr:
         """Texts for the person who acted: their Discord locale, else the guild's language."""

@@ -94,11 +94,7 @@ class DraftCog(commands.Cog):
 
     # ------------------------------------------------------------ look-ups
     async def _cycle(self, guild_id: int) -> Cycle:
-        async with self.services.sessions() as db:
-            cycle = await cycles.open_cycle(db, guild_id)
-        if cycle is None or cycle.id is None:
-            raise UserError("error.cycle.none")
-        return cycle
+        return await self.services.open_cycle(guild_id)
 
     async def _draft(self, interaction: discord.Interaction, value: str) -> DraftContext:
         assert interaction.guild_id is not None  # noqa: S101 - guild-only group

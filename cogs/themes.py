@@ -17,7 +17,7 @@ from bot.checks import ensure_organiser
 from bot.domain import themes as rules
 from bot.domain.errors import UserError
 from bot.i18n import Tr
-from storage import cycles, guilds
+from storage import guilds
 from storage import themes as store
 from storage.models import Cycle, GuildConfig, Theme
 
@@ -50,10 +50,7 @@ class ThemeCog(commands.Cog):
         assert interaction.guild is not None  # noqa: S101 - guild-only group
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild.id)
-        if cycle is None or cycle.id is None:
-            raise UserError("error.cycle.none")
+        cycle = await self.services.open_cycle(interaction.guild.id)
         return interaction.guild, config, tr, cycle
 
     async def _theme(self, cycle: Cycle, value: str) -> Theme:

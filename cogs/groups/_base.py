@@ -43,10 +43,7 @@ class GroupsBase(commands.Cog):
         assert interaction.guild is not None  # noqa: S101 - guild-only groups
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild.id)
-        if cycle is None or cycle.id is None:
-            raise UserError("error.cycle.none")
+        cycle = await self.services.open_cycle(interaction.guild.id)
         return interaction.guild, config, tr, cycle
 
     async def _theme(self, cycle: Cycle, value: str) -> Theme:
