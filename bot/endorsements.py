@@ -8,8 +8,6 @@ is never applied the other way round. The message's reactions are the truth:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,9 +16,10 @@ import discord
 
 from bot.checks import member_is_member
 from bot.domain.drafts import FINAL
+from bot.reaction_batches import BatchWriter, reaction_counter
 from storage import drafts as store
 from storage.drafts import EndorsementChange
-from storage.models import Draft, GuildConfig
+from storage.models import Draft
 
 if TYPE_CHECKING:
     from bot.app import SipBot
@@ -47,24 +46,22 @@ class EndorsementRecorder:
         self.bot = bot
         self.services = bot.services
         self.watched: dict[int, Watched] = {}  # by starter message id (= thread id)
-        self._pending: list[tuple[EndorsementChange, int, discord.Member | None]] = []
-        self._wake = asyncio.Event()
-        self._write_lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
+        self.writer: BatchWriter[tuple[EndorsementChange, int, discord.Member | None]] = (
+            BatchWriter("endorsements", self._write, FLUSH_EVERY)
+        )
 
     # ------------------------------------------------------------ lifecycle
     async def load(self) -> None:
         async with self.services.sessions() as db:
             for draft in await store.unfinished_with_posts(db):
                 self.remember(draft)
-        self._task = asyncio.create_task(self._flush_forever(), name="endorsement-flusher")
+        self.writer.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self.flush()
+        await self.writer.stop()
+
+    async def flush(self) -> int:
+        return await self.writer.flush()
 
     def remember(self, draft: Draft) -> None:
         """Watch the draft's post, or stop watching it once its status is final."""
@@ -83,8 +80,7 @@ class EndorsementRecorder:
             return
         added = payload.event_type == "REACTION_ADD"
         change = EndorsementChange(watched.draft_id, payload.user_id, added)
-        self._pending.append((change, watched.guild_id, payload.member))
-        self._wake.set()
+        self.writer.add((change, watched.guild_id, payload.member))
 
     async def _counted(self, guild_id: int, member: discord.Member | None) -> bool:
         config = await self.services.config(guild_id)
@@ -94,45 +90,22 @@ class EndorsementRecorder:
         return not await self.services.opted_out(guild_id, member.id)
 
     # ------------------------------------------------------------ writing
-    async def _flush_forever(self) -> None:
-        while True:
-            await self._wake.wait()
-            await asyncio.sleep(FLUSH_EVERY)  # gather a burst into one transaction
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:  # the next batch retries; reconciliation restores the rest
-                log.exception("writing endorsements failed")
-                await asyncio.sleep(1)
-                self._wake.set()
-
-    async def flush(self) -> int:
-        async with self._write_lock:
-            return await self._flush_locked()
-
-    async def _flush_locked(self) -> int:
-        if not self._pending:
-            return 0
-        batch, self._pending = self._pending, []
-        try:
-            changes = [
-                change
-                for change, guild_id, member in batch
-                if not change.added or await self._counted(guild_id, member)
-            ]
-            async with self.services.sessions() as db, db.begin():
-                await store.apply_endorsements(db, changes, self.services.clock.now())
-        except Exception:
-            self._pending[:0] = batch  # keep them, in order, for the next try
-            raise
-        return len(batch)
+    async def _write(
+        self, batch: list[tuple[EndorsementChange, int, discord.Member | None]]
+    ) -> None:
+        changes = [
+            change
+            for change, guild_id, member in batch
+            if not change.added or await self._counted(guild_id, member)
+        ]
+        async with self.services.sessions() as db, db.begin():
+            await store.apply_endorsements(db, changes, self.services.clock.now())
 
     # ------------------------------------------------------------ reconciliation
     async def reconcile(self, watched: Watched) -> tuple[int, int]:
         """Stored endorsements := the starter message's 👍 by members. Writing pauses
         meanwhile, so events that arrive while reading are applied after, in order."""
-        async with self._write_lock:
-            await self._flush_locked()
+        async with self.writer.paused():
             actual = await self._read(watched)
             async with self.services.sessions() as db, db.begin():
                 added, removed = await store.replace_endorsements(
@@ -153,27 +126,11 @@ class EndorsementRecorder:
     async def _read(self, watched: Watched) -> set[int]:
         channel = self.bot.get_partial_messageable(watched.thread_id, guild_id=watched.guild_id)
         message = await channel.fetch_message(watched.thread_id)
-        config = await self.services.config(watched.guild_id)
-        guild = self.bot.get_guild(watched.guild_id)
-        if config.member_role_id is not None and guild is not None and not guild.chunked:
-            await guild.chunk()
+        counts = await reaction_counter(self.bot, watched.guild_id)
         actual: set[int] = set()
         for reaction in message.reactions:
             if is_thumbs(str(reaction.emoji)):
                 async for user in reaction.users(limit=None):
-                    if self._counts(user, guild, config) and not await self.services.opted_out(
-                        watched.guild_id, user.id
-                    ):
+                    if counts(user):
                         actual.add(user.id)
         return actual
-
-    @staticmethod
-    def _counts(
-        user: discord.User | discord.Member, guild: discord.Guild | None, config: GuildConfig
-    ) -> bool:
-        if user.bot:
-            return False
-        if config.member_role_id is None:
-            return True
-        member = guild.get_member(user.id) if guild is not None else None
-        return member is not None and member_is_member(member, config)

@@ -10,9 +10,8 @@ start-up and when a poll closes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -20,9 +19,10 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.checks import member_is_member
-from storage import interest, privacy
+from bot.reaction_batches import BatchWriter, reaction_counter
+from storage import interest
 from storage.interest import VoteChange
-from storage.models import GuildConfig, InterestPoll
+from storage.models import InterestPoll
 
 if TYPE_CHECKING:
     from bot.app import SipBot
@@ -42,6 +42,14 @@ class OpenPoll:
     themes_by_emoji: dict[str, int]
 
 
+@dataclass(frozen=True)
+class Reaction:
+    poll: OpenPoll
+    change: VoteChange
+    member: discord.Member | None
+    emoji: str
+
+
 @dataclass
 class Reconciled:
     added: int
@@ -55,12 +63,9 @@ class VoteRecorder:
         self.bot = bot
         self.services = bot.services
         self.polls: dict[int, OpenPoll] = {}  # by message id
-        self._pending: dict[int, list[VoteChange]] = defaultdict(list)
-        self._wake = asyncio.Event()
-        self._write_lock = asyncio.Lock()
-        self._incoming: deque[tuple[OpenPoll, discord.RawReactionActionEvent]] = deque()
-        self._consumer: asyncio.Task[None] | None = None
-        self._task: asyncio.Task[None] | None = None
+        self.writer: BatchWriter[Reaction] = BatchWriter(
+            "interest votes", self._write, FLUSH_EVERY, FLUSH_AT
+        )
         self.rejected: asyncio.Queue[tuple[OpenPoll, discord.Member, str]] = asyncio.Queue()
 
     # ------------------------------------------------------------ lifecycle
@@ -69,18 +74,13 @@ class VoteRecorder:
             for poll in await interest.open_polls(session):
                 options = await interest.options_of(session, poll.id or 0)
                 self.remember(poll, {o.emoji: o.theme_id for o in options})
-        self._task = asyncio.create_task(self._flush_forever(), name="interest-vote-flusher")
+        self.writer.start()
 
     async def stop(self) -> None:
-        if self._consumer is not None:
-            self._consumer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._consumer
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self.flush()
+        await self.writer.stop()
+
+    async def flush(self) -> int:
+        return await self.writer.flush()
 
     def remember(self, poll: InterestPoll, themes_by_emoji: dict[str, int]) -> None:
         if poll.id is not None and poll.message_id is not None and poll.status == "open":
@@ -100,78 +100,47 @@ class VoteRecorder:
 
     # ------------------------------------------------------------ events
     async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        """Queued at once, without awaiting anything, so events keep their order; who
+        counts is decided when the batch is written."""
         poll = self.polls.get(payload.message_id)
         if poll is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
             return
-        # discord.py runs each event in its own task: queued here before any await, and
-        # recorded by one consumer, an add and a quick removal keep their order.
-        self._incoming.append((poll, payload))
-        if self._consumer is None or self._consumer.done():
-            self._consumer = asyncio.create_task(self._consume(), name="interest-votes-in")
-
-    async def _consume(self) -> None:
-        while self._incoming:
-            poll, payload = self._incoming.popleft()
-            try:
-                await self._record(poll, payload)
-            except Exception:  # one bad event must not stop the others; start-up recounts
-                log.exception("reaction on poll %s not recorded", poll.poll_id)
-
-    async def _record(self, poll: OpenPoll, payload: discord.RawReactionActionEvent) -> None:
         theme_id = poll.themes_by_emoji.get(str(payload.emoji))
         if theme_id is None or self.services.clock.now() >= poll.deadline:
             return  # not a theme of the poll, or too late: not counted
         added = payload.event_type == "REACTION_ADD"
-        if added and await self.services.opted_out(poll.guild_id, payload.user_id):
-            return  # forgotten at their request: not counted until they opt in again
-        if added:
-            member = payload.member
-            config = await self.services.config(poll.guild_id)
-            if member is None or not member_is_member(member, config):
-                if member is not None and not member.bot:
-                    self.rejected.put_nowait((poll, member, str(payload.emoji)))
-                return
-        self._pending[poll.poll_id].append(VoteChange(payload.user_id, theme_id, added))
-        if sum(len(c) for c in self._pending.values()) >= FLUSH_AT:
-            self._wake.set()
+        change = VoteChange(payload.user_id, theme_id, added)
+        self.writer.add(Reaction(poll, change, payload.member, str(payload.emoji)))
 
-    # ------------------------------------------------------------ writing
-    async def _flush_forever(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=FLUSH_EVERY)
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:  # the next batch retries; reconciliation restores the rest
-                log.exception("writing interest votes failed")
-                await asyncio.sleep(1)
+    async def _counted(self, item: Reaction) -> bool:
+        """Removals always apply; an add counts for a member who was not forgotten.
+        Non-members' reactions are handed over to be removed, and they told why."""
+        if not item.change.added:
+            return True
+        if await self.services.opted_out(item.poll.guild_id, item.change.member_id):
+            return False  # forgotten at their request: not counted until they opt in again
+        member = item.member
+        config = await self.services.config(item.poll.guild_id)
+        if member is None or not member_is_member(member, config):
+            if member is not None and not member.bot:
+                self.rejected.put_nowait((item.poll, member, item.emoji))
+            return False
+        return True
 
-    async def flush(self) -> int:
-        async with self._write_lock:
-            return await self._flush_locked()
-
-    async def _flush_locked(self) -> int:
-        if not self._pending:
-            return 0
-        batches, self._pending = self._pending, defaultdict(list)
-        now = self.services.clock.now()
-        try:
-            async with self.services.sessions() as session, session.begin():
-                for poll_id, changes in batches.items():
-                    await interest.apply_votes(session, poll_id, changes, now)
-        except Exception:
-            for poll_id, changes in batches.items():  # keep them, in order, for the next try
-                self._pending[poll_id][:0] = changes
-            raise
-        return sum(len(c) for c in batches.values())
+    async def _write(self, batch: list[Reaction]) -> None:
+        by_poll: dict[int, list[VoteChange]] = defaultdict(list)
+        for item in batch:
+            if await self._counted(item):
+                by_poll[item.poll.poll_id].append(item.change)
+        async with self.services.sessions() as session, session.begin():
+            for poll_id, changes in by_poll.items():
+                await interest.apply_votes(session, poll_id, changes, self.services.clock.now())
 
     # ------------------------------------------------------------ reconciliation
     async def reconcile(self, poll: OpenPoll) -> Reconciled:
         """Stored votes := the message's reactions (members only). Writing pauses meanwhile,
         so events that arrive while the reactions are read are applied after, in order."""
-        async with self._write_lock:
-            await self._flush_locked()
+        async with self.writer.paused():
             actual, reactions, calls = await self._read_reactions(poll)
             async with self.services.sessions() as session, session.begin():
                 added, removed = await interest.replace_votes(
@@ -184,12 +153,7 @@ class VoteRecorder:
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         message = await channel.fetch_message(poll.message_id)
         calls = 1
-        config = await self.services.config(poll.guild_id)
-        guild = self.bot.get_guild(poll.guild_id)
-        if config.member_role_id is not None and guild is not None and not guild.chunked:
-            await guild.chunk()
-        async with self.services.sessions() as session:
-            forgotten = await privacy.opted_out(session, poll.guild_id)
+        counts = await reaction_counter(self.bot, poll.guild_id)
         actual: dict[int, set[int]] = defaultdict(set)
         reactions = 0
         for reaction in message.reactions:
@@ -199,20 +163,6 @@ class VoteRecorder:
             calls += max(1, -(-reaction.count // 100))
             async for user in reaction.users(limit=None):
                 reactions += 1
-                if self._counts(user, guild, config, forgotten):
+                if counts(user):
                     actual[user.id].add(theme_id)
         return dict(actual), reactions, calls
-
-    @staticmethod
-    def _counts(
-        user: discord.User | discord.Member,
-        guild: discord.Guild | None,
-        config: GuildConfig,
-        forgotten: set[str],
-    ) -> bool:
-        if user.bot or privacy.member_key(config.guild_id, user.id) in forgotten:
-            return False
-        if config.member_role_id is None:
-            return True
-        member = guild.get_member(user.id) if guild is not None else None
-        return member is not None and member_is_member(member, config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from sqlalchemy import select
@@ -178,7 +179,11 @@ async def test_forgotten_reactions_are_ignored_until_the_profile_is_opened(
     assert ask.message is not None
     await fake.click(ask.message, "sip:privacy:forget:yes", user=camille)
     await eventually_equal(bot, sqlite_engine, fake.guild.id, {})
+    seen = asyncio.create_task(
+        bot.wait_for("raw_reaction_add", check=lambda p: p.user_id == camille.id)
+    )
     await fake.react(message, EMOJIS[1], camille)
+    await asyncio.wait_for(seen, timeout=5)  # the bot has it queued
     await eventually_equal(bot, sqlite_engine, fake.guild.id, {})  # ignored while forgotten
     await fake.slash("interest profile", user=camille)  # opting in again
     await fake.react(message, EMOJIS[2], camille)
