@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot import ui
-from bot.checks import member_is_organiser
 from bot.domain.errors import UserError
 from bot.i18n import Tr
 from bot.reminders import where
@@ -122,14 +121,6 @@ def rsvp_view(tr: Tr, session: GroupSession) -> discord.ui.View | None:
     for answer in ANSWERS:
         view.add_item(RsvpButton(session.id, answer, tr(f"rsvp.{answer}")))
     return view
-
-
-def can_manage(
-    member: discord.Member, config: Any, group: WorkGroup, permissions: discord.Permissions | None
-) -> bool:
-    return member.id in (group.facilitator_id, group.secretary_id) or member_is_organiser(
-        member, config, permissions
-    )
 
 
 async def create_event(

@@ -14,9 +14,9 @@ import aiohttp
 import discord
 
 from bot import errors, ui
-from bot import session_posts as posts
 from bot.domain import sessions as rules
 from bot.domain.errors import UserError
+from bot.group_access import check_manager
 from bot.i18n import Tr
 from bot.reminders import WAKER as REMINDERS
 from bot.session_service import SessionService
@@ -94,13 +94,6 @@ class ScheduleWinner(
             )
         except Exception as error:  # noqa: BLE001 - one place turns errors into messages
             await errors.report(bot, interaction, error)
-
-
-def check_manager(interaction: discord.Interaction, config: Any, group: WorkGroup) -> None:
-    if not isinstance(interaction.user, discord.Member) or not posts.can_manage(
-        interaction.user, config, group, interaction.permissions
-    ):
-        raise UserError("error.session.not_manager", group=group.name)
 
 
 class SlotModal(discord.ui.Modal):

@@ -18,9 +18,9 @@ from bot.domain.dates import parse_moment
 from bot.domain.errors import UserError
 from bot.domain.text import split_text
 from bot.experiment_nudges import WAKER, NudgeSender
+from bot.group_access import check_manager, managed_group_here
 from bot.i18n import Tr
-from bot.session_posts import can_manage
-from storage import cycles, groups, guilds
+from storage import cycles, guilds
 from storage import experiments as store
 from storage import sessions as group_store
 from storage.models import (
@@ -125,26 +125,6 @@ class ExperimentCog(commands.Cog):
         if self.services.scheduler is not None:
             await self.services.scheduler.wake(WAKER)
 
-    async def _group_here(
-        self, interaction: discord.Interaction
-    ) -> tuple[GuildConfig, Tr, WorkGroup]:
-        assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
-        config = await self.services.config(interaction.guild_id)
-        tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as db:
-            group = await groups.by_channel(db, interaction.channel_id)
-        if group is None:
-            raise UserError("error.session.not_group_channel")
-        self._check(interaction, config, group)
-        return config, tr, group
-
-    @staticmethod
-    def _check(interaction: discord.Interaction, config: GuildConfig, group: WorkGroup) -> None:
-        if not isinstance(interaction.user, discord.Member) or not can_manage(
-            interaction.user, config, group, interaction.permissions
-        ):
-            raise UserError("error.session.not_manager", group=group.name)
-
     async def _experiment(
         self, interaction: discord.Interaction, value: str, *, member_ok: bool = False
     ) -> tuple[GuildConfig, Tr, Experiment, WorkGroup]:
@@ -161,7 +141,7 @@ class ExperimentCog(commands.Cog):
         if found is None or group is None or found.guild_id != interaction.guild_id:
             raise UserError("error.experiment.unknown", value=value[:40])
         if not (member_ok and interaction.user.id in members):
-            self._check(interaction, config, group)
+            check_manager(interaction, config, group)
         return config, tr, found, group
 
     @experiment.command(
@@ -181,7 +161,7 @@ class ExperimentCog(commands.Cog):
         start: str | None = None,
         end: str | None = None,
     ) -> None:
-        config, tr, group = await self._group_here(interaction)
+        config, tr, group = await managed_group_here(self.services, interaction)
         now = self.services.clock.now()
         title = rules.clean(
             title, rules.TITLE_MAX, "error.experiment.title_empty", "error.experiment.title_long"

@@ -19,6 +19,7 @@ from bot.domain import calendar
 from bot.domain import sessions as rules
 from bot.domain.dates import parse_future
 from bot.domain.errors import UserError
+from bot.group_access import check_manager, managed_group_here
 from bot.i18n import Tr
 from bot.minutes import MinutesModal
 from bot.reminders import WAKER, ReminderSender
@@ -92,7 +93,7 @@ class SessionCog(commands.Cog):
         deadline: str | None = None,
         duration: int | None = None,
     ) -> None:
-        config, tr, group = await self._here(interaction)
+        config, tr, group = await managed_group_here(self.services, interaction)
         now = self.services.clock.now()
         starts = rules.parse_slots(slots, config.timezone, now)
         closes = (
@@ -132,27 +133,6 @@ class SessionCog(commands.Cog):
         )
 
     # ------------------------------------------------------------ context
-    async def _here(self, interaction: discord.Interaction) -> tuple[GuildConfig, Tr, WorkGroup]:
-        """The group whose channel this is, and a caller allowed to organise its sessions."""
-        assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
-        config = await self.services.config(interaction.guild_id)
-        tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as db:
-            group = await group_store.by_channel(db, interaction.channel_id)
-        if group is None:
-            raise UserError("error.session.not_group_channel")
-        self._check_manager(interaction, config, group)
-        return config, tr, group
-
-    @staticmethod
-    def _check_manager(
-        interaction: discord.Interaction, config: GuildConfig, group: WorkGroup
-    ) -> None:
-        if not isinstance(interaction.user, discord.Member) or not posts.can_manage(
-            interaction.user, config, group, interaction.permissions
-        ):
-            raise UserError("error.session.not_manager", group=group.name)
-
     async def _session(
         self, interaction: discord.Interaction, value: str
     ) -> tuple[GuildConfig, Tr, WorkGroup, GroupSession]:
@@ -165,7 +145,7 @@ class SessionCog(commands.Cog):
             group = await db.get(WorkGroup, found.group_id) if found is not None else None
         if found is None or group is None or found.guild_id != interaction.guild_id:
             raise UserError("error.session.unknown", value=value[:40])
-        self._check_manager(interaction, config, group)
+        check_manager(interaction, config, group)
         return config, tr, group, found
 
     # ------------------------------------------------------------ schedule
@@ -186,7 +166,7 @@ class SessionCog(commands.Cog):
         visio_url: str | None = None,
         voice: discord.VoiceChannel | None = None,
     ) -> None:
-        config, tr, group = await self._here(interaction)
+        config, tr, group = await managed_group_here(self.services, interaction)
         now = self.services.clock.now()
         row = GroupSession(
             guild_id=group.guild_id, group_id=group.id or 0, number=0,
