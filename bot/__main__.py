@@ -52,7 +52,7 @@ async def run(settings: Settings) -> int:
         scheduler=Scheduler(clock),
     )
     try:
-        return await serve(SipBot(services), settings.discord_token)
+        return await serve(SipBot(services, freeze_after_setup=True), settings.discord_token)
     finally:
         await engine.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import discord
@@ -50,7 +51,13 @@ class SipTree(app_commands.CommandTree["SipBot"]):
 
 
 class SipBot(commands.Bot):
-    def __init__(self, services: Services, *, guild_ready_timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        guild_ready_timeout: float = 2.0,
+        freeze_after_setup: bool = False,
+    ) -> None:
         # The bot never joins voice: silence the warnings about voice libraries.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -66,6 +73,7 @@ class SipBot(commands.Bot):
         )
         self.services = services
         self.synced = False
+        self.freeze_after_setup = freeze_after_setup  # the process's own bot, not tests'
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CommandTranslator(self.services.catalog))
@@ -75,6 +83,15 @@ class SipBot(commands.Bot):
         if self.services.scheduler is not None:
             self.services.scheduler.start()
             await self.services.scheduler.wake_all()
+        if self.freeze_after_setup:
+            # What is loaded by now (modules, models, catalogues, commands) lives as long
+            # as the process. Left in the collector's oldest generation, every full pass
+            # walks all of it again (80-110 ms with this bot's ~165,000 objects), and a
+            # burst of interactions leaves enough young objects behind to trigger one:
+            # frozen, a full pass walks only what came after. Reference counting still
+            # frees frozen objects; only their cycles are no longer looked for.
+            gc.collect()
+            gc.freeze()
 
     async def sync_commands(self) -> None:
         guild_ids = self.services.settings.guild_ids

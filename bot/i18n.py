@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -37,6 +37,11 @@ def placeholders(template: str) -> set[str]:
 @dataclass(frozen=True)
 class Catalog:
     messages: dict[str, dict[str, str]]
+    # Texts asked for without parameters, rendered once per language: the catalogue never
+    # changes once loaded, and most of a card's labels are such texts.
+    _plain: dict[tuple[str, str], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls) -> Catalog:
@@ -65,6 +70,10 @@ class Catalog:
         return self.messages.get(language, {}).get(key)
 
     def text(self, language: str, key: str, /, **params: Any) -> str:
+        if not params:
+            rendered = self._plain.get((language, key))
+            if rendered is not None:
+                return rendered
         template = self.get(language, key) or self.get("en", key)
         if template is None:
             log.error("missing message key %s", key)
@@ -73,7 +82,16 @@ class Catalog:
             text = template.format(**params)
         except (KeyError, IndexError, ValueError):
             log.exception("message %s in %s does not fit its parameters", key, language)
-            text = template
+            return self._commands_spoken(language, template)
+        text = self._commands_spoken(language, text)
+        if not params:
+            self._plain[(language, key)] = text
+        return text
+
+    def _commands_spoken(self, language: str, text: str) -> str:
+        """`[[setup roles]]` -> the command as the reader types it (see `command`)."""
+        if "[[" not in text:
+            return text
         return COMMAND_REFERENCE.sub(lambda m: self.command(language, m.group(1)), text)
 
     def command(self, language: str, path: str) -> str:

@@ -119,11 +119,11 @@ class InterestCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Runs for every interaction (commands included): only a button can be ours.
+        if interaction.type is not discord.InteractionType.component:
+            return
         data: dict[str, object] = dict(interaction.data or {})
-        if (
-            interaction.type is discord.InteractionType.component
-            and data.get("custom_id") == PROFILE_BUTTON
-        ):
+        if data.get("custom_id") == PROFILE_BUTTON:
             try:
                 await self.profile_view.show(interaction)
             except Exception as error:  # noqa: BLE001 - reported like any command error
