@@ -13,7 +13,9 @@ from discord.ext import commands
 from bot import diagnostics, ui
 from bot.app import SipBot
 from bot.checks import ensure_organiser
+from bot.domain import sessions as session_rules
 from bot.domain import settings_rules
+from bot.domain.composition import Bounds
 from bot.domain.errors import UserError
 from bot.i18n import Tr
 from storage import cycles, guilds, themes
@@ -87,6 +89,7 @@ class SetupCog(commands.Cog):
                 "setup.show.groups",
                 tr("setup.show.groups.value", min=config.group_min_size, max=config.group_max_size),
             ),
+            ("setup.show.cap", tr("setup.show.cap.value", cap=config.max_groups_per_member)),
             ("setup.show.offices", tr("setup.show.offices.value", count=office_count)),
         ]
         for key, value in fields:
@@ -217,6 +220,49 @@ class SetupCog(commands.Cog):
         )
         await ui.reply(
             interaction, tr("setup.reminders.saved", offsets=settings_rules.format_offsets(minutes))
+        )
+
+    @setup.command(name="defaults", description=_("Session length, group sizes, groups per member"))
+    @app_commands.describe(
+        session_minutes=_("Default length of a session in minutes (180)"),
+        group_min=_("Smallest group the composition proposes (5)"),
+        group_max=_("Largest group the composition proposes (12)"),
+        groups_per_member=_("How many groups, across themes, one member may join (1)"),
+    )
+    async def defaults(
+        self,
+        interaction: discord.Interaction,
+        session_minutes: app_commands.Range[int, 1, 720] | None = None,
+        group_min: app_commands.Range[int, 1, 50] | None = None,
+        group_max: app_commands.Range[int, 1, 50] | None = None,
+        groups_per_member: app_commands.Range[int, 1, 5] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        changes: dict[str, Any] = {}
+        if session_minutes is not None:
+            changes["session_minutes"] = session_rules.check_minutes(session_minutes)
+        bounds = Bounds(
+            group_min if group_min is not None else config.group_min_size,
+            group_max if group_max is not None else config.group_max_size,
+        )
+        if group_min is not None or group_max is not None:
+            changes.update(group_min_size=bounds.min_size, group_max_size=bounds.max_size)
+        if groups_per_member is not None:
+            changes["max_groups_per_member"] = groups_per_member
+        if not changes:
+            raise UserError("setup.defaults.nothing")
+        saved = await self._save(interaction, "setup.defaults", **changes)
+        await ui.reply(
+            interaction,
+            tr(
+                "setup.defaults.saved",
+                minutes=saved.session_minutes,
+                min=saved.group_min_size,
+                max=saved.group_max_size,
+                cap=saved.max_groups_per_member,
+            ),
         )
 
     @setup.command(name="check", description=_("Check the bot's permissions and configuration"))

@@ -275,3 +275,40 @@ async def test_check_reports_a_group_channel_deleted_by_hand(
         "Group “Ouest – Rennes”: channel deleted by hand. Fix: /groups publish recreates it."
         in res.text
     )
+
+
+async def test_defaults_for_sessions_and_groups(
+    fake: FakeDiscord, bot: SipBot, sqlite_engine: AsyncEngine
+) -> None:
+    res = await fake.slash(
+        "setup defaults", user=fake.owner, locale="en-US",
+        options={"session_minutes": 150, "group_min": 4, "group_max": 10, "groups_per_member": 2},
+    )  # fmt: skip
+    assert res.ephemeral and res.content == (
+        "Saved: sessions of 150 minutes, groups of 4 to 10 people, at most 2 group(s) per member across themes."
+    )
+    config = await stored(sqlite_engine, fake.guild.id)
+    assert (
+        config.session_minutes,
+        config.group_min_size,
+        config.group_max_size,
+        config.max_groups_per_member,
+    ) == (150, 4, 10, 2)
+    shown = await fake.slash("setup show", user=fake.owner, locale="fr")
+    assert "Groupes par sociétaire 2 au plus, toutes thématiques confondues" in shown.text
+    assert "Taille des groupes de 4 à 10 personnes" in shown.text
+    for options, expected in [
+        (
+            {"group_min": 11},
+            "The smallest group size (11) must be at least 1 and no larger than the largest (10).",
+        ),
+        ({}, "Give at least one value: session length, group sizes or groups per member."),
+    ]:
+        res = await fake.slash("setup defaults", user=fake.owner, options=options, locale="en-US")
+        assert res.ephemeral and (res.content or "").startswith(expected), res.content
+    member = fake.add_member("sam")
+    res = await fake.slash("setup defaults", user=member, options={"group_min": 3}, locale="en-US")
+    assert (res.content or "").startswith("This command is for organisers")
+    config = await stored(sqlite_engine, fake.guild.id)
+    assert (config.group_min_size, config.group_max_size) == (4, 10)
+    assert await audit_actions(sqlite_engine, fake.guild.id) == ["setup.defaults"]
