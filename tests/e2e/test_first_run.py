@@ -1,0 +1,78 @@
+"""The first run on a terminal: the token is asked for (hidden), checked, saved in `.env`
+at mode 600, the invite link printed, and the bot goes on to connect."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import pty
+import signal
+import stat
+import sys
+import termios
+from pathlib import Path
+
+from bot.permissions import required_permissions
+from tests.e2e.process import REPO, bot_environment
+from tests.fakediscord import FakeDiscord
+
+
+def _controlling_terminal() -> None:  # runs in the child, before exec
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+async def read_until(
+    master: int, text: str, seen: bytearray, start: int = 0, timeout: float = 20
+) -> str:
+    """Read the terminal into `seen` until `text` appears after `start`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while text.encode() not in seen[start:]:
+        if loop.time() > deadline:
+            raise AssertionError(
+                f"no {text!r} on the terminal; got {seen.decode(errors='replace')!r}"
+            )
+        try:
+            seen += await asyncio.wait_for(
+                loop.run_in_executor(None, os.read, master, 4096), timeout=1
+            )
+        except TimeoutError:
+            continue
+        except OSError:
+            break
+    return seen.decode(errors="replace")
+
+
+async def test_first_run_asks_checks_saves_and_connects(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        env = bot_environment(fake, tmp_path)
+        del env["DISCORD_TOKEN"]
+        master, slave = pty.openpty()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)},
+            stdin=slave, stdout=slave, stderr=slave, preexec_fn=_controlling_terminal,
+        )  # fmt: skip
+        os.close(slave)
+        seen = bytearray()
+        try:
+            await read_until(master, "Bot token (hidden):", seen)
+            os.write(master, b"not-a-token\n")
+            await read_until(master, "That did not work: Discord refused this token", seen)
+            await read_until(master, "Bot token (hidden):", seen, start=seen.rfind(b"refused"))
+            os.write(master, fake.token.encode() + b"\n")
+            screen = await read_until(master, "scope=bot+applications.commands", seen)
+            await fake.wait_for(
+                lambda: fake.connected_clients == 1, timeout=20, what="the bot to connect"
+            )
+        finally:
+            process.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(process.wait(), timeout=15)
+            os.close(master)
+    assert code == 0
+    env_file = tmp_path / ".env"
+    assert env_file.read_text() == f"DISCORD_TOKEN={fake.token}\n"
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert f"permissions={required_permissions().value}" in screen
+    assert fake.token not in screen and "not-a-token" not in screen  # hidden input, never echoed
