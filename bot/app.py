@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
+from bot.forms import FormWatch
 from bot.permissions import intents
 from bot.services import Services
 from bot.translator import CommandTranslator
@@ -73,6 +74,7 @@ class SipBot(commands.Bot):
         )
         self.services = services
         self.synced = False
+        self.forms = FormWatch(self)
         self.freeze_after_setup = freeze_after_setup  # the process's own bot, not tests'
 
     async def setup_hook(self) -> None:
@@ -105,6 +107,9 @@ class SipBot(commands.Bot):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
         self.synced = True
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.forms.on_interaction(interaction)
 
     async def on_ready(self) -> None:
         # Runs again on every reconnect: only log here, set up in setup_hook.

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot import errors
 from bot.domain.errors import UserError
 from bot.domain.text import split_text
+from bot.forms import SipForm
 from bot.i18n import Tr
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def prefill(text: str) -> tuple[str | None, str | None]:
     return parts[0], "".join(parts[1:])[:FIELD_MAX]
 
 
-class DraftForm(discord.ui.Modal):
+class DraftForm(SipForm):
     def __init__(
         self,
         bot: SipBot,
@@ -59,7 +59,7 @@ class DraftForm(discord.ui.Modal):
         custom_id: str,
         current: str = "",
     ) -> None:
-        super().__init__(title=title[:45], custom_id=custom_id)
+        super().__init__(bot, title=title[:45], custom_id=custom_id)
         self.bot, self.service = bot, service
         first, second = prefill(current) if current else (None, None)
         self.text: discord.ui.TextInput[DraftForm] = discord.ui.TextInput(
@@ -76,9 +76,6 @@ class DraftForm(discord.ui.Modal):
     @property
     def value(self) -> str:
         return joined(self.text.value or "", self.more.value or "")
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await errors.report(self.bot, interaction, error)
 
 
 class NewDraftForm(DraftForm):

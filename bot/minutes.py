@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot import errors, ui
+from bot import ui
 from bot.domain.errors import UserError
 from bot.domain.text import split_text
+from bot.forms import SipForm
 from bot.i18n import Tr
 from storage import guilds
 from storage import sessions as store
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 TEXT_MAX = 4000
 
 
-class MinutesModal(discord.ui.Modal):
+class MinutesModal(SipForm):
     def __init__(
         self,
         bot: SipBot,
@@ -32,6 +33,7 @@ class MinutesModal(discord.ui.Modal):
     ) -> None:
         # one form per person: discord.py keeps open forms by custom id
         super().__init__(
+            bot,
             title=tr("minutes.modal.title", number=session.number)[:45],
             custom_id=f"sip:minutes:{session.id}:{user_id}",
         )
@@ -99,6 +101,3 @@ class MinutesModal(discord.ui.Modal):
                 session_id=self.session_id,
             )
         await ui.reply(interaction, tr("minutes.saved", number=session.number))
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await errors.report(self.bot, interaction, error)

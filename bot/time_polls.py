@@ -16,6 +16,7 @@ import discord
 from bot import errors, ui
 from bot.domain import sessions as rules
 from bot.domain.errors import UserError
+from bot.forms import SipForm
 from bot.group_access import check_manager
 from bot.i18n import Tr
 from bot.reminders import WAKER as REMINDERS
@@ -96,13 +97,13 @@ class ScheduleWinner(
             await errors.report(bot, interaction, error)
 
 
-class SlotModal(discord.ui.Modal):
+class SlotModal(SipForm):
     """Where the chosen slot takes place; then the session is scheduled like any other."""
 
     def __init__(self, bot: SipBot, poll_id: int, tr: Tr, user_id: int) -> None:
         # one form per person: discord.py keeps open forms by custom id
         super().__init__(
-            title=tr("timepoll.modal.title")[:45], custom_id=f"sip:tp:slot:{poll_id}:{user_id}"
+            bot, title=tr("timepoll.modal.title")[:45], custom_id=f"sip:tp:slot:{poll_id}:{user_id}"
         )
         self.bot, self.poll_id = bot, poll_id
         self.place: discord.ui.TextInput[SlotModal] = discord.ui.TextInput(
@@ -144,9 +145,6 @@ class SlotModal(discord.ui.Modal):
         await ui.reply(interaction, "\n".join([*lines, *(tr(w) for w in warnings)]))
         if bot.services.scheduler is not None:
             await bot.services.scheduler.wake(REMINDERS)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await errors.report(self.bot, interaction, error)
 
 
 class TimePolls:

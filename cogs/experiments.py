@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import errors, ui
+from bot import ui
 from bot.app import SipBot
 from bot.checks import member_is_organiser
 from bot.domain import experiments as rules
@@ -18,6 +18,7 @@ from bot.domain.dates import parse_moment
 from bot.domain.errors import UserError
 from bot.domain.text import split_text
 from bot.experiment_nudges import WAKER, NudgeSender
+from bot.forms import SipForm
 from bot.group_access import check_manager, managed_group_here
 from bot.i18n import Tr
 from storage import cycles, guilds
@@ -34,9 +35,10 @@ from storage.models import (
 FIELDS = ("done", "worked", "failed", "lessons")
 
 
-class EvaluationModal(discord.ui.Modal):
+class EvaluationModal(SipForm):
     def __init__(self, bot: SipBot, experiment: Experiment, tr: Tr, user_id: int) -> None:
         super().__init__(
+            bot,
             title=tr("experiment.modal.title")[:45],
             custom_id=f"sip:xp:eval:{experiment.id}:{user_id}",
         )
@@ -100,9 +102,6 @@ class EvaluationModal(discord.ui.Modal):
         ):
             await thread.send(chunk)
         await ui.reply(interaction, tr("experiment.evaluated", title=experiment.title))
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await errors.report(self.bot, interaction, error)
 
 
 class ExperimentCog(commands.Cog):
