@@ -52,6 +52,15 @@ class VoteCloser:
         assert closed is not None  # noqa: S101 - claimed above
         try:
             message_id = await self._post_results(closed)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            # the channel was deleted or closed to the bot: retrying would never end;
+            # the vote is closed all the same and /assembly results shows the count
+            log.warning(
+                "assembly vote %s closed, results not posted: Discord %s", vote.id, exc.status
+            )
+            async with self.services.sessions() as session, session.begin():
+                await store.finish_closing(session, vote.id, None)
+            return True
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("closing assembly vote %s: Discord failed (%s), will retry", vote.id, exc)
             async with self.services.sessions() as session, session.begin():

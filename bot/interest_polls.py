@@ -161,6 +161,13 @@ class PollCloser:
             if open_poll is not None:
                 await self.recorder.reconcile(open_poll)
             message_id = await self._post_results(poll)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            # the channel was deleted or closed to the bot: retrying would never end;
+            # the poll is closed all the same and /interest results shows the counts
+            log.warning("poll %s closed, results not posted: Discord %s", poll.id, exc.status)
+            async with self.services.sessions() as session, session.begin():
+                await interest.finish_closing(session, poll.id, None)
+            return True
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("closing poll %s: Discord failed (%s), will retry", poll.id, exc)
             async with self.services.sessions() as session, session.begin():

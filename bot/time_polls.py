@@ -253,6 +253,12 @@ class TimePolls:
             if known is not None:
                 await self.reconcile(known)
             winner, message_id = await self._announce(poll)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            # the group's channel was deleted or closed to the bot: retrying would never end
+            log.warning("time poll %s closed, winner not posted: Discord %s", poll.id, exc.status)
+            async with self.services.sessions() as db, db.begin():
+                await store.finish_closing(db, poll.id, None, None)
+            return
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("time poll %s: Discord failed (%s), will retry", poll.id, exc)
             async with self.services.sessions() as db, db.begin():

@@ -328,3 +328,24 @@ async def test_bad_input_opens_nothing(
         )
         == 1
     )
+
+
+async def test_a_poll_whose_channel_was_deleted_still_closes_once(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    annonces, _societaires = await prepare(fake, clock)
+    await open_poll(fake, annonces, deadline="2020-11-15 18:00")
+    scheduler = bot.services.scheduler
+    assert scheduler is not None
+    await fake.wait_for(
+        lambda: scheduler.planned("interest") is not None, what="the closing to be planned"
+    )
+    fake.remove_channel(annonces)
+    clock.set(NOW.replace(day=15, hour=17, minute=0))
+    await scheduler.clock_moved()
+    async with session_factory(sqlite_engine)() as session:
+        assert await interest.open_polls(session) == []
+        assert await interest.next_closing_at(session) is None  # closed for good: no retry loop
+    assert scheduler.planned("interest") is None
+    res = await fake.slash("interest results", user=fake.owner, locale="en-US")
+    assert res.ephemeral and res.embeds[0]["title"] == "Interest poll results"
