@@ -1,0 +1,90 @@
+"""Cycles, their phases and themes. Discord ids are 64-bit snowflakes, stored as BIGINT."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class Cycle(SQLModel, table=True):
+    """One yearly cycle. At most one not closed per guild (partial unique index)."""
+
+    __tablename__ = "cycle"
+    __table_args__ = (
+        UniqueConstraint("guild_id", "name", name="uq_cycle_guild_name"),
+        Index(
+            "uq_cycle_one_open",
+            "guild_id",
+            unique=True,
+            sqlite_where=text("status != 'closed'"),
+            postgresql_where=text("status != 'closed'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger)
+    name: str = Field(max_length=40)
+    first_year: int
+    status: str = Field(default="preparing", max_length=16)  # preparing, running, closed
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Phase(SQLModel, table=True):
+    """A phase of a cycle; its start announcement is an outbox row of its own."""
+
+    __tablename__ = "phase"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "key", name="uq_phase_cycle_key"),
+        Index("ix_phase_announce_due", "announce_state", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
+    key: str = Field(max_length=32)
+    position: int
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    # pending, sending, sent, skipped, failed, cancelled
+    announce_state: str = Field(default="pending", max_length=16)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    announce_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    announce_note: str = Field(default="", max_length=200)
+
+
+class Theme(SQLModel, table=True):
+    """A theme of a cycle and the Discord objects made for it."""
+
+    __tablename__ = "theme"
+    __table_args__ = (UniqueConstraint("cycle_id", "title_key", name="uq_theme_cycle_title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger, index=True)
+    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
+    title: str = Field(max_length=100)
+    title_key: str = Field(default="", max_length=100)
+    description: str = Field(default="")
+    countries: str = Field(default="FR,BE", max_length=8)
+    prolonged: bool = False
+    link: str | None = Field(default=None, max_length=500)
+    emoji: str = Field(max_length=80)
+    position: int = 0
+    status: str = Field(default="active", max_length=16)  # active, archived
+    category_id: int | None = Field(default=None, sa_type=BigInteger)
+    info_channel_id: int | None = Field(default=None, sa_type=BigInteger)
+    info_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    forum_id: int | None = Field(default=None, sa_type=BigInteger)
+    role_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+    @property
+    def country_list(self) -> list[str]:
+        return [c for c in self.countries.split(",") if c]

@@ -1,0 +1,83 @@
+"""Recommendation drafts, endorsements and syntheses. Discord ids are 64-bit snowflakes, stored as BIGINT."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class Draft(SQLModel, table=True):
+    """A recommendation draft: a forum post in its theme's forum, with every version kept."""
+
+    __tablename__ = "draft"
+    __table_args__ = (Index("ix_draft_theme", "theme_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger, index=True)
+    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
+    group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE")
+    title: str = Field(max_length=100)
+    # draft, open, synthesised, submitted, adopted, not_retained, withdrawn
+    status: str = Field(default="draft", max_length=16)
+    version: int = 1
+    thread_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    # the starter message is the thread's id; longer texts continue in these messages
+    extra_message_ids: str = Field(default="")
+    announce_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DraftVersion(SQLModel, table=True):
+    __tablename__ = "draft_version"
+    __table_args__ = (UniqueConstraint("draft_id", "number", name="uq_draft_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
+    number: int
+    text: str
+    author_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Endorsement(SQLModel, table=True):
+    __tablename__ = "endorsement"
+    __table_args__ = (UniqueConstraint("draft_id", "member_id", name="uq_endorsement"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
+    member_id: int = Field(sa_type=BigInteger)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Synthesis(SQLModel, table=True):
+    """One per theme and cycle: a forum post gathering the theme's drafts."""
+
+    __tablename__ = "synthesis"
+    __table_args__ = (UniqueConstraint("cycle_id", "theme_id", name="uq_synthesis_theme"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger, index=True)
+    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
+    thread_id: int | None = Field(default=None, sa_type=BigInteger)
+    extra_message_ids: str = Field(default="")
+    built_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SynthesisDraft(SQLModel, table=True):
+    __tablename__ = "synthesis_draft"
+    __table_args__ = (UniqueConstraint("synthesis_id", "draft_id", name="uq_synthesis_draft"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    synthesis_id: int = Field(foreign_key="synthesis.id", ondelete="CASCADE")
+    draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
+    version: int
