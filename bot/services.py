@@ -92,6 +92,16 @@ class Services:
             raise UserError("error.cycle.none")
         return cycle
 
+    async def cycle_context(
+        self, interaction: discord.Interaction
+    ) -> tuple[discord.Guild, GuildConfig, Tr, Cycle]:
+        """What an organiser command about the open cycle starts from."""
+        if interaction.guild is None:
+            raise UserError("error.guild_only")
+        config = await self.config(interaction.guild.id)
+        cycle = await self.open_cycle(interaction.guild.id)
+        return interaction.guild, config, self.reader(interaction, config), cycle
+
     def reader(self, interaction: discord.Interaction, config: GuildConfig | None = None) -> Tr:
         """Texts for the person who acted: their Discord locale, else the guild's language."""
         fallback = config.language if config is not None else "fr"

@@ -47,11 +47,7 @@ class ThemeCog(commands.Cog):
     async def _context(
         self, interaction: discord.Interaction
     ) -> tuple[discord.Guild, GuildConfig, Tr, Cycle]:
-        assert interaction.guild is not None  # noqa: S101 - guild-only group
-        config = await self.services.config(interaction.guild.id)
-        tr = self.services.reader(interaction, config)
-        cycle = await self.services.open_cycle(interaction.guild.id)
-        return interaction.guild, config, tr, cycle
+        return await self.services.cycle_context(interaction)
 
     async def _theme(self, cycle: Cycle, value: str) -> Theme:
         assert cycle.id is not None  # noqa: S101
