@@ -25,6 +25,7 @@ from bot import ui
 from bot.checks import member_is_member
 from bot.domain import assembly as rules
 from bot.domain.errors import UserError
+from bot.domain.text import pack
 from bot.i18n import Tr
 from storage import assembly as store
 from storage.models import AssemblyVote
@@ -67,14 +68,7 @@ def results_cards(tr: Tr, vote: AssemblyVote, result: rules.Result) -> list[disc
         notes.append(tr("assembly.results.borda", count=len(options), top=len(options) - 1))
     if result.tie_broken:
         notes.append(tr(f"assembly.results.ties.{vote.method}"))
-    blocks: list[str] = []
-    current = ""
-    for line in [*lines, *notes]:
-        if current and len(current) + 1 + len(line) > EMBED_TEXT:
-            blocks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    blocks.append(current)
+    blocks = pack([*lines, *notes], EMBED_TEXT)
     title = tr("assembly.results.title", title=vote.title)
     return [ui.embed(title if i == 0 else "…", block) for i, block in enumerate(blocks)]
 

@@ -10,6 +10,7 @@ import discord
 
 from bot import ui
 from bot.domain.errors import UserError
+from bot.domain.text import pack
 from bot.i18n import Tr
 from storage.models import Draft, DraftVersion, Theme, WorkGroup
 
@@ -88,17 +89,7 @@ def list_lines(
 
 def blocks(lines: Sequence[str], limit: int = 2000) -> list[str]:
     """Lines joined into messages of at most `limit` characters, never cutting a line."""
-    found: list[str] = []
-    current = ""
-    for line in lines:
-        line = line[:limit]
-        if current and len(current) + 1 + len(line) > limit:
-            found.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        found.append(current)
-    return found
+    return pack(lines, limit)
 
 
 async def send_blocks(interaction: discord.Interaction, texts: Sequence[str]) -> None:

@@ -14,6 +14,7 @@ import discord
 
 from bot import ui
 from bot.domain import composition
+from bot.domain.text import pack
 from bot.i18n import Tr
 from storage.models import Phase, Theme, WorkGroup
 
@@ -24,21 +25,6 @@ Field = tuple[str, str]
 
 def mention(member_id: int | None) -> str:
     return f"<@{member_id}>" if member_id else "—"
-
-
-def pack(tokens: Sequence[str], limit: int, sep: str = " ") -> list[str]:
-    """Join tokens into blocks of at most `limit` characters without splitting a token."""
-    blocks: list[str] = []
-    current = ""
-    for token in tokens:
-        token = token[:limit]
-        if current and len(current) + len(sep) + len(token) > limit:
-            blocks.append(current)
-            current = ""
-        current = f"{current}{sep}{token}" if current else token
-    if current:
-        blocks.append(current)
-    return blocks
 
 
 def place(tr: Tr, group: WorkGroup) -> str:

@@ -10,6 +10,7 @@ from discord.ext import commands
 from bot import ui
 from bot.app import SipBot
 from bot.checks import member_is_organiser
+from bot.domain.text import pack
 from bot.i18n import Tr
 from bot.translator import command_key
 
@@ -54,21 +55,6 @@ def spoken_description(tr: Tr, command: Leaf) -> str:
     return localised or command.description
 
 
-def chunks(lines: list[str], limit: int) -> list[str]:
-    """Join lines into blocks of at most `limit` characters, never cutting a line."""
-    blocks: list[str] = []
-    current = ""
-    for line in lines:
-        line = line[:limit]
-        if current and len(current) + 1 + len(line) > limit:
-            blocks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        blocks.append(current)
-    return blocks
-
-
 class HelpCog(commands.Cog):
     def __init__(self, bot: SipBot) -> None:
         self.bot = bot
@@ -92,7 +78,7 @@ class HelpCog(commands.Cog):
             line = f"`{spoken_name(tr, command)}` — {spoken_description(tr, command)}"
             sections.setdefault(root, []).append(line)
         for root, lines in sections.items():
-            for chunk in chunks(lines, 1024):
+            for chunk in pack(lines, 1024):
                 card.add_field(name=root, value=chunk, inline=False)
         if not organiser:
             card.set_footer(text=tr("help.more_for_organisers"))

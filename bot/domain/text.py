@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 MESSAGE_LIMIT = 2000
 
 
@@ -19,3 +21,19 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if rest or not chunks:
         chunks.append(rest)
     return chunks
+
+
+def pack(tokens: Sequence[str], limit: int, sep: str = "\n") -> list[str]:
+    """Tokens (lines, mentions) joined into blocks of at most `limit` characters, a token
+    never split between two blocks (one longer than the limit is shortened to it)."""
+    blocks: list[str] = []
+    current = ""
+    for token in tokens:
+        token = token[:limit]
+        if current and len(current) + len(sep) + len(token) > limit:
+            blocks.append(current)
+            current = ""
+        current = f"{current}{sep}{token}" if current else token
+    if current:
+        blocks.append(current)
+    return blocks

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.text import split_text
+from bot.domain.text import pack, split_text
 
 
 @given(
@@ -22,3 +22,13 @@ def test_splits_at_a_space_not_inside_a_word() -> None:
     assert len(chunks) == 2
     assert all(not chunk.startswith("ot") for chunk in chunks)
     assert chunks[0].endswith(" ")
+
+
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("ab <@>"), min_size=1, max_size=60), max_size=200),
+    st.integers(min_value=60, max_value=1024),
+)
+def test_pack_keeps_every_token_whole_and_in_order(tokens: list[str], limit: int) -> None:
+    blocks = pack(tokens, limit, ", ")
+    assert all(len(block) <= limit for block in blocks)
+    assert ", ".join(blocks) == ", ".join(tokens)
