@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from benchmarks.common import Row, at_most
-from bot.domain.composition import CAP_REACHED, TOO_FEW, Bounds, Respondent, propose
-from bot.domain.composition_samples import synthetic_population
+from bot.groups.rules import CAP_REACHED, TOO_FEW, Bounds, Respondent, propose
+from bot.groups.samples import synthetic_population
 
 NAME = "composition"
 THEMES = 6

@@ -12,11 +12,11 @@ from pathlib import Path
 import discord
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import firstrun, logs
 from bot.app import SipBot, point_at
-from bot.clock import SystemClock
-from bot.i18n import Catalog
-from bot.scheduler import Scheduler
+from bot.kit import firstrun, logs
+from bot.kit.clock import SystemClock
+from bot.kit.i18n import Catalog
+from bot.kit.scheduler import Scheduler
 from bot.services import Services
 from config import settings as settings_module
 from config.settings import Settings, SettingsError
@@ -46,7 +46,7 @@ async def run(settings: Settings) -> int:
     services = Services(
         settings=settings,
         engine=engine,
-        sessions=session_factory(engine),
+        db=session_factory(engine),
         clock=clock,
         catalog=Catalog.load(),
         scheduler=Scheduler(clock),

@@ -10,11 +10,11 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors
-from bot.forms import FormWatch
-from bot.permissions import intents
+from bot.kit import errors
+from bot.kit.forms import FormWatch
+from bot.kit.permissions import intents
+from bot.kit.translator import CommandTranslator
 from bot.services import Services
-from bot.translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 

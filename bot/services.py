@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.domain.errors import UserError
-from bot.i18n import Catalog, Tr, language_of
+from bot.kit.clock import Clock
+from bot.kit.i18n import Catalog, Tr, language_of
+from bot.kit.user_error import UserError
 from config.data import default_offices
 from config.settings import Settings
-from storage import cycles, guilds, privacy
+from storage import cycles, privacy
+from storage import setup as guilds
 from storage.models import Cycle, GuildConfig
 
 if TYPE_CHECKING:
-    from bot.scheduler import Scheduler
+    from bot.kit.scheduler import Scheduler
 
 T = TypeVar("T")
 
@@ -31,7 +32,7 @@ T = TypeVar("T")
 class Services:
     settings: Settings
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    db: async_sessionmaker[AsyncSession]
     clock: Clock
     catalog: Catalog
     scheduler: Scheduler | None = None
@@ -59,8 +60,8 @@ class Services:
 
         async def load() -> GuildConfig:
             seeds = [(o.name, o.country, o.region) for o in default_offices()]
-            async with self.sessions() as session, session.begin():
-                return await guilds.ensure_guild(session, guild_id, self.clock.now(), seeds)
+            async with self.db() as db, db.begin():
+                return await guilds.ensure_guild(db, guild_id, self.clock.now(), seeds)
 
         return await self.cached("config", guild_id, load)
 
@@ -69,8 +70,8 @@ class Services:
 
     async def office_count(self, guild_id: int) -> int:
         async def load() -> int:
-            async with self.sessions() as session:
-                return await guilds.count_offices(session, guild_id)
+            async with self.db() as db:
+                return await guilds.count_offices(db, guild_id)
 
         return await self.cached("offices", guild_id, load)
 
@@ -78,16 +79,16 @@ class Services:
         """True for a member who asked to be forgotten and has not opted in again."""
 
         async def load() -> set[str]:
-            async with self.sessions() as session:
-                return await privacy.opted_out(session, guild_id)
+            async with self.db() as db:
+                return await privacy.opted_out(db, guild_id)
 
         keys = await self.cached("opted_out", guild_id, load)
         return privacy.member_key(guild_id, member_id) in keys
 
     async def open_cycle(self, guild_id: int) -> Cycle:
         """The guild's open cycle; without one, the user is told how to create it."""
-        async with self.sessions() as session:
-            cycle = await cycles.open_cycle(session, guild_id)
+        async with self.db() as db:
+            cycle = await cycles.open_cycle(db, guild_id)
         if cycle is None or cycle.id is None:
             raise UserError("error.cycle.none")
         return cycle

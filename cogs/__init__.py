@@ -1,1 +1,1 @@
-"""One cog per feature: parse input, call domain and storage, talk to Discord, reply."""
+"""One cog per feature: the slash commands (options, checks), calling the feature's service in bot/<feature>/, and the reply."""

@@ -14,16 +14,16 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import ui
 from bot.app import SipBot
-from bot.assembly_closing import WAKER, VoteCloser
-from bot.assembly_views import BallotButton, BallotSelect, results_cards, vote_card, vote_view
-from bot.checks import member_is_organiser, organiser_only
-from bot.domain import assembly as rules
-from bot.domain.dates import parse_future
-from bot.domain.errors import UserError
+from bot.assembly import rules
+from bot.assembly.jobs import WAKER, VoteCloser
+from bot.assembly.views import BallotButton, BallotSelect, results_cards, vote_card, vote_view
+from bot.kit import ui
+from bot.kit.checks import member_is_organiser, organiser_only
+from bot.kit.dates import parse_future
+from bot.kit.user_error import UserError
 from storage import assembly as store
-from storage import guilds
+from storage import setup as guilds
 from storage.models import AssemblyVote
 
 log = logging.getLogger(__name__)
@@ -87,22 +87,21 @@ class AssemblyCog(commands.Cog):
             raise UserError("error.assembly.no_channel")
         vote.channel_id = channel.id
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.sessions() as session, session.begin():
-            await store.create_vote(session, vote)
-        assert vote.id is not None  # noqa: S101 - flushed
+        async with self.services.db() as db, db.begin():
+            await store.create_vote(db, vote)
         public = self.services.public(config)
         try:
             message = await channel.send(
                 embed=vote_card(public, vote), view=vote_view(public, vote)
             )
         except discord.HTTPException:
-            async with self.services.sessions() as session, session.begin():
-                await store.delete_vote(session, vote.id)
+            async with self.services.db() as db, db.begin():
+                await store.delete_vote(db, vote.id)
             raise
-        async with self.services.sessions() as session, session.begin():
-            await store.set_message(session, vote.id, message.id)
+        async with self.services.db() as db, db.begin():
+            await store.set_message(db, vote.id, message.id)
             await guilds.audit(
-                session, interaction.guild.id, interaction.user.id, "assembly.open", now,
+                db, interaction.guild.id, interaction.user.id, "assembly.open", now,
                 vote=vote.id, title=vote.title, method=vote.method,
             )  # fmt: skip
         await ui.reply(
@@ -125,9 +124,9 @@ class AssemblyCog(commands.Cog):
         now = self.services.clock.now()
         closed = await self.closer.close(found, now)
         if closed:
-            async with self.services.sessions() as session, session.begin():
+            async with self.services.db() as db, db.begin():
                 await guilds.audit(
-                    session, interaction.guild_id, interaction.user.id, "assembly.close", now,
+                    db, interaction.guild_id, interaction.user.id, "assembly.close", now,
                     vote=found.id,
                 )  # fmt: skip
         await ui.reply(
@@ -150,8 +149,8 @@ class AssemblyCog(commands.Cog):
             )
             if not organiser:
                 raise UserError("error.assembly.hidden", deadline=deadline)
-            async with self.services.sessions() as session:
-                cast = await store.count_ballots(session, found.id or 0)
+            async with self.services.db() as db:
+                cast = await store.count_ballots(db, found.id)
             await ui.reply(
                 interaction, tr("assembly.results.so_far", count=cast, deadline=deadline)
             )
@@ -162,8 +161,8 @@ class AssemblyCog(commands.Cog):
     async def _find(self, guild_id: int, text: str) -> AssemblyVote:
         """A vote named "#<id>" (what autocomplete gives) or by its title (the newest)."""
         wanted = text.strip()
-        async with self.services.sessions() as session:
-            votes = await store.votes_of(session, guild_id)
+        async with self.services.db() as db:
+            votes = await store.votes_of(db, guild_id)
         for vote in votes:
             if f"#{vote.id}" == wanted or vote.title.casefold() == wanted.casefold():
                 return vote
@@ -179,8 +178,8 @@ class AssemblyCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         needle = current.strip().casefold()
-        async with self.services.sessions() as session:
-            votes = await store.votes_of(session, interaction.guild_id)
+        async with self.services.db() as db:
+            votes = await store.votes_of(db, interaction.guild_id)
         return [
             app_commands.Choice(
                 name=f"{v.title} — {tr(f'assembly.status.{v.status}')}"[:100], value=f"#{v.id}"

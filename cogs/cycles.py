@@ -9,16 +9,17 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import ui
-from bot.announcements import WAKER, PhaseAnnouncer
 from bot.app import SipBot
-from bot.checks import ensure_organiser, organiser_only
-from bot.domain import calendar
-from bot.domain.dates import parse_moment
-from bot.domain.errors import UserError
-from bot.i18n import Tr
+from bot.cycles import rules as calendar
+from bot.cycles.jobs import WAKER, PhaseAnnouncer
+from bot.kit import ui
+from bot.kit.checks import ensure_organiser, organiser_only
+from bot.kit.dates import parse_moment
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
 from config.data import cycle_template
-from storage import cycles, guilds
+from storage import cycles
+from storage import setup as guilds
 from storage.models import Cycle, Phase
 
 PHASE_CHOICES = [
@@ -117,15 +118,15 @@ class CycleCog(commands.Cog):
         name = calendar.clean_name(name)
         year = calendar.first_year_for(name, first_year, now, config.timezone)
         planned = calendar.plan(cycle_template(), year, config.timezone)
-        async with self.services.sessions() as session, session.begin():
-            existing = await cycles.open_cycle(session, interaction.guild_id)
+        async with self.services.db() as db, db.begin():
+            existing = await cycles.open_cycle(db, interaction.guild_id)
             if existing is not None:
                 raise UserError("error.cycle.open_exists", name=existing.name)
-            if await cycles.cycle_named(session, interaction.guild_id, name) is not None:
+            if await cycles.cycle_named(db, interaction.guild_id, name) is not None:
                 raise UserError("error.cycle.name_taken", name=name)
             try:
                 cycle = await cycles.create_cycle(
-                    session,
+                    db,
                     interaction.guild_id,
                     name,
                     year,
@@ -136,7 +137,7 @@ class CycleCog(commands.Cog):
             except cycles.CycleConflict as exc:
                 raise UserError("error.cycle.name_taken", name=name) from exc
             await guilds.audit(
-                session,
+                db,
                 interaction.guild_id,
                 interaction.user.id,
                 "cycle.create",
@@ -144,8 +145,7 @@ class CycleCog(commands.Cog):
                 name=name,
                 first_year=year,
             )
-            assert cycle.id is not None  # noqa: S101 - flushed
-            phases = await cycles.phases_of(session, cycle.id)
+            phases = await cycles.phases_of(db, cycle.id)
         await ui.reply(
             interaction, tr("cycle.created", name=name), embed=calendar_card(tr, cycle, phases, now)
         )
@@ -156,11 +156,11 @@ class CycleCog(commands.Cog):
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild_id)
+        async with self.services.db() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
             if cycle is None or cycle.id is None:
                 raise UserError("error.cycle.none")
-            phases = await cycles.phases_of(session, cycle.id)
+            phases = await cycles.phases_of(db, cycle.id)
         await ui.reply(
             interaction, embed=calendar_card(tr, cycle, phases, self.services.clock.now())
         )
@@ -182,19 +182,19 @@ class CycleCog(commands.Cog):
         now = self.services.clock.now()
         starts_at = parse_moment(start, config.timezone, calendar.PHASE_START).at
         ends_at = parse_moment(end, config.timezone, calendar.PHASE_END).at
-        async with self.services.sessions() as session, session.begin():
-            cycle = await cycles.open_cycle(session, interaction.guild_id)
+        async with self.services.db() as db, db.begin():
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
             if cycle is None or cycle.id is None:
                 raise UserError("error.cycle.none")
-            current = await cycles.phase(session, cycle.id, phase)
+            current = await cycles.phase(db, cycle.id, phase)
             if current is None or current.id is None:
                 raise UserError("error.phase.unknown", value=phase)
             calendar.check_phase_dates(
                 starts_at, ends_at, cycle.first_year, config.timezone, now, current.starts_at
             )
-            await cycles.move_phase(session, current.id, starts_at, ends_at)
+            await cycles.move_phase(db, current.id, starts_at, ends_at)
             await guilds.audit(
-                session, interaction.guild_id, interaction.user.id, "cycle.phase", now,
+                db, interaction.guild_id, interaction.user.id, "cycle.phase", now,
                 phase=phase, starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(),
             )  # fmt: skip
         await ui.reply(
@@ -214,8 +214,8 @@ class CycleCog(commands.Cog):
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild_id)
+        async with self.services.db() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
         if cycle is None or cycle.id is None:
             raise UserError("error.cycle.none")
         view = CloseConfirm(self, cycle.id, interaction.user.id, tr)
@@ -229,13 +229,13 @@ class CycleCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
-            cycle = await cycles.open_cycle(session, interaction.guild_id)
+        async with self.services.db() as db, db.begin():
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
             if cycle is None or cycle.id != cycle_id:
                 raise UserError("error.cycle.none")
-            await cycles.close_cycle(session, cycle_id, now)
+            await cycles.close_cycle(db, cycle_id, now)
             await guilds.audit(
-                session,
+                db,
                 interaction.guild_id,
                 interaction.user.id,
                 "cycle.close",

@@ -1,8 +1,8 @@
 """`/draft`: write recommendation drafts in the theme's forum, revise them, follow their
 history and status; 👍 on a post's first message endorses it.
 
-The writing lives in bot/drafts.py, the post in bot/draft_posts.py, the forms in
-bot/draft_modals.py, endorsements in bot/endorsements.py.
+The writing lives in bot/drafts/service.py, the post in bot/drafts/posts.py, the forms in
+bot/drafts/forms.py, endorsements in bot/drafts/endorsements.py.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import choices, ui
-from bot import draft_views as views
 from bot.app import SipBot
-from bot.domain.drafts import STATUSES
-from bot.domain.errors import UserError
-from bot.draft_modals import NewDraftForm, ReviseForm
-from bot.drafts import DraftContext, DraftService, check_title, is_organiser, may_write
-from bot.endorsements import EndorsementRecorder
+from bot.drafts import views
+from bot.drafts.endorsements import EndorsementRecorder
+from bot.drafts.forms import NewDraftForm, ReviseForm
+from bot.drafts.rules import STATUSES
+from bot.drafts.service import DraftContext, DraftService, check_title, is_organiser, may_write
+from bot.kit import choices, ui
+from bot.kit.user_error import UserError
 from storage import cycles, themes
 from storage import drafts as store
 from storage import groups as group_store
@@ -99,8 +99,8 @@ class DraftCog(commands.Cog):
     async def _draft(self, interaction: discord.Interaction, value: str) -> DraftContext:
         assert interaction.guild_id is not None  # noqa: S101 - guild-only group
         cycle = await self._cycle(interaction.guild_id)
-        async with self.services.sessions() as db:
-            found = await store.find(db, cycle.id or 0, value)
+        async with self.services.db() as db:
+            found = await store.find(db, cycle.id, value)
         if found is None or found.id is None:
             raise UserError("error.draft.unknown", value=value.lstrip("#")[:100])
         return await self.writer.load(interaction.guild_id, found.id)
@@ -113,9 +113,9 @@ class DraftCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         cleaned = check_title(title)
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             group = await group_store.by_channel(db, interaction.channel_id)
-            members = await groups.group_members(db, group.id or 0) if group else set()
+            members = await groups.group_members(db, group.id) if group else set()
         if group is None or group.id is None:
             raise UserError("error.draft.not_group_channel")
         if not may_write(interaction, config, group, members):
@@ -132,10 +132,10 @@ class DraftCog(commands.Cog):
         tr = self.services.reader(interaction, config)
         found = await self._draft(interaction, draft)
         self.writer.check_can_revise(interaction, config, found)
-        async with self.services.sessions() as db:
-            current = (await store.latest_texts(db, [found.draft])).get(found.draft.id or 0, "")
+        async with self.services.db() as db:
+            current = (await store.latest_texts(db, [found.draft])).get(found.draft.id, "")
         await interaction.response.send_modal(
-            ReviseForm(self.bot, self.writer, tr, found.draft.id or 0, found.draft.version, current,
+            ReviseForm(self.bot, self.writer, tr, found.draft.id, found.draft.version, current,
                        interaction.user.id)
         )  # fmt: skip
 
@@ -157,8 +157,8 @@ class DraftCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         found = await self._draft(interaction, draft)
-        async with self.services.sessions() as db:
-            versions = await store.versions(db, found.draft.id or 0)
+        async with self.services.db() as db:
+            versions = await store.versions(db, found.draft.id)
         texts = views.blocks(views.history_lines(tr, found.draft, versions))
         file = None
         if compare_from is not None or compare_to is not None:
@@ -198,11 +198,11 @@ class DraftCog(commands.Cog):
         cycle = await self._cycle(interaction.guild_id)
         chosen = await self._theme(cycle, theme) if theme else None
         await self.recorder.flush()
-        async with self.services.sessions() as db:
-            rows = await store.drafts_of_cycle(db, cycle.id or 0, chosen.id if chosen else None)
-            counts = await store.endorsement_counts(db, [d.id or 0 for d in rows])
+        async with self.services.db() as db:
+            rows = await store.drafts_of_cycle(db, cycle.id, chosen.id if chosen else None)
+            counts = await store.endorsement_counts(db, [d.id for d in rows])
             found_groups = {d.group_id: await db.get(WorkGroup, d.group_id) for d in rows}
-            found_themes = {t.id or 0: t for t in await themes.themes_of(db, cycle.id or 0)}
+            found_themes = {t.id: t for t in await themes.themes_of(db, cycle.id)}
         if not rows:
             await ui.reply(interaction, tr("draft.list.empty"))
             return
@@ -212,8 +212,8 @@ class DraftCog(commands.Cog):
         await views.send_blocks(interaction, views.blocks(lines))
 
     async def _theme(self, cycle: Cycle, value: str) -> Theme:
-        async with self.services.sessions() as db:
-            found = await themes.find(db, cycle.id or 0, value)
+        async with self.services.db() as db:
+            found = await themes.find(db, cycle.id, value)
         if found is None:
             raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
         return found
@@ -239,7 +239,7 @@ class DraftCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         config = await self.services.config(interaction.guild_id)
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             cycle = await cycles.open_cycle(db, interaction.guild_id)
             if cycle is None or cycle.id is None:
                 return []

@@ -9,21 +9,22 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import ui
 from bot.app import SipBot
-from bot.checks import member_is_organiser
-from bot.domain import experiments as rules
-from bot.domain.calendar import PHASE_END
-from bot.domain.dates import parse_moment
-from bot.domain.errors import UserError
-from bot.domain.text import split_text
-from bot.experiment_nudges import WAKER, NudgeSender
-from bot.forms import SipForm
-from bot.group_access import check_manager, managed_group_here
-from bot.i18n import Tr
-from storage import cycles, guilds
+from bot.cycles.rules import PHASE_END
+from bot.experiments import rules
+from bot.experiments.jobs import WAKER, NudgeSender
+from bot.kit import ui
+from bot.kit.access import check_manager, managed_group_here
+from bot.kit.checks import member_is_organiser
+from bot.kit.dates import parse_moment
+from bot.kit.forms import SipForm
+from bot.kit.i18n import Tr
+from bot.kit.text import split_text
+from bot.kit.user_error import UserError
+from storage import cycles
 from storage import experiments as store
 from storage import sessions as group_store
+from storage import setup as guilds
 from storage.models import (
     Experiment,
     ExperimentCheckin,
@@ -42,7 +43,7 @@ class EvaluationModal(SipForm):
             title=tr("experiment.modal.title")[:45],
             custom_id=f"sip:xp:eval:{experiment.id}:{user_id}",
         )
-        self.bot, self.experiment_id = bot, experiment.id or 0
+        self.bot, self.experiment_id = bot, experiment.id
         self.inputs: dict[str, discord.ui.TextInput[EvaluationModal]] = {}
         for name in FIELDS:
             self.inputs[name] = discord.ui.TextInput(
@@ -59,7 +60,7 @@ class EvaluationModal(SipForm):
         if not values["done"]:
             raise UserError("error.experiment.evaluation_empty")
         now = services.clock.now()
-        async with services.sessions() as db, db.begin():
+        async with services.db() as db, db.begin():
             experiment = await store.get(db, self.experiment_id)
             assert experiment is not None  # noqa: S101 - checked when the modal opened
             await store.save_evaluation(
@@ -131,7 +132,7 @@ class ExperimentCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         text = value.strip().lstrip("#")
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             found = await store.get(db, int(text)) if text.isdigit() else None
             group = await db.get(WorkGroup, found.group_id) if found is not None else None
             members = (
@@ -191,11 +192,11 @@ class ExperimentCog(commands.Cog):
         )
         first = rules.first_nudge(starts_at, ends_at)
         row = Experiment(
-            guild_id=group.guild_id, cycle_id=group.cycle_id, group_id=group.id or 0, title=title, goal=goal,
+            guild_id=group.guild_id, cycle_id=group.cycle_id, group_id=group.id, title=title, goal=goal,
             starts_at=starts_at, ends_at=ends_at, thread_id=thread.id, next_nudge_at=first.at, nudge_kind=first.kind,
             nudge_number=first.number, created_by=interaction.user.id, created_at=now, updated_at=now,
         )  # fmt: skip
-        async with self.services.sessions() as db, db.begin():
+        async with self.services.db() as db, db.begin():
             await store.add(db, row)
             await guilds.audit(
                 db,
@@ -221,7 +222,7 @@ class ExperimentCog(commands.Cog):
     ) -> tuple[datetime, datetime]:
         """Given dates, else the cycle's experiments phase (15 January to 15 April)."""
         default_start = default_end = None
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             phase = await cycles.phase(db, group.cycle_id, "experiments")
         if phase is not None:
             default_start, default_end = phase.starts_at, phase.ends_at
@@ -241,11 +242,11 @@ class ExperimentCog(commands.Cog):
         if found.status == "evaluated":
             raise UserError("error.experiment.closed", title=found.title)
         now = self.services.clock.now()
-        async with self.services.sessions() as db, db.begin():
+        async with self.services.db() as db, db.begin():
             await store.add_checkin(
                 db,
                 ExperimentCheckin(
-                    experiment_id=found.id or 0,
+                    experiment_id=found.id,
                     text=body,
                     author_id=interaction.user.id,
                     created_at=now,
@@ -280,7 +281,7 @@ class ExperimentCog(commands.Cog):
         organiser = isinstance(interaction.user, discord.Member) and member_is_organiser(
             interaction.user, config, interaction.permissions
         )
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             if organiser:
                 rows = await store.of_guild(db, interaction.guild_id)
             else:
@@ -288,7 +289,7 @@ class ExperimentCog(commands.Cog):
                     db, interaction.guild_id, interaction.user.id
                 )
                 rows = await store.of_groups(db, [g.id for g in mine if g.id is not None])
-            ids = [r.id or 0 for r in rows]
+            ids = [r.id for r in rows]
             last, counts = await store.last_checkins(db, ids), await store.checkin_counts(db, ids)
         if not rows:
             await ui.reply(interaction, tr("experiment.list.empty"))
@@ -299,11 +300,11 @@ class ExperimentCog(commands.Cog):
             late = (
                 row.status == "running"
                 and row.starts_at <= now
-                and rules.is_late(last.get(row.id or 0), row.starts_at, now)
+                and rules.is_late(last.get(row.id), row.starts_at, now)
             )
             lines.append(tr(
                 "experiment.list.line", flag="⚠️" if late else "🧪", title=row.title, status=tr(f"experiment.status.{row.status}"),
-                checkins=counts.get(row.id or 0, 0), thread=f"<#{row.thread_id}>" if row.thread_id else "—",
+                checkins=counts.get(row.id, 0), thread=f"<#{row.thread_id}>" if row.thread_id else "—",
                 late=tr("experiment.list.late") if late else "",
             ))  # fmt: skip
         await ui.reply(
@@ -317,7 +318,7 @@ class ExperimentCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             mine = await group_store.groups_of_member(db, interaction.guild_id, interaction.user.id)
             rows = await store.of_groups(db, [g.id for g in mine if g.id is not None])
             if not rows:

@@ -7,12 +7,12 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import ui
 from bot.app import SipBot
-from bot.checks import member_is_organiser
-from bot.domain.text import pack
-from bot.i18n import Tr
-from bot.translator import command_key
+from bot.kit import ui
+from bot.kit.checks import member_is_organiser
+from bot.kit.i18n import Tr
+from bot.kit.text import pack
+from bot.kit.translator import command_key
 
 Leaf = app_commands.Command
 

@@ -13,12 +13,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import choices, errors, ui
 from bot.app import SipBot
-from bot.checks import organiser_only
-from bot.domain.dates import parse_future
-from bot.domain.errors import UserError
-from bot.interest_polls import (
+from bot.interest.polls import (
     PROFILE_BUTTON,
     WAKER,
     PollCloser,
@@ -27,9 +23,14 @@ from bot.interest_polls import (
     profile_button,
     tally,
 )
-from bot.interest_votes import OpenPoll, VoteRecorder
-from bot.profile_view import ProfileView
-from storage import cycles, guilds, interest
+from bot.interest.views import ProfileView
+from bot.interest.votes import OpenPoll, VoteRecorder
+from bot.kit import choices, errors, ui
+from bot.kit.checks import organiser_only
+from bot.kit.dates import parse_future
+from bot.kit.user_error import UserError
+from storage import cycles, interest
+from storage import setup as guilds
 from storage import themes as theme_store
 from storage.models import Cycle, InterestPoll, Theme
 
@@ -95,9 +96,9 @@ class InterestCog(commands.Cog):
         await self.bot.http.remove_reaction(
             poll.channel_id, poll.message_id, emoji.strip("<>"), member.id
         )
-        async with self.services.sessions() as session, session.begin():
+        async with self.services.db() as db, db.begin():
             first = await interest.remember_notice(
-                session, poll.poll_id, member.id, self.services.clock.now()
+                db, poll.poll_id, member.id, self.services.clock.now()
             )
         if not first:
             return
@@ -130,11 +131,11 @@ class InterestCog(commands.Cog):
                 await errors.report(self.bot, interaction, error)
 
     async def _cycle_themes(self, guild_id: int) -> tuple[Cycle, list[Theme]]:
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, guild_id)
+        async with self.services.db() as db:
+            cycle = await cycles.open_cycle(db, guild_id)
             if cycle is None or cycle.id is None:
                 raise UserError("error.cycle.none")
-            return cycle, await theme_store.themes_of(session, cycle.id, include_archived=False)
+            return cycle, await theme_store.themes_of(db, cycle.id, include_archived=False)
 
     async def replan(self) -> None:
         if self.services.scheduler is not None:
@@ -160,15 +161,14 @@ class InterestCog(commands.Cog):
         now = self.services.clock.now()
         closes = parse_future(deadline, config.timezone, now).at
         cycle, themes = await self._cycle_themes(interaction.guild.id)
-        assert cycle.id is not None  # noqa: S101
         if not themes:
             raise UserError("error.interest.no_themes")
         target_id = channel.id if channel is not None else config.announcements_channel_id
         target = interaction.guild.get_channel(target_id or 0)
         if not isinstance(target, discord.TextChannel):
             raise UserError("error.interest.no_channel")
-        async with self.services.sessions() as session:
-            if await interest.open_poll(session, cycle.id) is not None:
+        async with self.services.db() as db:
+            if await interest.open_poll(db, cycle.id) is not None:
                 raise UserError("error.interest.already_open")
         await interaction.response.defer(ephemeral=True, thinking=True)
         public = self.services.public(config)
@@ -180,10 +180,10 @@ class InterestCog(commands.Cog):
             deadline=closes, created_by=interaction.user.id, created_at=now,
         )  # fmt: skip
         try:
-            async with self.services.sessions() as session, session.begin():
-                await interest.create_poll(session, poll, [(t.id or 0, t.emoji) for t in themes])
+            async with self.services.db() as db, db.begin():
+                await interest.create_poll(db, poll, [(t.id, t.emoji) for t in themes])
                 await guilds.audit(
-                    session,
+                    db,
                     interaction.guild.id,
                     interaction.user.id,
                     "interest.open",
@@ -193,7 +193,7 @@ class InterestCog(commands.Cog):
         except interest.PollConflict as exc:
             await message.delete()
             raise UserError("error.interest.already_open") from exc
-        self.recorder.remember(poll, {t.emoji: t.id or 0 for t in themes})
+        self.recorder.remember(poll, {t.emoji: t.id for t in themes})
         for theme in themes:
             await message.add_reaction(theme.emoji)
         await ui.reply(
@@ -225,7 +225,7 @@ class InterestCog(commands.Cog):
             tr("interest.results.voters", count=counts.voters, without=len(counts.without_profile)),
         )
         for item in shown:
-            per_region = counts.per_region.get(item.id or 0, Counter())
+            per_region = counts.per_region.get(item.id, Counter())
             lines = [
                 tr(
                     "interest.results.region",
@@ -237,7 +237,7 @@ class InterestCog(commands.Cog):
             ]
             value = "\n".join(lines) or tr("interest.results.nobody")
             card.add_field(
-                name=f"{item.emoji} {item.title} — {counts.per_theme[item.id or 0]}"[:256],
+                name=f"{item.emoji} {item.title} — {counts.per_theme[item.id]}"[:256],
                 value=value[:1024],
                 inline=False,
             )
@@ -245,8 +245,8 @@ class InterestCog(commands.Cog):
 
     async def _latest(self, guild_id: int) -> tuple[InterestPoll, list[Theme]]:
         cycle, themes = await self._cycle_themes(guild_id)
-        async with self.services.sessions() as session:
-            poll = await interest.latest_poll(session, cycle.id or 0)
+        async with self.services.db() as db:
+            poll = await interest.latest_poll(db, cycle.id)
         if poll is None:
             raise UserError("error.interest.none")
         return poll, themes
@@ -260,8 +260,8 @@ class InterestCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         cycle, _themes = await self._cycle_themes(interaction.guild_id)
-        async with self.services.sessions() as session:
-            poll = await interest.open_poll(session, cycle.id or 0)
+        async with self.services.db() as db:
+            poll = await interest.open_poll(db, cycle.id)
         if poll is None:
             raise UserError("error.interest.none_open")
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -277,12 +277,12 @@ class InterestCog(commands.Cog):
         tr = self.services.reader(interaction, config)
         poll, themes = await self._latest(interaction.guild.id)
         await self.recorder.flush()
-        async with self.services.sessions() as session:
-            votes = await interest.votes_of(session, poll.id or 0)
-            profiles = await interest.profiles(session, interaction.guild.id)
-            offices = await interest.offices_by_name(session, interaction.guild.id)
+        async with self.services.db() as db:
+            votes = await interest.votes_of(db, poll.id)
+            profiles = await interest.profiles(db, interaction.guild.id)
+            offices = await interest.offices_by_name(db, interaction.guild.id)
         names = {m.id: m.display_name for m in interaction.guild.members}
-        data = export_csv(votes, profiles, offices, {t.id or 0: t for t in themes}, names)
+        data = export_csv(votes, profiles, offices, {t.id: t for t in themes}, names)
         counts = tally(votes, profiles, offices)
         await interaction.response.send_message(
             tr("interest.exported", count=counts.voters),

@@ -9,11 +9,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import ui
 from bot.app import SipBot
-from bot.checks import ensure_organiser
-from bot.domain.errors import UserError
-from storage import guilds
+from bot.kit import ui
+from bot.kit.checks import ensure_organiser
+from bot.kit.user_error import UserError
+from storage import setup as guilds
 
 MAX_NAME = 80
 
@@ -65,11 +65,11 @@ class OfficeCog(commands.Cog):
         if country not in ("FR", "BE"):
             raise UserError("error.office.country", value=country)
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
-            added = await guilds.add_office(session, interaction.guild_id, name, country, region)
+        async with self.services.db() as db, db.begin():
+            added = await guilds.add_office(db, interaction.guild_id, name, country, region)
             if added:
                 await guilds.audit(
-                    session,
+                    db,
                     interaction.guild_id,
                     interaction.user.id,
                     "office.add",
@@ -88,8 +88,8 @@ class OfficeCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            offices = await guilds.list_offices(session, interaction.guild_id)
+        async with self.services.db() as db:
+            offices = await guilds.list_offices(db, interaction.guild_id)
         regions = sorted({o.region for o in offices if current.lower() in o.region.lower()})
         return [app_commands.Choice(name=r, value=r) for r in regions[:25]]
 
@@ -100,11 +100,11 @@ class OfficeCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
-            removed = await guilds.remove_office(session, interaction.guild_id, name)
+        async with self.services.db() as db, db.begin():
+            removed = await guilds.remove_office(db, interaction.guild_id, name)
             if removed is not None:
                 await guilds.audit(
-                    session,
+                    db,
                     interaction.guild_id,
                     interaction.user.id,
                     "office.remove",
@@ -121,8 +121,8 @@ class OfficeCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            offices = await guilds.list_offices(session, interaction.guild_id)
+        async with self.services.db() as db:
+            offices = await guilds.list_offices(db, interaction.guild_id)
         names = [o.name for o in offices if current.lower() in o.name.lower()]
         return [app_commands.Choice(name=n, value=n) for n in names[:25]]
 
@@ -131,8 +131,8 @@ class OfficeCog(commands.Cog):
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            offices = await guilds.list_offices(session, interaction.guild_id)
+        async with self.services.db() as db:
+            offices = await guilds.list_offices(db, interaction.guild_id)
         if not offices:
             await ui.reply(interaction, tr("office.list.empty"))
             return

@@ -11,10 +11,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import errors
 from bot.app import SipBot
-from bot.i18n import Tr
-from storage import guilds, privacy
+from bot.kit import errors
+from bot.kit.i18n import Tr
+from storage import privacy
+from storage import setup as guilds
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,8 @@ class PrivacyCog(commands.Cog):
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            data = await privacy.export(session, interaction.user.id)
+        async with self.services.db() as db:
+            data = await privacy.export(db, interaction.user.id)
         document = {
             "member_id": str(interaction.user.id),
             "exported_at": self.services.clock.now().isoformat(),
@@ -104,13 +105,11 @@ class PrivacyCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
-            touched = await privacy.forget(session, interaction.user.id)
-            await privacy.opt_out(session, interaction.guild_id, interaction.user.id, now)
+        async with self.services.db() as db, db.begin():
+            touched = await privacy.forget(db, interaction.user.id)
+            await privacy.opt_out(db, interaction.guild_id, interaction.user.id, now)
             # the one trace kept: that this member asked, when (the cooperative's accountability)
-            await guilds.audit(
-                session, interaction.guild_id, interaction.user.id, "privacy.forget", now
-            )
+            await guilds.audit(db, interaction.guild_id, interaction.user.id, "privacy.forget", now)
         self.services.forget("opted_out", interaction.guild_id)
         log.info("a member was forgotten: %s", {k: v for k, v in touched.items() if v})
         await interaction.response.edit_message(content=tr("privacy.forget.done"), view=None)
@@ -118,8 +117,8 @@ class PrivacyCog(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         """A member who leaves: their profile and pending votes go."""
-        async with self.services.sessions() as session, session.begin():
-            removed = await privacy.member_left(session, payload.guild_id, payload.user.id)
+        async with self.services.db() as db, db.begin():
+            removed = await privacy.member_left(db, payload.guild_id, payload.user.id)
         if removed:
             log.info("member left guild %s: %d pending rows removed", payload.guild_id, removed)
 

@@ -9,11 +9,13 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import choices, report
 from bot.app import SipBot
-from bot.checks import organiser_only
-from bot.domain.errors import UserError
-from storage import cycles, reports, themes
+from bot.kit import choices
+from bot.kit.checks import organiser_only
+from bot.kit.user_error import UserError
+from bot.report import files as report
+from storage import cycles, themes
+from storage import report as reports
 
 
 class ReportCog(commands.Cog):
@@ -35,7 +37,7 @@ class ReportCog(commands.Cog):
         assert guild is not None  # noqa: S101 - guild-only group
         config = await self.services.config(guild.id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             cycle = await cycles.open_cycle(db, guild.id)
             if cycle is None or cycle.id is None:
                 raise UserError("error.cycle.none")

@@ -11,22 +11,23 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import session_calendar, time_polls, ui
-from bot import session_posts as posts
 from bot.app import SipBot
-from bot.calendar_file import build_calendar
-from bot.domain import calendar
-from bot.domain import sessions as rules
-from bot.domain.dates import parse_future
-from bot.domain.errors import UserError
-from bot.group_access import check_manager, managed_group_here
-from bot.i18n import Tr
-from bot.minutes import MinutesModal
-from bot.reminders import WAKER, ReminderSender
-from bot.session_service import SessionService
+from bot.cycles import rules as calendar
+from bot.kit import ui
+from bot.kit.access import check_manager, managed_group_here
+from bot.kit.dates import parse_future
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
+from bot.sessions import calendar as session_calendar
+from bot.sessions import polls as time_polls
+from bot.sessions import posts, rules
+from bot.sessions.files import build_calendar
+from bot.sessions.jobs import WAKER, ReminderSender
+from bot.sessions.minutes import MinutesModal
+from bot.sessions.service import SessionService
 from storage import groups as group_store
-from storage import guilds
 from storage import sessions as store
+from storage import setup as guilds
 from storage.models import GroupSession, GuildConfig, Theme, TimePoll, WorkGroup
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class SessionCog(commands.Cog):
             raise UserError("error.timepoll.deadline_after_slot")
         minutes = rules.check_minutes(duration if duration is not None else config.session_minutes)
         poll = TimePoll(
-            guild_id=group.guild_id, group_id=group.id or 0, channel_id=group.channel_id or 0, deadline=closes,
+            guild_id=group.guild_id, group_id=group.id, channel_id=group.channel_id or 0, deadline=closes,
             minutes=minutes, created_by=interaction.user.id, created_at=now,
         )  # fmt: skip
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -126,8 +127,8 @@ class SessionCog(commands.Cog):
             raise UserError("error.session.not_scheduled", number=row.number)
         if row.starts_at > self.services.clock.now():
             raise UserError("error.minutes.too_early", number=row.number)
-        async with self.services.sessions() as db:
-            previous = await store.minutes_of(db, row.id or 0)
+        async with self.services.db() as db:
+            previous = await store.minutes_of(db, row.id)
         await interaction.response.send_modal(
             MinutesModal(self.bot, row, group, tr, previous, interaction.user.id)
         )
@@ -140,7 +141,7 @@ class SessionCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         text = value.strip().lstrip("#")
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             found = await store.get(db, int(text)) if text.isdigit() else None
             group = await db.get(WorkGroup, found.group_id) if found is not None else None
         if found is None or group is None or found.guild_id != interaction.guild_id:
@@ -169,7 +170,7 @@ class SessionCog(commands.Cog):
         config, tr, group = await managed_group_here(self.services, interaction)
         now = self.services.clock.now()
         row = GroupSession(
-            guild_id=group.guild_id, group_id=group.id or 0, number=0,
+            guild_id=group.guild_id, group_id=group.id, number=0,
             starts_at=parse_future(start, config.timezone, now).at,
             minutes=rules.check_minutes(duration if duration is not None else config.session_minutes),
             place=rules.check_place(place), visio_url=rules.check_visio(visio_url),
@@ -190,7 +191,7 @@ class SessionCog(commands.Cog):
         assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             here = await group_store.by_channel(db, interaction.channel_id)
             groups = (
                 [here]
@@ -199,7 +200,7 @@ class SessionCog(commands.Cog):
             )
             by_id = {g.id: g for g in groups if g.id is not None}
             rows = await store.sessions_of(db, list(by_id))
-            counts = {r.id: await store.rsvp_counts(db, r.id or 0) for r in rows}
+            counts = {r.id: await store.rsvp_counts(db, r.id) for r in rows}
         if not rows:
             await ui.reply(interaction, tr("session.list.empty"))
             return
@@ -224,14 +225,14 @@ class SessionCog(commands.Cog):
         now = self.services.clock.now()
         starts_at = parse_future(start, config.timezone, now).at
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.sessions() as db, db.begin():
+        async with self.services.db() as db, db.begin():
             row = await store.update_session(
-                db, row.id or 0, now, starts_at=starts_at, version=row.version + 1
+                db, row.id, now, starts_at=starts_at, version=row.version + 1
             )
-            await store.cancel_reminders(db, row.id or 0, before_version=row.version)
+            await store.cancel_reminders(db, row.id, before_version=row.version)
             await store.plan_reminders(
                 db,
-                row.id or 0,
+                row.id,
                 row.version,
                 rules.reminder_plan(starts_at, config.offsets_minutes, now),
             )
@@ -258,9 +259,9 @@ class SessionCog(commands.Cog):
             raise UserError("error.session.not_scheduled", number=row.number)
         now = self.services.clock.now()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.sessions() as db, db.begin():
-            row = await store.update_session(db, row.id or 0, now, status="cancelled")
-            await store.cancel_reminders(db, row.id or 0)
+        async with self.services.db() as db, db.begin():
+            row = await store.update_session(db, row.id, now, status="cancelled")
+            await store.cancel_reminders(db, row.id)
             await guilds.audit(
                 db, row.guild_id, interaction.user.id, "session.cancel", now, session_id=row.id
             )
@@ -284,8 +285,8 @@ class SessionCog(commands.Cog):
         else:
             await posts.move_event(interaction.guild, row)
         channel = self.bot.get_partial_messageable(group.channel_id or 0, guild_id=group.guild_id)
-        async with self.services.sessions() as db:
-            counts = await store.rsvp_counts(db, row.id or 0)
+        async with self.services.db() as db:
+            counts = await store.rsvp_counts(db, row.id)
         if row.post_message_id is not None:
             try:
                 await channel.get_partial_message(row.post_message_id).edit(
@@ -317,7 +318,7 @@ class SessionCog(commands.Cog):
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
         groups = await session_calendar.groups_for(self.services, interaction, config, group)
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             rows = await store.sessions_of(db, [g.id for g in groups if g.id is not None])
             themes = {g.theme_id: await db.get(Theme, g.theme_id) for g in groups}
         by_id = {g.id: g for g in groups}
@@ -341,7 +342,7 @@ class SessionCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             mine = await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
         needle = current.strip().casefold()
         return [
@@ -358,7 +359,7 @@ class SessionCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None or interaction.channel_id is None:
             return []
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             here = await group_store.by_channel(db, interaction.channel_id)
             groups = (
                 [here]

@@ -10,16 +10,18 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import diagnostics, ui
 from bot.app import SipBot
-from bot.checks import ensure_organiser
-from bot.domain import sessions as session_rules
-from bot.domain import settings_rules
-from bot.domain.composition import Bounds
-from bot.domain.errors import UserError
-from bot.i18n import Tr
-from storage import cycles, guilds, themes
+from bot.groups.rules import Bounds
+from bot.kit import ui
+from bot.kit.checks import ensure_organiser
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
+from bot.sessions import rules as session_rules
+from bot.setup import checkup as diagnostics
+from bot.setup import rules as settings_rules
+from storage import cycles, themes
 from storage import groups as group_store
+from storage import setup as guilds
 from storage.models import GuildConfig
 
 LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
@@ -49,10 +51,10 @@ class SetupCog(commands.Cog):
     ) -> GuildConfig:
         assert interaction.guild_id is not None  # noqa: S101 - guild-only group
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
-            config = await guilds.update_config(session, interaction.guild_id, now, **changes)
+        async with self.services.db() as db, db.begin():
+            config = await guilds.update_config(db, interaction.guild_id, now, **changes)
             await guilds.audit(
-                session, interaction.guild_id, interaction.user.id, action, now, **changes
+                db, interaction.guild_id, interaction.user.id, action, now, **changes
             )
         self.services.forget_config(interaction.guild_id)
         return config
@@ -271,17 +273,17 @@ class SetupCog(commands.Cog):
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
         findings = diagnostics.diagnose(interaction.guild, config)
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild.id)
+        async with self.services.db() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild.id)
             if cycle is not None and cycle.id is not None:
                 findings += diagnostics.check_themes(
-                    interaction.guild, await themes.themes_of(session, cycle.id)
+                    interaction.guild, await themes.themes_of(db, cycle.id)
                 )
                 findings += diagnostics.check_announcements_sent(
-                    await cycles.phases_of(session, cycle.id)
+                    await cycles.phases_of(db, cycle.id)
                 )
                 findings += diagnostics.check_groups(
-                    interaction.guild, await group_store.groups_of_cycle(session, cycle.id)
+                    interaction.guild, await group_store.groups_of_cycle(db, cycle.id)
                 )
         lines = [self._finding_line(tr, finding) for finding in findings]
         errors = sum(1 for f in findings if f.level == "error")

@@ -7,11 +7,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import choices, ui
 from bot.app import SipBot
-from bot.checks import organiser_only
-from bot.domain.errors import UserError
-from bot.synthesis import SynthesisBuilder
+from bot.kit import choices, ui
+from bot.kit.checks import organiser_only
+from bot.kit.user_error import UserError
+from bot.synthesis.service import SynthesisBuilder
 from storage import cycles, themes
 
 
@@ -32,7 +32,7 @@ class SynthesisCog(commands.Cog):
         assert interaction.guild is not None  # noqa: S101 - guild-only group
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as db:
+        async with self.services.db() as db:
             cycle = await cycles.open_cycle(db, interaction.guild.id)
             found = await themes.find(db, cycle.id, theme) if cycle and cycle.id else None
         if cycle is None:

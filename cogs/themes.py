@@ -10,14 +10,13 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import choices, ui
-from bot import theme_objects as objects
 from bot.app import SipBot
-from bot.checks import ensure_organiser
-from bot.domain import themes as rules
-from bot.domain.errors import UserError
-from bot.i18n import Tr
-from storage import guilds
+from bot.kit import choices, ui
+from bot.kit.checks import ensure_organiser
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
+from bot.themes import objects, rules
+from storage import setup as guilds
 from storage import themes as store
 from storage.models import Cycle, GuildConfig, Theme
 
@@ -50,17 +49,16 @@ class ThemeCog(commands.Cog):
         return await self.services.cycle_context(interaction)
 
     async def _theme(self, cycle: Cycle, value: str) -> Theme:
-        assert cycle.id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            theme = await store.find(session, cycle.id, value)
+        async with self.services.db() as db:
+            theme = await store.find(db, cycle.id, value)
         if theme is None:
             raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
         return theme
 
     def _recorder(self, theme_id: int) -> objects.Record:
         async def record(**ids: int | None) -> None:
-            async with self.services.sessions() as session, session.begin():
-                await store.record_objects(session, theme_id, self.services.clock.now(), **ids)
+            async with self.services.db() as db, db.begin():
+                await store.record_objects(db, theme_id, self.services.clock.now(), **ids)
 
         return record
 
@@ -87,7 +85,6 @@ class ThemeCog(commands.Cog):
         emoji: str | None = None,
     ) -> None:
         guild, config, tr, cycle = await self._context(interaction)
-        assert cycle.id is not None  # noqa: S101
         now = self.services.clock.now()
         fields: dict[str, Any] = {
             "title": rules.clean_title(title),
@@ -96,10 +93,10 @@ class ThemeCog(commands.Cog):
             "link": rules.clean_link(link),
             "prolonged": prolonged,
         }
-        async with self.services.sessions() as session:
-            if await store.find(session, cycle.id, fields["title"]) is not None:
+        async with self.services.db() as db:
+            if await store.find(db, cycle.id, fields["title"]) is not None:
                 raise UserError("error.theme.duplicate", title=fields["title"])
-            chosen = rules.choose_emoji(emoji, await store.used_emojis(session, cycle.id))
+            chosen = rules.choose_emoji(emoji, await store.used_emojis(db, cycle.id))
         if chosen.custom_id is not None and guild.get_emoji(chosen.custom_id) is None:
             raise UserError("error.theme.emoji_unusable", emoji=chosen.text)
         draft = Theme(
@@ -112,16 +109,15 @@ class ThemeCog(commands.Cog):
         )
         objects.check_can_create(guild, objects.present(guild, draft))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.sessions() as session, session.begin():
+        async with self.services.db() as db, db.begin():
             try:
-                theme = await store.add(session, draft)
+                theme = await store.add(db, draft)
             except store.DuplicateTheme as exc:
                 raise UserError("error.theme.duplicate", title=fields["title"]) from exc
             theme.created_by = interaction.user.id
             await guilds.audit(
-                session, guild.id, interaction.user.id, "theme.add", now, title=theme.title
+                db, guild.id, interaction.user.id, "theme.add", now, title=theme.title
             )
-        assert theme.id is not None  # noqa: S101
         await self._build(interaction, guild, config, tr, theme, "theme.added")
 
     async def _build(
@@ -134,21 +130,20 @@ class ThemeCog(commands.Cog):
         done_key: str,
     ) -> None:
         """Create what is missing; on a Discord refusal say what is left for /theme edit."""
-        assert theme.id is not None  # noqa: S101
         try:
             created = await objects.ensure(
                 guild, theme, self.services.public(config), self._recorder(theme.id)
             )
         except discord.HTTPException as exc:
             log.warning("theme %s only partly created: %s %s", theme.id, exc.status, exc.text)
-            async with self.services.sessions() as session:
-                stored = await store.get(session, theme.id)
+            async with self.services.db() as db:
+                stored = await store.get(db, theme.id)
             missing = objects.present(guild, stored or theme).missing
             names = ", ".join(tr(f"theme.object.{kind}") for kind in missing) or "—"
             await ui.reply(interaction, tr("theme.partial", title=theme.title, missing=names))
             return
-        async with self.services.sessions() as session:
-            theme = await store.get(session, theme.id) or theme
+        async with self.services.db() as db:
+            theme = await store.get(db, theme.id) or theme
         await ui.reply(
             interaction,
             tr(
@@ -165,10 +160,9 @@ class ThemeCog(commands.Cog):
     @theme.command(name="list", description=_("List the cycle's themes"))
     async def list_(self, interaction: discord.Interaction) -> None:
         guild, _config, tr, cycle = await self._context(interaction)
-        assert cycle.id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            all_themes = await store.themes_of(session, cycle.id)
-            counts = await store.activity(session, cycle.id)
+        async with self.services.db() as db:
+            all_themes = await store.themes_of(db, cycle.id)
+            counts = await store.activity(db, cycle.id)
         if not all_themes:
             await ui.reply(interaction, tr("theme.list.empty", cycle=cycle.name))
             return
@@ -177,7 +171,7 @@ class ThemeCog(commands.Cog):
             flags = [" · ".join(tr(f"country.{c}") for c in theme.country_list)]
             if theme.prolonged:
                 flags.append(tr("theme.list.prolonged"))
-            groups, drafts = counts.get(theme.id or 0, (0, 0))
+            groups, drafts = counts.get(theme.id, (0, 0))
             flags.append(tr("theme.list.counts", groups=groups, drafts=drafts))
             if theme.status == "archived":
                 flags.append(tr("theme.list.archived"))
@@ -224,7 +218,6 @@ class ThemeCog(commands.Cog):
     ) -> None:
         guild, config, tr, cycle = await self._context(interaction)
         current = await self._theme(cycle, theme)
-        assert current.id is not None and cycle.id is not None  # noqa: S101
         if current.status == "archived":
             raise UserError("error.theme.archived", title=current.title)
         changes: dict[str, Any] = {}
@@ -239,8 +232,8 @@ class ThemeCog(commands.Cog):
         if link is not None:
             changes["link"] = rules.clean_link(link)
         if emoji is not None:
-            async with self.services.sessions() as session:
-                used = await store.used_emojis(session, cycle.id) - {current.emoji}
+            async with self.services.db() as db:
+                used = await store.used_emojis(db, cycle.id) - {current.emoji}
             chosen = rules.choose_emoji(emoji, used)
             if chosen.custom_id is not None and guild.get_emoji(chosen.custom_id) is None:
                 raise UserError("error.theme.emoji_unusable", emoji=chosen.text)
@@ -248,13 +241,13 @@ class ThemeCog(commands.Cog):
         objects.check_can_create(guild, objects.present(guild, current))
         now = self.services.clock.now()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.sessions() as session, session.begin():
+        async with self.services.db() as db, db.begin():
             try:
-                updated = await store.update_theme(session, current.id, now, **changes)
+                updated = await store.update_theme(db, current.id, now, **changes)
             except store.DuplicateTheme as exc:
                 raise UserError("error.theme.duplicate", title=changes.get("title", "")) from exc
             await guilds.audit(
-                session,
+                db,
                 guild.id,
                 interaction.user.id,
                 "theme.edit",
@@ -276,15 +269,14 @@ class ThemeCog(commands.Cog):
     async def archive(self, interaction: discord.Interaction, theme: str) -> None:
         guild, _config, tr, cycle = await self._context(interaction)
         current = await self._theme(cycle, theme)
-        assert current.id is not None  # noqa: S101
         if current.status == "archived":
             raise UserError("error.theme.archived", title=current.title)
         now = self.services.clock.now()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.sessions() as session, session.begin():
-            await store.update_theme(session, current.id, now, status="archived")
+        async with self.services.db() as db, db.begin():
+            await store.update_theme(db, current.id, now, status="archived")
             await guilds.audit(
-                session, guild.id, interaction.user.id, "theme.archive", now, theme=current.id
+                db, guild.id, interaction.user.id, "theme.archive", now, theme=current.id
             )
         locked = await objects.archive(guild, current)
         await ui.reply(interaction, tr("theme.archived", title=current.title, count=locked))

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-from bot.domain.calendar import PhaseTemplate
+from bot.cycles.rules import PhaseTemplate
 
 
 @dataclass(frozen=True)

@@ -25,29 +25,29 @@ def options_of(vote: AssemblyVote) -> list[str]:
     return options
 
 
-async def create_vote(session: AsyncSession, vote: AssemblyVote) -> AssemblyVote:
-    session.add(vote)
-    await session.flush()
+async def create_vote(db: AsyncSession, vote: AssemblyVote) -> AssemblyVote:
+    db.add(vote)
+    await db.flush()
     return vote
 
 
-async def set_message(session: AsyncSession, vote_id: int, message_id: int) -> None:
-    await session.execute(
+async def set_message(db: AsyncSession, vote_id: int, message_id: int) -> None:
+    await db.execute(
         update(AssemblyVote).where(col(AssemblyVote.id) == vote_id).values(message_id=message_id)
     )
 
 
-async def delete_vote(session: AsyncSession, vote_id: int) -> None:
-    await session.execute(delete(AssemblyVote).where(col(AssemblyVote.id) == vote_id))
+async def delete_vote(db: AsyncSession, vote_id: int) -> None:
+    await db.execute(delete(AssemblyVote).where(col(AssemblyVote.id) == vote_id))
 
 
-async def get(session: AsyncSession, vote_id: int) -> AssemblyVote | None:
-    return await session.get(AssemblyVote, vote_id, populate_existing=True)
+async def get(db: AsyncSession, vote_id: int) -> AssemblyVote | None:
+    return await db.get(AssemblyVote, vote_id, populate_existing=True)
 
 
-async def votes_of(session: AsyncSession, guild_id: int) -> list[AssemblyVote]:
+async def votes_of(db: AsyncSession, guild_id: int) -> list[AssemblyVote]:
     """The guild's votes, newest first."""
-    result = await session.execute(
+    result = await db.execute(
         select(AssemblyVote)
         .where(col(AssemblyVote.guild_id) == guild_id)
         .order_by(col(AssemblyVote.id).desc())
@@ -56,11 +56,11 @@ async def votes_of(session: AsyncSession, guild_id: int) -> list[AssemblyVote]:
 
 
 # ------------------------------------------------------------------ ballots
-async def _open_for_ballots(session: AsyncSession, vote_id: int, now: datetime) -> AssemblyVote:
+async def _open_for_ballots(db: AsyncSession, vote_id: int, now: datetime) -> AssemblyVote:
     """The vote, locked against closing until this transaction ends (FOR SHARE on
     PostgreSQL; SQLite serialises writers anyway): a ballot is either counted or refused,
     never written after the count."""
-    result = await session.execute(
+    result = await db.execute(
         select(AssemblyVote)
         .where(col(AssemblyVote.id) == vote_id)
         .with_for_update(read=True)
@@ -73,28 +73,28 @@ async def _open_for_ballots(session: AsyncSession, vote_id: int, now: datetime) 
 
 
 async def save_ballot(
-    session: AsyncSession, vote_id: int, member_id: int, choices: list[int], now: datetime
+    db: AsyncSession, vote_id: int, member_id: int, choices: list[int], now: datetime
 ) -> None:
     """Insert or replace the member's ballot; an empty ballot withdraws it."""
-    await _open_for_ballots(session, vote_id, now)
+    await _open_for_ballots(db, vote_id, now)
     if not choices:
-        await session.execute(
+        await db.execute(
             delete(Ballot).where(col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id)
         )
         return
     encoded = json.dumps(choices)
     row = {"vote_id": vote_id, "member_id": member_id, "choices": encoded, "updated_at": now}
-    if await insert_ignore(session, table_of(Ballot), [row], ["vote_id", "member_id"]) == 1:
+    if await insert_ignore(db, table_of(Ballot), [row], ["vote_id", "member_id"]) == 1:
         return
-    await session.execute(
+    await db.execute(
         update(Ballot)
         .where(col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id)
         .values(choices=encoded, updated_at=now)
     )
 
 
-async def ballot_of(session: AsyncSession, vote_id: int, member_id: int) -> list[int] | None:
-    result = await session.execute(
+async def ballot_of(db: AsyncSession, vote_id: int, member_id: int) -> list[int] | None:
+    result = await db.execute(
         select(col(Ballot.choices)).where(
             col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id
         )
@@ -106,25 +106,25 @@ async def ballot_of(session: AsyncSession, vote_id: int, member_id: int) -> list
     return choices
 
 
-async def ballots_of(session: AsyncSession, vote_id: int) -> list[list[int]]:
+async def ballots_of(db: AsyncSession, vote_id: int) -> list[list[int]]:
     """Every ballot's choices, without who cast it: the count needs nothing more."""
-    result = await session.execute(
+    result = await db.execute(
         select(col(Ballot.choices)).where(col(Ballot.vote_id) == vote_id).order_by(col(Ballot.id))
     )
     return [json.loads(stored) for stored in result.scalars()]
 
 
-async def count_ballots(session: AsyncSession, vote_id: int) -> int:
-    result = await session.execute(
+async def count_ballots(db: AsyncSession, vote_id: int) -> int:
+    result = await db.execute(
         select(func.count()).select_from(Ballot).where(col(Ballot.vote_id) == vote_id)
     )
     return int(result.scalar() or 0)
 
 
 # ------------------------------------------------------------------ closing
-async def due_closings(session: AsyncSession, now: datetime) -> list[AssemblyVote]:
+async def due_closings(db: AsyncSession, now: datetime) -> list[AssemblyVote]:
     state = col(AssemblyVote.close_state)
-    result = await session.execute(
+    result = await db.execute(
         select(AssemblyVote).where(
             col(AssemblyVote.deadline) <= now,
             or_(
@@ -136,8 +136,8 @@ async def due_closings(session: AsyncSession, now: datetime) -> list[AssemblyVot
     return list(result.scalars())
 
 
-async def next_closing_at(session: AsyncSession) -> datetime | None:
-    result = await session.execute(
+async def next_closing_at(db: AsyncSession) -> datetime | None:
+    result = await db.execute(
         select(func.min(col(AssemblyVote.deadline))).where(
             col(AssemblyVote.close_state).in_(("pending", "sending"))
         )
@@ -146,31 +146,29 @@ async def next_closing_at(session: AsyncSession) -> datetime | None:
     return value
 
 
-async def claim_closing(session: AsyncSession, vote_id: int, now: datetime) -> bool:
-    return await claim(session, table_of(AssemblyVote), vote_id, now, state_column="close_state")
+async def claim_closing(db: AsyncSession, vote_id: int, now: datetime) -> bool:
+    return await claim(db, table_of(AssemblyVote), vote_id, now, state_column="close_state")
 
 
-async def mark_closed(session: AsyncSession, vote_id: int, now: datetime) -> None:
+async def mark_closed(db: AsyncSession, vote_id: int, now: datetime) -> None:
     """Ballots stop changing from here; the results post may still be on its way."""
-    await session.execute(
+    await db.execute(
         update(AssemblyVote)
         .where(col(AssemblyVote.id) == vote_id, col(AssemblyVote.status) == "open")
         .values(status="closed", closed_at=now)
     )
 
 
-async def finish_closing(
-    session: AsyncSession, vote_id: int, results_message_id: int | None
-) -> None:
-    await session.execute(
+async def finish_closing(db: AsyncSession, vote_id: int, results_message_id: int | None) -> None:
+    await db.execute(
         update(AssemblyVote)
         .where(col(AssemblyVote.id) == vote_id)
         .values(close_state="sent", results_message_id=results_message_id)
     )
 
 
-async def release_closing(session: AsyncSession, vote_id: int) -> None:
-    await session.execute(
+async def release_closing(db: AsyncSession, vote_id: int) -> None:
+    await db.execute(
         update(AssemblyVote)
         .where(col(AssemblyVote.id) == vote_id, col(AssemblyVote.close_state) == "sending")
         .values(close_state="pending", claimed_at=None)

@@ -20,15 +20,15 @@ class CycleConflict(Exception):
     """Another cycle is open, or one with that name exists."""
 
 
-async def open_cycle(session: AsyncSession, guild_id: int) -> Cycle | None:
-    result = await session.execute(
+async def open_cycle(db: AsyncSession, guild_id: int) -> Cycle | None:
+    result = await db.execute(
         select(Cycle).where(col(Cycle.guild_id) == guild_id, col(Cycle.status) != "closed")
     )
     return result.scalars().first()
 
 
-async def cycle_named(session: AsyncSession, guild_id: int, name: str) -> Cycle | None:
-    result = await session.execute(
+async def cycle_named(db: AsyncSession, guild_id: int, name: str) -> Cycle | None:
+    result = await db.execute(
         select(Cycle).where(
             col(Cycle.guild_id) == guild_id, func.lower(col(Cycle.name)) == name.lower()
         )
@@ -37,7 +37,7 @@ async def cycle_named(session: AsyncSession, guild_id: int, name: str) -> Cycle 
 
 
 async def create_cycle(
-    session: AsyncSession,
+    db: AsyncSession,
     guild_id: int,
     name: str,
     first_year: int,
@@ -54,15 +54,14 @@ async def create_cycle(
         created_by=actor_id,
         created_at=now,
     )
-    session.add(cycle)
+    db.add(cycle)
     try:
-        await session.flush()
+        await db.flush()
     except IntegrityError as exc:
         raise CycleConflict(name) from exc
-    assert cycle.id is not None  # noqa: S101 - flushed
     for key, position, starts_at, ends_at in phases:
         state = "skipped" if ends_at <= now else "pending"
-        session.add(
+        db.add(
             Phase(
                 cycle_id=cycle.id,
                 key=key,
@@ -73,12 +72,12 @@ async def create_cycle(
                 announce_note="ended before the cycle was created" if state == "skipped" else "",
             )
         )
-    await session.flush()
+    await db.flush()
     return cycle
 
 
-async def phases_of(session: AsyncSession, cycle_id: int) -> list[Phase]:
-    result = await session.execute(
+async def phases_of(db: AsyncSession, cycle_id: int) -> list[Phase]:
+    result = await db.execute(
         select(Phase)
         .where(col(Phase.cycle_id) == cycle_id)
         .order_by(col(Phase.starts_at), col(Phase.position))
@@ -86,27 +85,27 @@ async def phases_of(session: AsyncSession, cycle_id: int) -> list[Phase]:
     return list(result.scalars())
 
 
-async def phase(session: AsyncSession, cycle_id: int, key: str) -> Phase | None:
-    result = await session.execute(
+async def phase(db: AsyncSession, cycle_id: int, key: str) -> Phase | None:
+    result = await db.execute(
         select(Phase).where(col(Phase.cycle_id) == cycle_id, col(Phase.key) == key)
     )
     return result.scalars().first()
 
 
 async def move_phase(
-    session: AsyncSession, phase_id: int, starts_at: datetime, ends_at: datetime
+    db: AsyncSession, phase_id: int, starts_at: datetime, ends_at: datetime
 ) -> None:
     """New dates; an announcement not yet sent follows the new start."""
-    await session.execute(
+    await db.execute(
         update(Phase).where(col(Phase.id) == phase_id).values(starts_at=starts_at, ends_at=ends_at)
     )
 
 
-async def close_cycle(session: AsyncSession, cycle_id: int, now: datetime) -> None:
-    await session.execute(
+async def close_cycle(db: AsyncSession, cycle_id: int, now: datetime) -> None:
+    await db.execute(
         update(Cycle).where(col(Cycle.id) == cycle_id).values(status="closed", closed_at=now)
     )
-    await session.execute(
+    await db.execute(
         update(Phase)
         .where(
             col(Phase.cycle_id) == cycle_id, col(Phase.announce_state).in_(("pending", "sending"))
@@ -115,8 +114,8 @@ async def close_cycle(session: AsyncSession, cycle_id: int, now: datetime) -> No
     )
 
 
-async def mark_running(session: AsyncSession, cycle_id: int) -> None:
-    await session.execute(
+async def mark_running(db: AsyncSession, cycle_id: int) -> None:
+    await db.execute(
         update(Cycle)
         .where(col(Cycle.id) == cycle_id, col(Cycle.status) == "preparing")
         .values(status="running")
@@ -130,9 +129,9 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 
 async def due_announcements(
-    session: AsyncSession, now: datetime, limit: int = 50
+    db: AsyncSession, now: datetime, limit: int = 50
 ) -> list[tuple[Phase, Cycle]]:
-    result = await session.execute(
+    result = await db.execute(
         select(Phase, Cycle)
         .join(Cycle, col(Cycle.id) == col(Phase.cycle_id))
         .where(col(Phase.starts_at) <= now, _claimable(now), col(Cycle.status) != "closed")
@@ -142,8 +141,8 @@ async def due_announcements(
     return [(row[0], row[1]) for row in result.all()]
 
 
-async def next_announcement_at(session: AsyncSession) -> datetime | None:
-    result = await session.execute(
+async def next_announcement_at(db: AsyncSession) -> datetime | None:
+    result = await db.execute(
         select(func.min(col(Phase.starts_at)))
         .join(Cycle, col(Cycle.id) == col(Phase.cycle_id))
         .where(col(Phase.announce_state).in_(("pending", "sending")), col(Cycle.status) != "closed")
@@ -152,19 +151,19 @@ async def next_announcement_at(session: AsyncSession) -> datetime | None:
     return value
 
 
-async def claim_announcement(session: AsyncSession, phase_id: int, now: datetime) -> bool:
-    return await claim(session, table_of(Phase), phase_id, now, state_column="announce_state")
+async def claim_announcement(db: AsyncSession, phase_id: int, now: datetime) -> bool:
+    return await claim(db, table_of(Phase), phase_id, now, state_column="announce_state")
 
 
 async def finish_announcement(
-    session: AsyncSession,
+    db: AsyncSession,
     phase_id: int,
     state: str,
     now: datetime,
     message_id: int | None = None,
     note: str = "",
 ) -> None:
-    await session.execute(
+    await db.execute(
         update(Phase)
         .where(col(Phase.id) == phase_id, col(Phase.announce_state) == "sending")
         .values(
@@ -176,9 +175,9 @@ async def finish_announcement(
     )
 
 
-async def release_announcement(session: AsyncSession, phase_id: int) -> None:
+async def release_announcement(db: AsyncSession, phase_id: int) -> None:
     """Give a claimed announcement back (a transient Discord error): it is tried again."""
-    await session.execute(
+    await db.execute(
         update(Phase)
         .where(col(Phase.id) == phase_id, col(Phase.announce_state) == "sending")
         .values(announce_state="pending", claimed_at=None)

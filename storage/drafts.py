@@ -38,35 +38,35 @@ def join_ids(ids: Iterable[int]) -> str:
 
 
 # ------------------------------------------------------------------ drafts
-async def create(session: AsyncSession, draft: Draft, text: str, author_id: int) -> Draft:
+async def create(db: AsyncSession, draft: Draft, text: str, author_id: int) -> Draft:
     """The draft and its version 1, in the caller's transaction."""
     draft.version = 1
-    session.add(draft)
-    await session.flush()
-    session.add(
+    db.add(draft)
+    await db.flush()
+    db.add(
         DraftVersion(
-            draft_id=draft.id or 0,
+            draft_id=draft.id,
             number=1,
             text=text,
             author_id=author_id,
             created_at=draft.created_at,
         )
     )
-    await session.flush()
+    await db.flush()
     return draft
 
 
-async def get(session: AsyncSession, draft_id: int) -> Draft | None:
-    return await session.get(Draft, draft_id, populate_existing=True)
+async def get(db: AsyncSession, draft_id: int) -> Draft | None:
+    return await db.get(Draft, draft_id, populate_existing=True)
 
 
-async def find(session: AsyncSession, cycle_id: int, value: str) -> Draft | None:
+async def find(db: AsyncSession, cycle_id: int, value: str) -> Draft | None:
     """By the autocomplete's "#id", else by exact (case-insensitive) title in the cycle."""
     text = value.strip()
     if text.startswith("#") and text[1:].isdigit():
-        draft = await get(session, int(text[1:]))
+        draft = await get(db, int(text[1:]))
         return draft if draft is not None and draft.cycle_id == cycle_id else None
-    result = await session.execute(
+    result = await db.execute(
         select(Draft).where(
             col(Draft.cycle_id) == cycle_id, func.lower(col(Draft.title)) == text.lower()
         )
@@ -76,71 +76,71 @@ async def find(session: AsyncSession, cycle_id: int, value: str) -> Draft | None
 
 
 async def drafts_of_cycle(
-    session: AsyncSession, cycle_id: int, theme_id: int | None = None
+    db: AsyncSession, cycle_id: int, theme_id: int | None = None
 ) -> list[Draft]:
     query = select(Draft).where(col(Draft.cycle_id) == cycle_id)
     if theme_id is not None:
         query = query.where(col(Draft.theme_id) == theme_id)
-    result = await session.execute(
+    result = await db.execute(
         query.order_by(col(Draft.theme_id), col(Draft.group_id), col(Draft.id))
     )
     return list(result.scalars())
 
 
-async def drafts_of_groups(session: AsyncSession, group_ids: Sequence[int]) -> list[Draft]:
-    result = await session.execute(
+async def drafts_of_groups(db: AsyncSession, group_ids: Sequence[int]) -> list[Draft]:
+    result = await db.execute(
         select(Draft).where(col(Draft.group_id).in_(list(group_ids))).order_by(col(Draft.id))
     )
     return list(result.scalars())
 
 
-async def unfinished_with_posts(session: AsyncSession) -> list[Draft]:
+async def unfinished_with_posts(db: AsyncSession) -> list[Draft]:
     """Drafts whose endorsements still count: a forum post, and not in a final status."""
-    result = await session.execute(
+    result = await db.execute(
         select(Draft).where(col(Draft.thread_id).is_not(None), col(Draft.status).not_in(FINAL))
     )
     return list(result.scalars())
 
 
 async def record_post(
-    session: AsyncSession, draft_id: int, thread_id: int, extra: Sequence[int], now: datetime
+    db: AsyncSession, draft_id: int, thread_id: int, extra: Sequence[int], now: datetime
 ) -> None:
-    await session.execute(
+    await db.execute(
         update(Draft)
         .where(col(Draft.id) == draft_id)
         .values(thread_id=thread_id, extra_message_ids=join_ids(extra), updated_at=now)
     )
 
 
-async def record_announcement(session: AsyncSession, draft_id: int, message_id: int) -> None:
-    await session.execute(
+async def record_announcement(db: AsyncSession, draft_id: int, message_id: int) -> None:
+    await db.execute(
         update(Draft).where(col(Draft.id) == draft_id).values(announce_message_id=message_id)
     )
 
 
 # ------------------------------------------------------------------ versions
 async def add_version(
-    session: AsyncSession, draft_id: int, base: int, text: str, author_id: int, now: datetime
+    db: AsyncSession, draft_id: int, base: int, text: str, author_id: int, now: datetime
 ) -> int | None:
     """Version base+1, only if the draft is still at `base`; None when someone was faster."""
-    result = await session.execute(
+    result = await db.execute(
         update(Draft)
         .where(col(Draft.id) == draft_id, col(Draft.version) == base)
         .values(version=base + 1, updated_at=now)
     )
     if int(getattr(result, "rowcount", 0) or 0) != 1:
         return None
-    session.add(
+    db.add(
         DraftVersion(
             draft_id=draft_id, number=base + 1, text=text, author_id=author_id, created_at=now
         )
     )
-    await session.flush()
+    await db.flush()
     return base + 1
 
 
-async def versions(session: AsyncSession, draft_id: int) -> list[DraftVersion]:
-    result = await session.execute(
+async def versions(db: AsyncSession, draft_id: int) -> list[DraftVersion]:
+    result = await db.execute(
         select(DraftVersion)
         .where(col(DraftVersion.draft_id) == draft_id)
         .order_by(col(DraftVersion.number))
@@ -148,14 +148,14 @@ async def versions(session: AsyncSession, draft_id: int) -> list[DraftVersion]:
     return list(result.scalars())
 
 
-async def latest_texts(session: AsyncSession, drafts: Sequence[Draft]) -> dict[int, str]:
+async def latest_texts(db: AsyncSession, drafts: Sequence[Draft]) -> dict[int, str]:
     """draft id -> the text of its current version."""
-    keys = [(d.id or 0, d.version) for d in drafts]
+    keys = [(d.id, d.version) for d in drafts]
     if not keys:
         return {}
     found: dict[int, str] = {}
     for start in range(0, len(keys), 500):
-        result = await session.execute(
+        result = await db.execute(
             select(col(DraftVersion.draft_id), col(DraftVersion.text)).where(
                 tuple_(col(DraftVersion.draft_id), col(DraftVersion.number)).in_(
                     keys[start : start + 500]
@@ -167,11 +167,9 @@ async def latest_texts(session: AsyncSession, drafts: Sequence[Draft]) -> dict[i
 
 
 # ------------------------------------------------------------------ status
-async def move(
-    session: AsyncSession, draft_id: int, current: str, wanted: str, now: datetime
-) -> bool:
+async def move(db: AsyncSession, draft_id: int, current: str, wanted: str, now: datetime) -> bool:
     """The status changes only if nobody changed it meanwhile."""
-    result = await session.execute(
+    result = await db.execute(
         update(Draft)
         .where(col(Draft.id) == draft_id, col(Draft.status) == current)
         .values(status=wanted, updated_at=now)
@@ -181,7 +179,7 @@ async def move(
 
 # ------------------------------------------------------------------ endorsements
 async def apply_endorsements(
-    session: AsyncSession, changes: Iterable[EndorsementChange], now: datetime
+    db: AsyncSession, changes: Iterable[EndorsementChange], now: datetime
 ) -> None:
     """A batch in order; the last change for a (draft, member) wins."""
     final: dict[tuple[int, int], bool] = {}
@@ -193,10 +191,10 @@ async def apply_endorsements(
     removed = [(d, m) for (d, m), yes in final.items() if not yes]
     for start in range(0, len(added), 500):
         await insert_ignore(
-            session, table_of(Endorsement), added[start : start + 500], ["draft_id", "member_id"]
+            db, table_of(Endorsement), added[start : start + 500], ["draft_id", "member_id"]
         )
     for start in range(0, len(removed), 500):
-        await session.execute(
+        await db.execute(
             delete(Endorsement).where(
                 tuple_(col(Endorsement.draft_id), col(Endorsement.member_id)).in_(
                     removed[start : start + 500]
@@ -205,30 +203,30 @@ async def apply_endorsements(
         )
 
 
-async def endorsers(session: AsyncSession, draft_id: int) -> set[int]:
-    result = await session.execute(
+async def endorsers(db: AsyncSession, draft_id: int) -> set[int]:
+    result = await db.execute(
         select(col(Endorsement.member_id)).where(col(Endorsement.draft_id) == draft_id)
     )
     return set(result.scalars())
 
 
 async def replace_endorsements(
-    session: AsyncSession, draft_id: int, actual: set[int], now: datetime
+    db: AsyncSession, draft_id: int, actual: set[int], now: datetime
 ) -> tuple[int, int]:
     """Stored endorsements := `actual` (the starter message's 👍); (added, removed)."""
-    stored = await endorsers(session, draft_id)
+    stored = await endorsers(db, draft_id)
     changes = [EndorsementChange(draft_id, m, True) for m in actual - stored]
     changes += [EndorsementChange(draft_id, m, False) for m in stored - actual]
-    await apply_endorsements(session, changes, now)
+    await apply_endorsements(db, changes, now)
     return len(actual - stored), len(stored - actual)
 
 
-async def endorsement_counts(session: AsyncSession, draft_ids: Sequence[int]) -> dict[int, int]:
+async def endorsement_counts(db: AsyncSession, draft_ids: Sequence[int]) -> dict[int, int]:
     """draft id -> endorsements, every asked draft present."""
     counts = {draft_id: 0 for draft_id in draft_ids}
     if not counts:
         return counts
-    result = await session.execute(
+    result = await db.execute(
         select(col(Endorsement.draft_id), func.count())
         .where(col(Endorsement.draft_id).in_(list(counts)))
         .group_by(col(Endorsement.draft_id))

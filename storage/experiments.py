@@ -15,18 +15,18 @@ from storage.outbox import LEASE, claim
 from storage.upsert import table_of
 
 
-async def add(session: AsyncSession, row: Experiment) -> Experiment:
-    session.add(row)
-    await session.flush()
+async def add(db: AsyncSession, row: Experiment) -> Experiment:
+    db.add(row)
+    await db.flush()
     return row
 
 
-async def get(session: AsyncSession, experiment_id: int) -> Experiment | None:
-    return await session.get(Experiment, experiment_id, populate_existing=True)
+async def get(db: AsyncSession, experiment_id: int) -> Experiment | None:
+    return await db.get(Experiment, experiment_id, populate_existing=True)
 
 
-async def of_groups(session: AsyncSession, group_ids: Sequence[int]) -> list[Experiment]:
-    result = await session.execute(
+async def of_groups(db: AsyncSession, group_ids: Sequence[int]) -> list[Experiment]:
+    result = await db.execute(
         select(Experiment)
         .where(col(Experiment.group_id).in_(list(group_ids)))
         .order_by(col(Experiment.id))
@@ -34,32 +34,30 @@ async def of_groups(session: AsyncSession, group_ids: Sequence[int]) -> list[Exp
     return list(result.scalars())
 
 
-async def of_guild(session: AsyncSession, guild_id: int) -> list[Experiment]:
-    result = await session.execute(
+async def of_guild(db: AsyncSession, guild_id: int) -> list[Experiment]:
+    result = await db.execute(
         select(Experiment).where(col(Experiment.guild_id) == guild_id).order_by(col(Experiment.id))
     )
     return list(result.scalars())
 
 
 async def update_experiment(
-    session: AsyncSession, experiment_id: int, now: datetime, **changes: Any
+    db: AsyncSession, experiment_id: int, now: datetime, **changes: Any
 ) -> None:
-    await session.execute(
+    await db.execute(
         update(Experiment)
         .where(col(Experiment.id) == experiment_id)
         .values(updated_at=now, **changes)
     )
 
 
-async def add_checkin(session: AsyncSession, row: ExperimentCheckin) -> None:
-    session.add(row)
-    await session.flush()
+async def add_checkin(db: AsyncSession, row: ExperimentCheckin) -> None:
+    db.add(row)
+    await db.flush()
 
 
-async def last_checkins(
-    session: AsyncSession, experiment_ids: Sequence[int]
-) -> dict[int, datetime]:
-    result = await session.execute(
+async def last_checkins(db: AsyncSession, experiment_ids: Sequence[int]) -> dict[int, datetime]:
+    result = await db.execute(
         select(col(ExperimentCheckin.experiment_id), func.max(col(ExperimentCheckin.created_at)))
         .where(col(ExperimentCheckin.experiment_id).in_(list(experiment_ids)))
         .group_by(col(ExperimentCheckin.experiment_id))
@@ -73,8 +71,8 @@ async def last_checkins(
     return found
 
 
-async def checkin_counts(session: AsyncSession, experiment_ids: Sequence[int]) -> dict[int, int]:
-    result = await session.execute(
+async def checkin_counts(db: AsyncSession, experiment_ids: Sequence[int]) -> dict[int, int]:
+    result = await db.execute(
         select(col(ExperimentCheckin.experiment_id), func.count())
         .where(col(ExperimentCheckin.experiment_id).in_(list(experiment_ids)))
         .group_by(col(ExperimentCheckin.experiment_id))
@@ -82,27 +80,27 @@ async def checkin_counts(session: AsyncSession, experiment_ids: Sequence[int]) -
     return {e: int(n) for e, n in result.all()}
 
 
-async def save_evaluation(session: AsyncSession, row: ExperimentEvaluation) -> None:
-    existing = await evaluation(session, row.experiment_id)
+async def save_evaluation(db: AsyncSession, row: ExperimentEvaluation) -> None:
+    existing = await evaluation(db, row.experiment_id)
     if existing is None:
-        session.add(row)
+        db.add(row)
     else:
         for name in ("done", "worked", "failed", "lessons", "author_id", "created_at"):
             setattr(existing, name, getattr(row, name))
-    await session.flush()
+    await db.flush()
 
 
-async def evaluation(session: AsyncSession, experiment_id: int) -> ExperimentEvaluation | None:
-    result = await session.execute(
+async def evaluation(db: AsyncSession, experiment_id: int) -> ExperimentEvaluation | None:
+    result = await db.execute(
         select(ExperimentEvaluation).where(col(ExperimentEvaluation.experiment_id) == experiment_id)
     )
     return result.scalars().first()
 
 
 # ------------------------------------------------------------------ nudges
-async def due_nudges(session: AsyncSession, now: datetime) -> list[Experiment]:
+async def due_nudges(db: AsyncSession, now: datetime) -> list[Experiment]:
     state = col(Experiment.nudge_state)
-    result = await session.execute(
+    result = await db.execute(
         select(Experiment).where(
             col(Experiment.next_nudge_at) <= now,
             col(Experiment.status) == "running",
@@ -115,8 +113,8 @@ async def due_nudges(session: AsyncSession, now: datetime) -> list[Experiment]:
     return list(result.scalars())
 
 
-async def next_nudge_at(session: AsyncSession) -> datetime | None:
-    result = await session.execute(
+async def next_nudge_at(db: AsyncSession) -> datetime | None:
+    result = await db.execute(
         select(func.min(col(Experiment.next_nudge_at))).where(
             col(Experiment.status) == "running",
             col(Experiment.nudge_state).in_(("pending", "sending")),
@@ -126,7 +124,5 @@ async def next_nudge_at(session: AsyncSession) -> datetime | None:
     return value
 
 
-async def claim_nudge(session: AsyncSession, experiment_id: int, now: datetime) -> bool:
-    return await claim(
-        session, table_of(Experiment), experiment_id, now, state_column="nudge_state"
-    )
+async def claim_nudge(db: AsyncSession, experiment_id: int, now: datetime) -> bool:
+    return await claim(db, table_of(Experiment), experiment_id, now, state_column="nudge_state")

@@ -24,12 +24,12 @@ class AlreadyPublished(Exception):
     """The theme's groups have Discord objects: a new proposal would orphan them."""
 
 
-async def get(session: AsyncSession, group_id: int) -> WorkGroup | None:
-    return await session.get(WorkGroup, group_id, populate_existing=True)
+async def get(db: AsyncSession, group_id: int) -> WorkGroup | None:
+    return await db.get(WorkGroup, group_id, populate_existing=True)
 
 
-async def groups_of_theme(session: AsyncSession, theme_id: int) -> list[WorkGroup]:
-    result = await session.execute(
+async def groups_of_theme(db: AsyncSession, theme_id: int) -> list[WorkGroup]:
+    result = await db.execute(
         select(WorkGroup)
         .where(col(WorkGroup.theme_id) == theme_id)
         .order_by(col(WorkGroup.position), col(WorkGroup.id))
@@ -37,8 +37,8 @@ async def groups_of_theme(session: AsyncSession, theme_id: int) -> list[WorkGrou
     return list(result.scalars())
 
 
-async def groups_of_cycle(session: AsyncSession, cycle_id: int) -> list[WorkGroup]:
-    result = await session.execute(
+async def groups_of_cycle(db: AsyncSession, cycle_id: int) -> list[WorkGroup]:
+    result = await db.execute(
         select(WorkGroup)
         .where(col(WorkGroup.cycle_id) == cycle_id)
         .order_by(col(WorkGroup.theme_id), col(WorkGroup.position), col(WorkGroup.id))
@@ -46,14 +46,14 @@ async def groups_of_cycle(session: AsyncSession, cycle_id: int) -> list[WorkGrou
     return list(result.scalars())
 
 
-async def find(session: AsyncSession, cycle_id: int, value: str) -> WorkGroup | None:
+async def find(db: AsyncSession, cycle_id: int, value: str) -> WorkGroup | None:
     """By the autocomplete's "#id", else by name when exactly one group of the cycle has it
     (names repeat across themes: "100% visio 1")."""
     text = value.strip()
     if text.startswith("#") and text[1:].isdigit():
-        group = await get(session, int(text[1:]))
+        group = await get(db, int(text[1:]))
         return group if group is not None and group.cycle_id == cycle_id else None
-    result = await session.execute(
+    result = await db.execute(
         select(WorkGroup).where(
             col(WorkGroup.cycle_id) == cycle_id,
             func.lower(col(WorkGroup.name)) == text.lower(),
@@ -63,18 +63,18 @@ async def find(session: AsyncSession, cycle_id: int, value: str) -> WorkGroup | 
     return found[0] if len(found) == 1 else None
 
 
-async def by_channel(session: AsyncSession, channel_id: int) -> WorkGroup | None:
-    result = await session.execute(select(WorkGroup).where(col(WorkGroup.channel_id) == channel_id))
+async def by_channel(db: AsyncSession, channel_id: int) -> WorkGroup | None:
+    result = await db.execute(select(WorkGroup).where(col(WorkGroup.channel_id) == channel_id))
     return result.scalars().first()
 
 
-async def members_of(session: AsyncSession, group_ids: Iterable[int]) -> dict[int, list[int]]:
+async def members_of(db: AsyncSession, group_ids: Iterable[int]) -> dict[int, list[int]]:
     """group id -> member ids (in the order they joined), every asked group present."""
     wanted = list(group_ids)
     found: dict[int, list[int]] = {group_id: [] for group_id in wanted}
     if not wanted:
         return found
-    result = await session.execute(
+    result = await db.execute(
         select(col(GroupMember.group_id), col(GroupMember.member_id))
         .where(col(GroupMember.group_id).in_(wanted))
         .order_by(col(GroupMember.id))
@@ -84,8 +84,8 @@ async def members_of(session: AsyncSession, group_ids: Iterable[int]) -> dict[in
     return found
 
 
-async def rows_of(session: AsyncSession, group_id: int) -> list[GroupMember]:
-    result = await session.execute(
+async def rows_of(db: AsyncSession, group_id: int) -> list[GroupMember]:
+    result = await db.execute(
         select(GroupMember)
         .where(col(GroupMember.group_id) == group_id)
         .order_by(col(GroupMember.id))
@@ -93,8 +93,8 @@ async def rows_of(session: AsyncSession, group_id: int) -> list[GroupMember]:
     return list(result.scalars())
 
 
-async def groups_of_member(session: AsyncSession, cycle_id: int, member_id: int) -> list[WorkGroup]:
-    result = await session.execute(
+async def groups_of_member(db: AsyncSession, cycle_id: int, member_id: int) -> list[WorkGroup]:
+    result = await db.execute(
         select(WorkGroup)
         .join(GroupMember, col(GroupMember.group_id) == col(WorkGroup.id))
         .where(col(WorkGroup.cycle_id) == cycle_id, col(GroupMember.member_id) == member_id)
@@ -104,7 +104,7 @@ async def groups_of_member(session: AsyncSession, cycle_id: int, member_id: int)
 
 
 async def placed_themes(
-    session: AsyncSession, cycle_id: int, *, except_theme: int | None = None
+    db: AsyncSession, cycle_id: int, *, except_theme: int | None = None
 ) -> dict[int, frozenset[int]]:
     """member id -> the themes of the cycle where they are in a group (proposed or
     published), leaving out one theme."""
@@ -116,14 +116,14 @@ async def placed_themes(
     if except_theme is not None:
         query = query.where(col(WorkGroup.theme_id) != except_theme)
     found: dict[int, set[int]] = {}
-    for member_id, theme_id in (await session.execute(query)).all():
+    for member_id, theme_id in (await db.execute(query)).all():
         found.setdefault(member_id, set()).add(theme_id)
     return {member: frozenset(themes) for member, themes in found.items()}
 
 
-async def count_by_theme(session: AsyncSession, cycle_id: int) -> dict[int, int]:
+async def count_by_theme(db: AsyncSession, cycle_id: int) -> dict[int, int]:
     """theme id -> number of groups (proposed or published); themes without any are absent."""
-    result = await session.execute(
+    result = await db.execute(
         select(col(WorkGroup.theme_id), func.count())
         .where(col(WorkGroup.cycle_id) == cycle_id)
         .group_by(col(WorkGroup.theme_id))
@@ -132,37 +132,36 @@ async def count_by_theme(session: AsyncSession, cycle_id: int) -> dict[int, int]
 
 
 async def replace_proposal(
-    session: AsyncSession,
+    db: AsyncSession,
     theme_id: int,
     groups: Sequence[tuple[WorkGroup, Sequence[int]]],
     now: datetime,
 ) -> list[WorkGroup]:
     """Drop the theme's earlier proposal and store this one, in the given order."""
-    current = await groups_of_theme(session, theme_id)
+    current = await groups_of_theme(db, theme_id)
     if any(g.status == "published" for g in current):
         raise AlreadyPublished(theme_id)
-    await delete_groups(session, [g.id for g in current if g.id is not None])
+    await delete_groups(db, [g.id for g in current if g.id is not None])
     stored: list[WorkGroup] = []
     for position, (group, member_ids) in enumerate(groups):
         group.theme_id, group.position = theme_id, position
-        session.add(group)
-        await session.flush()
-        assert group.id is not None  # noqa: S101 - flushed
-        await add_members(session, group.id, member_ids, "proposal", now)
+        db.add(group)
+        await db.flush()
+        await add_members(db, group.id, member_ids, "proposal", now)
         stored.append(group)
     return stored
 
 
-async def delete_groups(session: AsyncSession, group_ids: Sequence[int]) -> None:
+async def delete_groups(db: AsyncSession, group_ids: Sequence[int]) -> None:
     """Members first: the cascade is not something every connection is sure to apply."""
     if not group_ids:
         return
-    await session.execute(delete(GroupMember).where(col(GroupMember.group_id).in_(group_ids)))
-    await session.execute(delete(WorkGroup).where(col(WorkGroup.id).in_(group_ids)))
+    await db.execute(delete(GroupMember).where(col(GroupMember.group_id).in_(group_ids)))
+    await db.execute(delete(WorkGroup).where(col(WorkGroup.id).in_(group_ids)))
 
 
 async def add_members(
-    session: AsyncSession,
+    db: AsyncSession,
     group_id: int,
     member_ids: Iterable[int],
     source: str,
@@ -181,11 +180,11 @@ async def add_members(
         }
         for member_id in member_ids
     ]
-    return await insert_ignore(session, table_of(GroupMember), rows, ["group_id", "member_id"])
+    return await insert_ignore(db, table_of(GroupMember), rows, ["group_id", "member_id"])
 
 
-async def remove_member(session: AsyncSession, group_id: int, member_id: int) -> bool:
-    result = await session.execute(
+async def remove_member(db: AsyncSession, group_id: int, member_id: int) -> bool:
+    result = await db.execute(
         delete(GroupMember).where(
             col(GroupMember.group_id) == group_id, col(GroupMember.member_id) == member_id
         )
@@ -194,33 +193,31 @@ async def remove_member(session: AsyncSession, group_id: int, member_id: int) ->
 
 
 async def set_roles(
-    session: AsyncSession,
+    db: AsyncSession,
     group_id: int,
     facilitator_id: int | None,
     secretary_id: int | None,
     now: datetime,
 ) -> None:
-    await session.execute(
+    await db.execute(
         update(WorkGroup)
         .where(col(WorkGroup.id) == group_id)
         .values(facilitator_id=facilitator_id, secretary_id=secretary_id, updated_at=now)
     )
 
 
-async def record_objects(
-    session: AsyncSession, group_id: int, now: datetime, **ids: int | None
-) -> None:
+async def record_objects(db: AsyncSession, group_id: int, now: datetime, **ids: int | None) -> None:
     """Remember a Discord object as soon as it exists, so nothing is created twice."""
     unknown = set(ids) - DISCORD_FIELDS
     if unknown:
         raise ValueError(f"not a Discord object of a group: {sorted(unknown)}")
-    await session.execute(
+    await db.execute(
         update(WorkGroup).where(col(WorkGroup.id) == group_id).values(updated_at=now, **ids)
     )
 
 
-async def mark_published(session: AsyncSession, group_id: int, now: datetime) -> None:
-    await session.execute(
+async def mark_published(db: AsyncSession, group_id: int, now: datetime) -> None:
+    await db.execute(
         update(WorkGroup)
         .where(col(WorkGroup.id) == group_id)
         .values(status="published", updated_at=now)
@@ -228,7 +225,7 @@ async def mark_published(session: AsyncSession, group_id: int, now: datetime) ->
 
 
 async def set_granted(
-    session: AsyncSession, group_id: int, member_ids: Iterable[int] | None, granted: bool
+    db: AsyncSession, group_id: int, member_ids: Iterable[int] | None, granted: bool
 ) -> None:
     """Whether members hold the group's role; None means every member (a new role)."""
     query = update(GroupMember).where(col(GroupMember.group_id) == group_id)
@@ -237,4 +234,4 @@ async def set_granted(
         if not wanted:
             return
         query = query.where(col(GroupMember.member_id).in_(wanted))
-    await session.execute(query.values(role_granted=granted))
+    await db.execute(query.values(role_granted=granted))

@@ -31,8 +31,8 @@ class VoteChange:
 
 
 # ------------------------------------------------------------------ polls
-async def open_poll(session: AsyncSession, cycle_id: int) -> InterestPoll | None:
-    result = await session.execute(
+async def open_poll(db: AsyncSession, cycle_id: int) -> InterestPoll | None:
+    result = await db.execute(
         select(InterestPoll).where(
             col(InterestPoll.cycle_id) == cycle_id, col(InterestPoll.status) == "open"
         )
@@ -40,8 +40,8 @@ async def open_poll(session: AsyncSession, cycle_id: int) -> InterestPoll | None
     return result.scalars().first()
 
 
-async def latest_poll(session: AsyncSession, cycle_id: int) -> InterestPoll | None:
-    result = await session.execute(
+async def latest_poll(db: AsyncSession, cycle_id: int) -> InterestPoll | None:
+    result = await db.execute(
         select(InterestPoll)
         .where(col(InterestPoll.cycle_id) == cycle_id)
         .order_by(col(InterestPoll.id).desc())
@@ -50,41 +50,40 @@ async def latest_poll(session: AsyncSession, cycle_id: int) -> InterestPoll | No
 
 
 async def create_poll(
-    session: AsyncSession, poll: InterestPoll, options: Sequence[tuple[int, str]]
+    db: AsyncSession, poll: InterestPoll, options: Sequence[tuple[int, str]]
 ) -> InterestPoll:
-    session.add(poll)
+    db.add(poll)
     try:
-        await session.flush()
+        await db.flush()
     except IntegrityError as exc:
         raise PollConflict(poll.cycle_id) from exc
-    assert poll.id is not None  # noqa: S101 - flushed
     for theme_id, emoji in options:
-        session.add(PollOption(poll_id=poll.id, theme_id=theme_id, emoji=emoji))
-    await session.flush()
+        db.add(PollOption(poll_id=poll.id, theme_id=theme_id, emoji=emoji))
+    await db.flush()
     return poll
 
 
-async def set_message(session: AsyncSession, poll_id: int, message_id: int) -> None:
-    await session.execute(
+async def set_message(db: AsyncSession, poll_id: int, message_id: int) -> None:
+    await db.execute(
         update(InterestPoll).where(col(InterestPoll.id) == poll_id).values(message_id=message_id)
     )
 
 
-async def options_of(session: AsyncSession, poll_id: int) -> list[PollOption]:
-    result = await session.execute(
+async def options_of(db: AsyncSession, poll_id: int) -> list[PollOption]:
+    result = await db.execute(
         select(PollOption).where(col(PollOption.poll_id) == poll_id).order_by(col(PollOption.id))
     )
     return list(result.scalars())
 
 
-async def open_polls(session: AsyncSession) -> list[InterestPoll]:
-    result = await session.execute(select(InterestPoll).where(col(InterestPoll.status) == "open"))
+async def open_polls(db: AsyncSession) -> list[InterestPoll]:
+    result = await db.execute(select(InterestPoll).where(col(InterestPoll.status) == "open"))
     return list(result.scalars())
 
 
-async def due_closings(session: AsyncSession, now: datetime) -> list[InterestPoll]:
+async def due_closings(db: AsyncSession, now: datetime) -> list[InterestPoll]:
     state = col(InterestPoll.close_state)
-    result = await session.execute(
+    result = await db.execute(
         select(InterestPoll).where(
             col(InterestPoll.deadline) <= now,
             or_(
@@ -96,8 +95,8 @@ async def due_closings(session: AsyncSession, now: datetime) -> list[InterestPol
     return list(result.scalars())
 
 
-async def next_closing_at(session: AsyncSession) -> datetime | None:
-    result = await session.execute(
+async def next_closing_at(db: AsyncSession) -> datetime | None:
+    result = await db.execute(
         select(func.min(col(InterestPoll.deadline))).where(
             col(InterestPoll.close_state).in_(("pending", "sending"))
         )
@@ -106,31 +105,29 @@ async def next_closing_at(session: AsyncSession) -> datetime | None:
     return value
 
 
-async def claim_closing(session: AsyncSession, poll_id: int, now: datetime) -> bool:
-    return await claim(session, table_of(InterestPoll), poll_id, now, state_column="close_state")
+async def claim_closing(db: AsyncSession, poll_id: int, now: datetime) -> bool:
+    return await claim(db, table_of(InterestPoll), poll_id, now, state_column="close_state")
 
 
-async def mark_closed(session: AsyncSession, poll_id: int, now: datetime) -> None:
+async def mark_closed(db: AsyncSession, poll_id: int, now: datetime) -> None:
     """Votes stop counting from here; the results post may still be on its way."""
-    await session.execute(
+    await db.execute(
         update(InterestPoll)
         .where(col(InterestPoll.id) == poll_id)
         .values(status="closed", closed_at=now)
     )
 
 
-async def finish_closing(
-    session: AsyncSession, poll_id: int, results_message_id: int | None
-) -> None:
-    await session.execute(
+async def finish_closing(db: AsyncSession, poll_id: int, results_message_id: int | None) -> None:
+    await db.execute(
         update(InterestPoll)
         .where(col(InterestPoll.id) == poll_id)
         .values(close_state="sent", results_message_id=results_message_id)
     )
 
 
-async def release_closing(session: AsyncSession, poll_id: int) -> None:
-    await session.execute(
+async def release_closing(db: AsyncSession, poll_id: int) -> None:
+    await db.execute(
         update(InterestPoll)
         .where(col(InterestPoll.id) == poll_id, col(InterestPoll.close_state) == "sending")
         .values(close_state="pending", claimed_at=None)
@@ -139,7 +136,7 @@ async def release_closing(session: AsyncSession, poll_id: int) -> None:
 
 # ------------------------------------------------------------------ votes
 async def apply_votes(
-    session: AsyncSession, poll_id: int, changes: Iterable[VoteChange], now: datetime
+    db: AsyncSession, poll_id: int, changes: Iterable[VoteChange], now: datetime
 ) -> None:
     """Apply a batch in order; the last change for a (member, theme) wins."""
     final: dict[tuple[int, int], bool] = {}
@@ -154,13 +151,13 @@ async def apply_votes(
     votes = table_of(InterestVote)
     if added:
         # one statement whatever the batch size: compiled once, run for every row
-        dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        dialect: Any = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
         insert = dialect.insert(votes).on_conflict_do_nothing(
             index_elements=["poll_id", "member_id", "theme_id"]
         )
-        await session.execute(insert, added)
+        await db.execute(insert, added)
     if removed:
-        await session.execute(
+        await db.execute(
             delete(votes).where(
                 votes.c.poll_id == poll_id,
                 votes.c.member_id == bindparam("m"),
@@ -170,9 +167,9 @@ async def apply_votes(
         )
 
 
-async def votes_of(session: AsyncSession, poll_id: int) -> dict[int, set[int]]:
+async def votes_of(db: AsyncSession, poll_id: int) -> dict[int, set[int]]:
     """member id -> theme ids."""
-    result = await session.execute(
+    result = await db.execute(
         select(col(InterestVote.member_id), col(InterestVote.theme_id)).where(
             col(InterestVote.poll_id) == poll_id
         )
@@ -184,10 +181,10 @@ async def votes_of(session: AsyncSession, poll_id: int) -> dict[int, set[int]]:
 
 
 async def replace_votes(
-    session: AsyncSession, poll_id: int, actual: dict[int, set[int]], now: datetime
+    db: AsyncSession, poll_id: int, actual: dict[int, set[int]], now: datetime
 ) -> tuple[int, int]:
     """Make the stored votes equal to `actual` (the message's reactions); (added, removed)."""
-    stored = await votes_of(session, poll_id)
+    stored = await votes_of(db, poll_id)
     changes = [
         VoteChange(member, theme, True)
         for member, themes in actual.items()
@@ -198,19 +195,19 @@ async def replace_votes(
         for member, themes in stored.items()
         for theme in themes - actual.get(member, set())
     ]
-    await apply_votes(session, poll_id, [*changes, *removals], now)
+    await apply_votes(db, poll_id, [*changes, *removals], now)
     return len(changes), len(removals)
 
 
-async def remember_notice(session: AsyncSession, poll_id: int, user_id: int, now: datetime) -> bool:
+async def remember_notice(db: AsyncSession, poll_id: int, user_id: int, now: datetime) -> bool:
     """True the first time only: a non-member is told once."""
     row = {"poll_id": poll_id, "user_id": user_id, "created_at": now}
-    return await insert_ignore(session, table_of(PollNotice), [row], ["poll_id", "user_id"]) == 1
+    return await insert_ignore(db, table_of(PollNotice), [row], ["poll_id", "user_id"]) == 1
 
 
 # ------------------------------------------------------------------ profiles
-async def profile(session: AsyncSession, guild_id: int, member_id: int) -> MemberProfile | None:
-    result = await session.execute(
+async def profile(db: AsyncSession, guild_id: int, member_id: int) -> MemberProfile | None:
+    result = await db.execute(
         select(MemberProfile).where(
             col(MemberProfile.guild_id) == guild_id, col(MemberProfile.member_id) == member_id
         )
@@ -219,13 +216,13 @@ async def profile(session: AsyncSession, guild_id: int, member_id: int) -> Membe
 
 
 async def save_profile(
-    session: AsyncSession, guild_id: int, member_id: int, now: datetime, **fields: object
+    db: AsyncSession, guild_id: int, member_id: int, now: datetime, **fields: object
 ) -> MemberProfile:
     allowed = {"office", "mode", "facilitate", "take_notes"}
     if set(fields) - allowed:
         raise ValueError(f"not a profile field: {sorted(set(fields) - allowed)}")
     await insert_ignore(
-        session,
+        db,
         table_of(MemberProfile),
         [
             {
@@ -238,24 +235,22 @@ async def save_profile(
         ],
         ["guild_id", "member_id"],
     )
-    await session.execute(
+    await db.execute(
         update(MemberProfile)
         .where(col(MemberProfile.guild_id) == guild_id, col(MemberProfile.member_id) == member_id)
         .values(updated_at=now, **fields)
     )
-    found = await profile(session, guild_id, member_id)
+    found = await profile(db, guild_id, member_id)
     assert found is not None  # noqa: S101 - inserted above
-    await session.refresh(found)
+    await db.refresh(found)
     return found
 
 
-async def profiles(session: AsyncSession, guild_id: int) -> dict[int, MemberProfile]:
-    result = await session.execute(
-        select(MemberProfile).where(col(MemberProfile.guild_id) == guild_id)
-    )
+async def profiles(db: AsyncSession, guild_id: int) -> dict[int, MemberProfile]:
+    result = await db.execute(select(MemberProfile).where(col(MemberProfile.guild_id) == guild_id))
     return {p.member_id: p for p in result.scalars()}
 
 
-async def offices_by_name(session: AsyncSession, guild_id: int) -> dict[str, Office]:
-    result = await session.execute(select(Office).where(col(Office.guild_id) == guild_id))
+async def offices_by_name(db: AsyncSession, guild_id: int) -> dict[str, Office]:
+    result = await db.execute(select(Office).where(col(Office.guild_id) == guild_id))
     return {o.name: o for o in result.scalars()}

@@ -19,7 +19,7 @@ LEASE = timedelta(seconds=60)
 
 
 async def claim(
-    session: AsyncSession,
+    db: AsyncSession,
     table: Any,
     row_id: int,
     now: datetime,
@@ -40,7 +40,7 @@ async def claim(
         )
         .values({state_column: "sending", "claimed_at": now})
     )
-    result = await session.execute(statement)
+    result = await db.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 

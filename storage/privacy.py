@@ -84,19 +84,19 @@ def _row(obj: Any) -> dict[str, Any]:
     }
 
 
-async def export(session: AsyncSession, member_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(db: AsyncSession, member_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every row holding the member's id, by table (their secret ballots included)."""
     found: dict[str, list[dict[str, Any]]] = {}
     for model, column, _action in PERSONAL:
         table = table_of(model)
-        result = await session.execute(select(model).where(table.c[column] == member_id))
+        result = await db.execute(select(model).where(table.c[column] == member_id))
         rows = [_row(r) for r in result.scalars()]
         if rows:
             found.setdefault(table.name, []).extend(rows)
     return found
 
 
-async def forget(session: AsyncSession, member_id: int) -> dict[str, int]:
+async def forget(db: AsyncSession, member_id: int) -> dict[str, int]:
     """Delete or clear every trace; returns rows touched per table."""
     touched: dict[str, int] = {}
     for model, column, action in PERSONAL:
@@ -106,12 +106,12 @@ async def forget(session: AsyncSession, member_id: int) -> dict[str, int]:
             statement = delete(table).where(table.c[column] == member_id)
         else:
             statement = update(table).where(table.c[column] == member_id).values({column: None})
-        result = await session.execute(statement)
+        result = await db.execute(statement)
         count = int(getattr(result, "rowcount", 0) or 0)
         if count:
             touched[table.name] = touched.get(table.name, 0) + count
     audit = table_of(AuditLog)
-    scrubbed = await session.execute(
+    scrubbed = await db.execute(
         update(audit)
         .where(audit.c.detail.contains(str(member_id)))
         .values(detail=func.replace(audit.c.detail, str(member_id), "former member"))
@@ -120,12 +120,12 @@ async def forget(session: AsyncSession, member_id: int) -> dict[str, int]:
     return touched
 
 
-async def holds(session: AsyncSession, member_id: int) -> list[str]:
+async def holds(db: AsyncSession, member_id: int) -> list[str]:
     """Tables where the id still appears (used to check a forget)."""
     places = []
     for model, column, _action in PERSONAL:
         table = table_of(model)
-        result = await session.execute(
+        result = await db.execute(
             select(func.count()).select_from(table).where(table.c[column] == member_id)
         )
         if int(result.scalar() or 0):
@@ -133,14 +133,14 @@ async def holds(session: AsyncSession, member_id: int) -> list[str]:
     return places
 
 
-async def opt_out(session: AsyncSession, guild_id: int, member_id: int, now: datetime) -> None:
+async def opt_out(db: AsyncSession, guild_id: int, member_id: int, now: datetime) -> None:
     row = {"guild_id": guild_id, "member_key": member_key(guild_id, member_id), "created_at": now}
-    await insert_ignore(session, table_of(PrivacyOptOut), [row], ["guild_id", "member_key"])
+    await insert_ignore(db, table_of(PrivacyOptOut), [row], ["guild_id", "member_key"])
 
 
-async def opt_in(session: AsyncSession, guild_id: int, member_id: int) -> int:
+async def opt_in(db: AsyncSession, guild_id: int, member_id: int) -> int:
     table = table_of(PrivacyOptOut)
-    result = await session.execute(
+    result = await db.execute(
         delete(table).where(
             table.c.guild_id == guild_id, table.c.member_key == member_key(guild_id, member_id)
         )
@@ -148,17 +148,17 @@ async def opt_in(session: AsyncSession, guild_id: int, member_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def opted_out(session: AsyncSession, guild_id: int) -> set[str]:
+async def opted_out(db: AsyncSession, guild_id: int) -> set[str]:
     table = table_of(PrivacyOptOut)
-    result = await session.execute(select(table.c.member_key).where(table.c.guild_id == guild_id))
+    result = await db.execute(select(table.c.member_key).where(table.c.guild_id == guild_id))
     return set(result.scalars())
 
 
-async def member_left(session: AsyncSession, guild_id: int, member_id: int) -> int:
+async def member_left(db: AsyncSession, guild_id: int, member_id: int) -> int:
     """A member who leaves the server: their profile and the votes of polls still open go."""
     removed = 0
     profile = table_of(MemberProfile)
-    result = await session.execute(
+    result = await db.execute(
         delete(profile).where(profile.c.guild_id == guild_id, profile.c.member_id == member_id)
     )
     removed += int(getattr(result, "rowcount", 0) or 0)
@@ -171,7 +171,7 @@ async def member_left(session: AsyncSession, guild_id: int, member_id: int) -> i
         open_polls = select(polls.c.id).where(
             polls.c.guild_id == guild_id, polls.c.status == "open"
         )
-        result = await session.execute(
+        result = await db.execute(
             delete(votes).where(
                 votes.c.member_id == member_id, votes.c[poll_column].in_(open_polls)
             )

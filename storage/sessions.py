@@ -30,15 +30,15 @@ class DueReminder:
 
 # ------------------------------------------------------------------ groups seen from sessions
 # (a group by its channel: storage.groups.by_channel)
-async def group_members(session: AsyncSession, group_id: int) -> set[int]:
-    result = await session.execute(
+async def group_members(db: AsyncSession, group_id: int) -> set[int]:
+    result = await db.execute(
         select(col(GroupMember.member_id)).where(col(GroupMember.group_id) == group_id)
     )
     return set(result.scalars())
 
 
-async def groups_of_member(session: AsyncSession, guild_id: int, member_id: int) -> list[WorkGroup]:
-    result = await session.execute(
+async def groups_of_member(db: AsyncSession, guild_id: int, member_id: int) -> list[WorkGroup]:
+    result = await db.execute(
         select(WorkGroup)
         .join(GroupMember, col(GroupMember.group_id) == col(WorkGroup.id))
         .where(col(WorkGroup.guild_id) == guild_id, col(GroupMember.member_id) == member_id)
@@ -48,8 +48,8 @@ async def groups_of_member(session: AsyncSession, guild_id: int, member_id: int)
 
 
 # ------------------------------------------------------------------ sessions
-async def next_number(session: AsyncSession, group_id: int) -> int:
-    result = await session.execute(
+async def next_number(db: AsyncSession, group_id: int) -> int:
+    result = await db.execute(
         select(func.coalesce(func.max(col(GroupSession.number)), 0)).where(
             col(GroupSession.group_id) == group_id
         )
@@ -57,18 +57,18 @@ async def next_number(session: AsyncSession, group_id: int) -> int:
     return int(result.scalar() or 0) + 1
 
 
-async def add_session(session: AsyncSession, row: GroupSession) -> GroupSession:
-    session.add(row)
-    await session.flush()
+async def add_session(db: AsyncSession, row: GroupSession) -> GroupSession:
+    db.add(row)
+    await db.flush()
     return row
 
 
-async def get(session: AsyncSession, session_id: int) -> GroupSession | None:
-    return await session.get(GroupSession, session_id, populate_existing=True)
+async def get(db: AsyncSession, session_id: int) -> GroupSession | None:
+    return await db.get(GroupSession, session_id, populate_existing=True)
 
 
-async def sessions_of(session: AsyncSession, group_ids: Sequence[int]) -> list[GroupSession]:
-    result = await session.execute(
+async def sessions_of(db: AsyncSession, group_ids: Sequence[int]) -> list[GroupSession]:
+    result = await db.execute(
         select(GroupSession)
         .where(col(GroupSession.group_id).in_(list(group_ids)))
         .order_by(col(GroupSession.starts_at), col(GroupSession.id))
@@ -76,8 +76,8 @@ async def sessions_of(session: AsyncSession, group_ids: Sequence[int]) -> list[G
     return list(result.scalars())
 
 
-async def count_scheduled(session: AsyncSession, group_id: int) -> int:
-    result = await session.execute(
+async def count_scheduled(db: AsyncSession, group_id: int) -> int:
+    result = await db.execute(
         select(func.count())
         .select_from(GroupSession)
         .where(col(GroupSession.group_id) == group_id, col(GroupSession.status) != "cancelled")
@@ -86,33 +86,33 @@ async def count_scheduled(session: AsyncSession, group_id: int) -> int:
 
 
 async def update_session(
-    session: AsyncSession, session_id: int, now: datetime, **changes: Any
+    db: AsyncSession, session_id: int, now: datetime, **changes: Any
 ) -> GroupSession:
-    await session.execute(
+    await db.execute(
         update(GroupSession)
         .where(col(GroupSession.id) == session_id)
         .values(updated_at=now, **changes)
     )
-    found = await get(session, session_id)
+    found = await get(db, session_id)
     assert found is not None  # noqa: S101 - updated just above
     return found
 
 
 # ------------------------------------------------------------------ RSVP
 async def answer(
-    session: AsyncSession, session_id: int, member_id: int, value: str, now: datetime
+    db: AsyncSession, session_id: int, member_id: int, value: str, now: datetime
 ) -> None:
     row = {"session_id": session_id, "member_id": member_id, "answer": value, "updated_at": now}
-    if not await insert_ignore(session, table_of(Rsvp), [row], ["session_id", "member_id"]):
-        await session.execute(
+    if not await insert_ignore(db, table_of(Rsvp), [row], ["session_id", "member_id"]):
+        await db.execute(
             update(Rsvp)
             .where(col(Rsvp.session_id) == session_id, col(Rsvp.member_id) == member_id)
             .values(answer=value, updated_at=now)
         )
 
 
-async def rsvp_counts(session: AsyncSession, session_id: int) -> Counter[str]:
-    result = await session.execute(
+async def rsvp_counts(db: AsyncSession, session_id: int) -> Counter[str]:
+    result = await db.execute(
         select(col(Rsvp.answer), func.count())
         .where(col(Rsvp.session_id) == session_id)
         .group_by(col(Rsvp.answer))
@@ -120,31 +120,31 @@ async def rsvp_counts(session: AsyncSession, session_id: int) -> Counter[str]:
     return Counter({a: int(n) for a, n in result.all()})
 
 
-async def rsvps(session: AsyncSession, session_id: int) -> dict[int, str]:
-    result = await session.execute(
+async def rsvps(db: AsyncSession, session_id: int) -> dict[int, str]:
+    result = await db.execute(
         select(col(Rsvp.member_id), col(Rsvp.answer)).where(col(Rsvp.session_id) == session_id)
     )
     return {m: a for m, a in result.all()}
 
 
 # ------------------------------------------------------------------ minutes
-async def save_minutes(session: AsyncSession, row: SessionMinutes) -> SessionMinutes:
-    existing = await session.execute(
+async def save_minutes(db: AsyncSession, row: SessionMinutes) -> SessionMinutes:
+    existing = await db.execute(
         select(SessionMinutes).where(col(SessionMinutes.session_id) == row.session_id)
     )
     found = existing.scalars().first()
     if found is None:
-        session.add(row)
-        await session.flush()
+        db.add(row)
+        await db.flush()
         return row
     for name in ("summary", "decisions", "attendees", "author_id", "created_at"):
         setattr(found, name, getattr(row, name))
-    await session.flush()
+    await db.flush()
     return found
 
 
-async def minutes_of(session: AsyncSession, session_id: int) -> SessionMinutes | None:
-    result = await session.execute(
+async def minutes_of(db: AsyncSession, session_id: int) -> SessionMinutes | None:
+    result = await db.execute(
         select(SessionMinutes).where(col(SessionMinutes.session_id) == session_id)
     )
     return result.scalars().first()
@@ -152,7 +152,7 @@ async def minutes_of(session: AsyncSession, session_id: int) -> SessionMinutes |
 
 # ------------------------------------------------------------------ reminders
 async def plan_reminders(
-    session: AsyncSession, session_id: int, version: int, plan: Sequence[tuple[int, datetime]]
+    db: AsyncSession, session_id: int, version: int, plan: Sequence[tuple[int, datetime]]
 ) -> int:
     """One row per (offset, due time) of this version; already planned ones are kept."""
     rows = [
@@ -161,12 +161,12 @@ async def plan_reminders(
         for offset, due in plan
     ]  # fmt: skip
     return await insert_ignore(
-        session, table_of(Reminder), rows, ["session_id", "offset_minutes", "version"]
+        db, table_of(Reminder), rows, ["session_id", "offset_minutes", "version"]
     )
 
 
 async def cancel_reminders(
-    session: AsyncSession, session_id: int, before_version: int | None = None
+    db: AsyncSession, session_id: int, before_version: int | None = None
 ) -> int:
     """Stale reminders (older versions, or all of a cancelled session) never go out."""
     query = update(Reminder).where(
@@ -174,7 +174,7 @@ async def cancel_reminders(
     )
     if before_version is not None:
         query = query.where(col(Reminder.version) < before_version)
-    result = await session.execute(query.values(state="cancelled", note="session changed"))
+    result = await db.execute(query.values(state="cancelled", note="session changed"))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -189,7 +189,7 @@ def _claimable(now: datetime) -> Any:
     )
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int = 100) -> list[DueReminder]:
+async def claim_due(db: AsyncSession, now: datetime, limit: int = 100) -> list[DueReminder]:
     """Claim due reminders with one conditional update. On PostgreSQL the candidates are
     locked with SKIP LOCKED, so processes sharing the database split the work instead
     of waiting on each other; the condition alone already forbids a double claim."""
@@ -197,17 +197,17 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 100) -> l
     candidates = (
         select(col(Reminder.id)).where(_claimable(now)).order_by(col(Reminder.due_at)).limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if db.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    ids = list((await session.execute(candidates)).scalars())
+    ids = list((await db.execute(candidates)).scalars())
     if not ids:
         return []
-    await session.execute(
+    await db.execute(
         update(Reminder)
         .where(col(Reminder.id).in_(ids), _claimable(now))
         .values(state="sending", claimed_at=now, claim_token=token)
     )
-    result = await session.execute(
+    result = await db.execute(
         select(Reminder, GroupSession, WorkGroup)
         .join(GroupSession, col(GroupSession.id) == col(Reminder.session_id))
         .join(WorkGroup, col(WorkGroup.id) == col(GroupSession.group_id))
@@ -217,11 +217,9 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 100) -> l
     return [DueReminder(r, s, g) for r, s, g in result.all()]
 
 
-async def renew_claim(
-    session: AsyncSession, reminder_id: int, token: str | None, now: datetime
-) -> bool:
+async def renew_claim(db: AsyncSession, reminder_id: int, token: str | None, now: datetime) -> bool:
     """Restart the lease just before posting; False when another process took it over."""
-    result = await session.execute(
+    result = await db.execute(
         update(Reminder)
         .where(
             col(Reminder.id) == reminder_id,
@@ -234,7 +232,7 @@ async def renew_claim(
 
 
 async def finish_reminder(
-    session: AsyncSession,
+    db: AsyncSession,
     reminder_id: int,
     state: str,
     now: datetime,
@@ -243,28 +241,28 @@ async def finish_reminder(
     late: bool = False,
     note: str = "",
 ) -> None:
-    await session.execute(
+    await db.execute(
         update(Reminder)
         .where(col(Reminder.id) == reminder_id, col(Reminder.state) == "sending")
         .values(state=state, sent_at=now, sent_message_id=message_id, late=late, note=note[:200])
     )
 
 
-async def release_reminder(session: AsyncSession, reminder_id: int) -> None:
-    await session.execute(
+async def release_reminder(db: AsyncSession, reminder_id: int) -> None:
+    await db.execute(
         update(Reminder)
         .where(col(Reminder.id) == reminder_id, col(Reminder.state) == "sending")
         .values(state="pending", claimed_at=None, claim_token=None)
     )
 
 
-async def next_reminder_at(session: AsyncSession) -> datetime | None:
+async def next_reminder_at(db: AsyncSession) -> datetime | None:
     """When a reminder next becomes claimable: the earliest pending due time, or the
     earliest lease of a claimed one running out (its process may have died)."""
-    pending = await session.execute(
+    pending = await db.execute(
         select(func.min(col(Reminder.due_at))).where(col(Reminder.state) == "pending")
     )
-    held = await session.execute(
+    held = await db.execute(
         select(func.min(col(Reminder.claimed_at))).where(col(Reminder.state) == "sending")
     )
     due: datetime | None = pending.scalar()
@@ -273,8 +271,8 @@ async def next_reminder_at(session: AsyncSession) -> datetime | None:
     return min(candidates) if candidates else None
 
 
-async def reminders_of(session: AsyncSession, session_id: int) -> list[Reminder]:
-    result = await session.execute(
+async def reminders_of(db: AsyncSession, session_id: int) -> list[Reminder]:
+    result = await db.execute(
         select(Reminder)
         .where(col(Reminder.session_id) == session_id)
         .order_by(col(Reminder.version), col(Reminder.due_at))

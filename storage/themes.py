@@ -26,26 +26,26 @@ def title_key(title: str) -> str:
 
 
 async def themes_of(
-    session: AsyncSession, cycle_id: int, *, include_archived: bool = True
+    db: AsyncSession, cycle_id: int, *, include_archived: bool = True
 ) -> list[Theme]:
     query = select(Theme).where(col(Theme.cycle_id) == cycle_id)
     if not include_archived:
         query = query.where(col(Theme.status) == "active")
-    result = await session.execute(query.order_by(col(Theme.position), col(Theme.id)))
+    result = await db.execute(query.order_by(col(Theme.position), col(Theme.id)))
     return list(result.scalars())
 
 
-async def get(session: AsyncSession, theme_id: int) -> Theme | None:
-    return await session.get(Theme, theme_id, populate_existing=True)
+async def get(db: AsyncSession, theme_id: int) -> Theme | None:
+    return await db.get(Theme, theme_id, populate_existing=True)
 
 
-async def find(session: AsyncSession, cycle_id: int, title: str) -> Theme | None:
+async def find(db: AsyncSession, cycle_id: int, title: str) -> Theme | None:
     """By exact (case-insensitive) title, or by id when given the autocomplete's value."""
     text = title.strip()
     if text.startswith("#") and text[1:].isdigit():
-        theme = await session.get(Theme, int(text[1:]), populate_existing=True)
+        theme = await db.get(Theme, int(text[1:]), populate_existing=True)
         return theme if theme is not None and theme.cycle_id == cycle_id else None
-    result = await session.execute(
+    result = await db.execute(
         select(Theme).where(
             col(Theme.cycle_id) == cycle_id, col(Theme.title_key) == title_key(text)
         )
@@ -53,63 +53,57 @@ async def find(session: AsyncSession, cycle_id: int, title: str) -> Theme | None
     return result.scalars().first()
 
 
-async def add(session: AsyncSession, theme: Theme) -> Theme:
+async def add(db: AsyncSession, theme: Theme) -> Theme:
     theme.title_key = title_key(theme.title)
-    result = await session.execute(
+    result = await db.execute(
         select(func.coalesce(func.max(col(Theme.position)), -1)).where(
             col(Theme.cycle_id) == theme.cycle_id
         )
     )
     theme.position = int(result.scalar() or 0) + 1
-    session.add(theme)
+    db.add(theme)
     try:
-        await session.flush()
+        await db.flush()
     except IntegrityError as exc:
         raise DuplicateTheme(theme.title) from exc
     return theme
 
 
-async def update_theme(
-    session: AsyncSession, theme_id: int, now: datetime, **changes: Any
-) -> Theme:
+async def update_theme(db: AsyncSession, theme_id: int, now: datetime, **changes: Any) -> Theme:
     if "title" in changes:
         changes["title_key"] = title_key(changes["title"])
     try:
-        await session.execute(
+        await db.execute(
             update(Theme).where(col(Theme.id) == theme_id).values(updated_at=now, **changes)
         )
     except IntegrityError as exc:
         raise DuplicateTheme(changes.get("title", "")) from exc
-    theme = await session.get(Theme, theme_id, populate_existing=True)
+    theme = await db.get(Theme, theme_id, populate_existing=True)
     assert theme is not None  # noqa: S101 - updated just above
     return theme
 
 
-async def record_objects(
-    session: AsyncSession, theme_id: int, now: datetime, **ids: int | None
-) -> None:
+async def record_objects(db: AsyncSession, theme_id: int, now: datetime, **ids: int | None) -> None:
     """Remember a Discord object as soon as it exists, so nothing is created twice."""
     unknown = set(ids) - DISCORD_FIELDS
     if unknown:
         raise ValueError(f"not a Discord object of a theme: {sorted(unknown)}")
-    await session.execute(
-        update(Theme).where(col(Theme.id) == theme_id).values(updated_at=now, **ids)
-    )
+    await db.execute(update(Theme).where(col(Theme.id) == theme_id).values(updated_at=now, **ids))
 
 
-async def used_emojis(session: AsyncSession, cycle_id: int) -> set[str]:
-    result = await session.execute(select(col(Theme.emoji)).where(col(Theme.cycle_id) == cycle_id))
+async def used_emojis(db: AsyncSession, cycle_id: int) -> set[str]:
+    result = await db.execute(select(col(Theme.emoji)).where(col(Theme.cycle_id) == cycle_id))
     return set(result.scalars())
 
 
-async def activity(session: AsyncSession, cycle_id: int) -> dict[int, tuple[int, int]]:
+async def activity(db: AsyncSession, cycle_id: int) -> dict[int, tuple[int, int]]:
     """theme id -> (working groups, recommendation drafts), for the theme list."""
-    groups = await session.execute(
+    groups = await db.execute(
         select(col(WorkGroup.theme_id), func.count())
         .where(col(WorkGroup.cycle_id) == cycle_id)
         .group_by(col(WorkGroup.theme_id))
     )
-    drafts = await session.execute(
+    drafts = await db.execute(
         select(col(Draft.theme_id), func.count())
         .where(col(Draft.cycle_id) == cycle_id)
         .group_by(col(Draft.theme_id))

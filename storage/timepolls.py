@@ -15,44 +15,41 @@ from storage.outbox import LEASE, claim
 from storage.upsert import insert_ignore, table_of
 
 
-async def create(
-    session: AsyncSession, poll: TimePoll, starts: Sequence[datetime]
-) -> list[TimeSlot]:
-    session.add(poll)
-    await session.flush()
+async def create(db: AsyncSession, poll: TimePoll, starts: Sequence[datetime]) -> list[TimeSlot]:
+    db.add(poll)
+    await db.flush()
     slots = [
-        TimeSlot(poll_id=poll.id or 0, position=i, starts_at=start)
-        for i, start in enumerate(starts)
+        TimeSlot(poll_id=poll.id, position=i, starts_at=start) for i, start in enumerate(starts)
     ]
-    session.add_all(slots)
-    await session.flush()
+    db.add_all(slots)
+    await db.flush()
     return slots
 
 
-async def get(session: AsyncSession, poll_id: int) -> TimePoll | None:
-    return await session.get(TimePoll, poll_id, populate_existing=True)
+async def get(db: AsyncSession, poll_id: int) -> TimePoll | None:
+    return await db.get(TimePoll, poll_id, populate_existing=True)
 
 
-async def slots_of(session: AsyncSession, poll_id: int) -> list[TimeSlot]:
-    result = await session.execute(
+async def slots_of(db: AsyncSession, poll_id: int) -> list[TimeSlot]:
+    result = await db.execute(
         select(TimeSlot).where(col(TimeSlot.poll_id) == poll_id).order_by(col(TimeSlot.position))
     )
     return list(result.scalars())
 
 
-async def open_polls(session: AsyncSession) -> list[TimePoll]:
-    result = await session.execute(select(TimePoll).where(col(TimePoll.status) == "open"))
+async def open_polls(db: AsyncSession) -> list[TimePoll]:
+    result = await db.execute(select(TimePoll).where(col(TimePoll.status) == "open"))
     return list(result.scalars())
 
 
 async def vote(
-    session: AsyncSession, poll_id: int, slot_id: int, member_id: int, now: datetime, added: bool
+    db: AsyncSession, poll_id: int, slot_id: int, member_id: int, now: datetime, added: bool
 ) -> None:
     if added:
         row = {"poll_id": poll_id, "slot_id": slot_id, "member_id": member_id, "created_at": now}
-        await insert_ignore(session, table_of(TimeVote), [row], ["poll_id", "slot_id", "member_id"])
+        await insert_ignore(db, table_of(TimeVote), [row], ["poll_id", "slot_id", "member_id"])
     else:
-        await session.execute(
+        await db.execute(
             delete(TimeVote).where(
                 col(TimeVote.poll_id) == poll_id,
                 col(TimeVote.slot_id) == slot_id,
@@ -62,23 +59,23 @@ async def vote(
 
 
 async def replace_votes(
-    session: AsyncSession, poll_id: int, actual: set[tuple[int, int]], now: datetime
+    db: AsyncSession, poll_id: int, actual: set[tuple[int, int]], now: datetime
 ) -> None:
     """Stored votes := `actual` ((slot id, member id) pairs read from the message)."""
-    result = await session.execute(
+    result = await db.execute(
         select(col(TimeVote.slot_id), col(TimeVote.member_id)).where(
             col(TimeVote.poll_id) == poll_id
         )
     )
     stored = {(s, m) for s, m in result.all()}
     for slot_id, member_id in actual - stored:
-        await vote(session, poll_id, slot_id, member_id, now, True)
+        await vote(db, poll_id, slot_id, member_id, now, True)
     for slot_id, member_id in stored - actual:
-        await vote(session, poll_id, slot_id, member_id, now, False)
+        await vote(db, poll_id, slot_id, member_id, now, False)
 
 
-async def counts(session: AsyncSession, poll_id: int) -> Counter[int]:
-    result = await session.execute(
+async def counts(db: AsyncSession, poll_id: int) -> Counter[int]:
+    result = await db.execute(
         select(col(TimeVote.slot_id), func.count())
         .where(col(TimeVote.poll_id) == poll_id)
         .group_by(col(TimeVote.slot_id))
@@ -86,9 +83,9 @@ async def counts(session: AsyncSession, poll_id: int) -> Counter[int]:
     return Counter({slot: int(n) for slot, n in result.all()})
 
 
-async def due_closings(session: AsyncSession, now: datetime) -> list[TimePoll]:
+async def due_closings(db: AsyncSession, now: datetime) -> list[TimePoll]:
     state = col(TimePoll.close_state)
-    result = await session.execute(
+    result = await db.execute(
         select(TimePoll).where(
             col(TimePoll.deadline) <= now,
             or_(
@@ -99,8 +96,8 @@ async def due_closings(session: AsyncSession, now: datetime) -> list[TimePoll]:
     return list(result.scalars())
 
 
-async def next_closing_at(session: AsyncSession) -> datetime | None:
-    result = await session.execute(
+async def next_closing_at(db: AsyncSession) -> datetime | None:
+    result = await db.execute(
         select(func.min(col(TimePoll.deadline))).where(
             col(TimePoll.close_state).in_(("pending", "sending"))
         )
@@ -109,14 +106,14 @@ async def next_closing_at(session: AsyncSession) -> datetime | None:
     return value
 
 
-async def claim_closing(session: AsyncSession, poll_id: int, now: datetime) -> bool:
-    return await claim(session, table_of(TimePoll), poll_id, now, state_column="close_state")
+async def claim_closing(db: AsyncSession, poll_id: int, now: datetime) -> bool:
+    return await claim(db, table_of(TimePoll), poll_id, now, state_column="close_state")
 
 
 async def finish_closing(
-    session: AsyncSession, poll_id: int, winner_slot_id: int | None, message_id: int | None
+    db: AsyncSession, poll_id: int, winner_slot_id: int | None, message_id: int | None
 ) -> None:
-    await session.execute(
+    await db.execute(
         update(TimePoll)
         .where(col(TimePoll.id) == poll_id)
         .values(
@@ -128,17 +125,17 @@ async def finish_closing(
     )
 
 
-async def release_closing(session: AsyncSession, poll_id: int) -> None:
-    await session.execute(
+async def release_closing(db: AsyncSession, poll_id: int) -> None:
+    await db.execute(
         update(TimePoll)
         .where(col(TimePoll.id) == poll_id, col(TimePoll.close_state) == "sending")
         .values(close_state="pending", claimed_at=None)
     )
 
 
-async def mark_scheduled(session: AsyncSession, poll_id: int) -> bool:
+async def mark_scheduled(db: AsyncSession, poll_id: int) -> bool:
     """True for the one click that turns the winning slot into a session."""
-    result = await session.execute(
+    result = await db.execute(
         update(TimePoll)
         .where(col(TimePoll.id) == poll_id, col(TimePoll.status) == "closed")
         .values(status="scheduled")

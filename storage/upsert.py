@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 
 async def insert_ignore(
-    session: AsyncSession,
+    db: AsyncSession,
     table: Table,
     rows: Sequence[dict[str, Any]],
     conflict_columns: Sequence[str],
@@ -19,11 +19,11 @@ async def insert_ignore(
     """Insert rows, silently skipping those that hit the unique key; returns rows inserted."""
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
+    dialect = db.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     statement = module.insert(table).values(list(rows))
     statement = statement.on_conflict_do_nothing(index_elements=list(conflict_columns))
-    result = await session.execute(statement)
+    result = await db.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
 
 

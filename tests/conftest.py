@@ -1,32 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app import SipBot
+from tests.clock import MovableClock
 from tests.databases import postgres_database, sqlite_database
-
-
-class MovableClock:
-    """A clock tests move by hand: no sleeping on wall-clock time."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> datetime:
-        self.current += timedelta(**delta)
-        return self.current
-
-    def set(self, moment: datetime) -> None:
-        assert moment.tzinfo is not None
-        self.current = moment
+from tests.fakediscord import FakeDiscord
+from tests.harness import running_bot
 
 
 @pytest.fixture
@@ -43,3 +28,24 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     else:
         async with postgres_database() as (_url, created):
             yield created
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+        server.assert_no_unhandled()
+
+
+@pytest_asyncio.fixture
+async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    async with sqlite_database(tmp_path) as (_url, created):
+        yield created
+
+
+@pytest_asyncio.fixture
+async def bot(
+    fake: FakeDiscord, sqlite_engine: AsyncEngine, clock: MovableClock
+) -> AsyncIterator[SipBot]:
+    async with running_bot(fake, sqlite_engine, clock) as running:
+        yield running

@@ -11,12 +11,12 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot, point_at
-from bot.i18n import Catalog
-from bot.scheduler import Scheduler
+from bot.kit.i18n import Catalog
+from bot.kit.scheduler import Scheduler
 from bot.services import Services
 from config.settings import Settings
 from storage.database import session_factory
-from tests.conftest import MovableClock
+from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 
 
@@ -40,7 +40,7 @@ def build_bot(
     services = Services(
         settings=settings,
         engine=engine,
-        sessions=session_factory(engine),
+        db=session_factory(engine),
         clock=clock,
         catalog=Catalog.load(),
         scheduler=Scheduler(clock),

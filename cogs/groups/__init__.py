@@ -2,8 +2,8 @@
 everyone (roles, info, invite). One feature, split as python-discord splits its
 extensions: `_base` (shared look-ups and choices), `_compose` and `_members`.
 
-The rules of composition live in bot/domain/composition.py, the Discord objects in
-bot/group_objects.py and what the messages look like in bot/group_cards.py.
+The rules of composition live in bot/groups/rules.py, the Discord objects in
+bot/groups/objects.py and what the messages look like in bot/groups/posts.py.
 """
 
 from __future__ import annotations

@@ -9,11 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import choices
-from bot import group_cards as cards
 from bot.app import SipBot
-from bot.domain.errors import UserError
-from bot.i18n import Tr
+from bot.groups import posts as cards
+from bot.kit import choices
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
 from storage import cycles, themes
 from storage import groups as store
 from storage.models import Cycle, GuildConfig, Theme, WorkGroup
@@ -43,9 +43,8 @@ class GroupsBase(commands.Cog):
         return await self.services.cycle_context(interaction)
 
     async def _theme(self, cycle: Cycle, value: str) -> Theme:
-        assert cycle.id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            theme = await themes.find(session, cycle.id, value)
+        async with self.services.db() as db:
+            theme = await themes.find(db, cycle.id, value)
         if theme is None:
             raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
         if theme.status == "archived":
@@ -53,23 +52,22 @@ class GroupsBase(commands.Cog):
         return theme
 
     async def _group(self, cycle: Cycle, value: str) -> tuple[WorkGroup, Theme, list[int]]:
-        assert cycle.id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            group = await store.find(session, cycle.id, value)
-            theme = await themes.get(session, group.theme_id) if group else None
-            members = await store.members_of(session, [group.id]) if group and group.id else {}
+        async with self.services.db() as db:
+            group = await store.find(db, cycle.id, value)
+            theme = await themes.get(db, group.theme_id) if group else None
+            members = await store.members_of(db, [group.id]) if group and group.id else {}
         if group is None or group.id is None or theme is None:
             raise UserError("error.groups.unknown_group", group=value.lstrip("#")[:100])
         return group, theme, members[group.id]
 
     async def _welcome(self, config: GuildConfig, group: WorkGroup) -> discord.Embed:
-        async with self.services.sessions() as session:
-            theme = await themes.get(session, group.theme_id)
-            members = await store.members_of(session, [group.id or 0])
-            phases = await cycles.phases_of(session, group.cycle_id)
+        async with self.services.db() as db:
+            theme = await themes.get(db, group.theme_id)
+            members = await store.members_of(db, [group.id])
+            phases = await cycles.phases_of(db, group.cycle_id)
         assert theme is not None  # noqa: S101 - groups are deleted with their theme
         public = self.services.public(config)
-        return cards.welcome(public, theme, group, members[group.id or 0], phases)
+        return cards.welcome(public, theme, group, members[group.id], phases)
 
     async def theme_choices(
         self, interaction: discord.Interaction, current: str
@@ -84,15 +82,15 @@ class GroupsBase(commands.Cog):
         """ "Theme › Group" over the open cycle; members see only their own groups."""
         if interaction.guild_id is None:
             return []
-        async with self.services.sessions() as session:
-            cycle = await cycles.open_cycle(session, interaction.guild_id)
+        async with self.services.db() as db:
+            cycle = await cycles.open_cycle(db, interaction.guild_id)
             if cycle is None or cycle.id is None:
                 return []
             if only_own:
-                found = await store.groups_of_member(session, cycle.id, interaction.user.id)
+                found = await store.groups_of_member(db, cycle.id, interaction.user.id)
             else:
-                found = await store.groups_of_cycle(session, cycle.id)
-            titles = {t.id: t.title for t in await themes.themes_of(session, cycle.id)}
+                found = await store.groups_of_cycle(db, cycle.id)
+            titles = {t.id: t.title for t in await themes.themes_of(db, cycle.id)}
         needle = current.strip().casefold()
         labels = [(f"{titles.get(g.theme_id, '?')} › {g.name}", g) for g in found]
         return [

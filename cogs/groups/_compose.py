@@ -10,17 +10,18 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot import group_cards as cards
-from bot import group_objects as objects
-from bot import group_plans as plans
-from bot import ui
-from bot.checks import ensure_organiser
-from bot.domain import composition
-from bot.domain.errors import UserError
-from bot.i18n import Tr
+from bot.groups import objects
+from bot.groups import posts as cards
+from bot.groups import rules as composition
+from bot.groups import service as plans
+from bot.kit import ui
+from bot.kit.checks import ensure_organiser
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
-from storage import cycles, guilds
+from storage import cycles
 from storage import groups as store
+from storage import setup as guilds
 from storage.models import GuildConfig, Phase, Theme, WorkGroup
 
 log = logging.getLogger(__name__)
@@ -56,16 +57,13 @@ class GroupsCog(GroupsBase):
     ) -> None:
         guild, config, tr, cycle = await self._context(interaction)
         current = await self._theme(cycle, theme)
-        assert cycle.id is not None and current.id is not None  # noqa: S101
         bounds = composition.Bounds(
             min_size or config.group_min_size, max_size or config.group_max_size
         )
-        async with self.services.sessions() as session:
-            if any(
-                g.status == "published" for g in await store.groups_of_theme(session, current.id)
-            ):
+        async with self.services.db() as db:
+            if any(g.status == "published" for g in await store.groups_of_theme(db, current.id)):
                 raise UserError("error.groups.already_published", title=current.title)
-            inputs = await plans.load_inputs(session, guild.id, cycle.id, current.id)
+            inputs = await plans.load_inputs(db, guild.id, cycle.id, current.id)
         if inputs is None:
             raise UserError("error.groups.no_poll")
         if not inputs.voters(current.id):
@@ -76,13 +74,13 @@ class GroupsCog(GroupsBase):
         proposal = plans.propose(current.id, inputs, bounds, cap, online_name)
         now = self.services.clock.now()
         new_rows = plans.as_rows(proposal, guild.id, cycle.id, current.id, now)
-        async with self.services.sessions() as session, session.begin():
+        async with self.services.db() as db, db.begin():
             try:
-                stored = await store.replace_proposal(session, current.id, new_rows, now)
+                stored = await store.replace_proposal(db, current.id, new_rows, now)
             except store.AlreadyPublished as exc:
                 raise UserError("error.groups.already_published", title=current.title) from exc
             await guilds.audit(
-                session, guild.id, interaction.user.id, "groups.propose", now, theme=current.id,
+                db, guild.id, interaction.user.id, "groups.propose", now, theme=current.id,
                 groups=len(stored), min=bounds.min_size, max=bounds.max_size,
             )  # fmt: skip
         rows = [(row, group.members) for row, group in zip(stored, proposal.groups, strict=True)]
@@ -109,7 +107,7 @@ class GroupsCog(GroupsBase):
         lines = [
             tr(
                 "groups.preview.summary",
-                voters=len(inputs.voters(theme.id or 0)),
+                voters=len(inputs.voters(theme.id)),
                 placed=sum(g.size for g in proposal.groups),
                 count=len(proposal.groups),
                 min=bounds.min_size,
@@ -132,11 +130,10 @@ class GroupsCog(GroupsBase):
     ) -> None:
         guild, config, tr, cycle = await self._context(interaction)
         target, theme, _members = await self._group(cycle, group)
-        assert cycle.id is not None and theme.id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            rows = await store.groups_of_theme(session, theme.id)
-            members = await store.members_of(session, [r.id for r in rows if r.id])
-            inputs = await plans.load_inputs(session, guild.id, cycle.id, theme.id)
+        async with self.services.db() as db:
+            rows = await store.groups_of_theme(db, theme.id)
+            members = await store.members_of(db, [r.id for r in rows if r.id])
+            inputs = await plans.load_inputs(db, guild.id, cycle.id, theme.id)
         cap = config.max_groups_per_member
         before = plans.stored_proposal(theme.id, rows, members, inputs or plans.Inputs([], {}), cap)
         after = composition.move(before, member.id, target.name)
@@ -186,23 +183,23 @@ class GroupsCog(GroupsBase):
         """The member's rows follow the move; both groups' roles follow composition.move."""
         assert target.id is not None and interaction.guild_id is not None  # noqa: S101
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
+        async with self.services.db() as db, db.begin():
             if origin is not None and origin.id is not None:
-                await store.remove_member(session, origin.id, member_id)
-            await store.add_members(session, target.id, [member_id], "move", now)
+                await store.remove_member(db, origin.id, member_id)
+            await store.add_members(db, target.id, [member_id], "move", now)
             for row in (origin, target):
                 if row is None or row.id is None:
                     continue
                 regrouped = after.group(row.name)
                 if regrouped is None and row.status == "proposed":
-                    await store.delete_groups(session, [row.id])
+                    await store.delete_groups(db, [row.id])
                     continue
                 lead = regrouped.facilitator if regrouped else None
                 notes = regrouped.secretary if regrouped else None
-                await store.set_roles(session, row.id, lead, notes, now)
+                await store.set_roles(db, row.id, lead, notes, now)
                 row.facilitator_id, row.secretary_id = lead, notes
             await guilds.audit(
-                session, interaction.guild_id, interaction.user.id, "groups.move", now,
+                db, interaction.guild_id, interaction.user.id, "groups.move", now,
                 member=member_id, origin=origin.id if origin else None, group=target.id,
             )  # fmt: skip
 
@@ -220,8 +217,8 @@ class GroupsCog(GroupsBase):
             await objects.revoke(guild, member.id, origin.role_id, reason)
         role = guild.get_role(target.role_id) if target.role_id else None
         if role is not None and await objects.grant(guild, member.id, role, reason):
-            async with self.services.sessions() as session, session.begin():
-                await store.set_granted(session, target.id or 0, [member.id], True)
+            async with self.services.db() as db, db.begin():
+                await store.set_granted(db, target.id, [member.id], True)
         public = self.services.public(config)
         await objects.post(guild, target, public("groups.moved.notice", member=member.mention))
         for row in (origin, target):
@@ -233,9 +230,8 @@ class GroupsCog(GroupsBase):
     async def publish(self, interaction: discord.Interaction, theme: str) -> None:
         guild, config, tr, cycle = await self._context(interaction)
         current = await self._theme(cycle, theme)
-        assert current.id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            rows = await store.groups_of_theme(session, current.id)
+        async with self.services.db() as db:
+            rows = await store.groups_of_theme(db, current.id)
         if not rows:
             raise UserError("error.groups.nothing_proposed", title=current.title)
         category = guild.get_channel(current.category_id) if current.category_id else None
@@ -246,8 +242,8 @@ class GroupsCog(GroupsBase):
         organisers = guild.get_role(config.organiser_role_id or 0)
         where = objects.Where(guild, category, current, organisers)
         outcome = objects.Outcome()
-        async with self.services.sessions() as session:
-            phases = await cycles.phases_of(session, cycle.id or 0)
+        async with self.services.db() as db:
+            phases = await cycles.phases_of(db, cycle.id)
         try:
             for row in rows:
                 await self._publish_one(where, config, row, phases, outcome)
@@ -258,12 +254,12 @@ class GroupsCog(GroupsBase):
             await ui.reply(interaction, tr("groups.publish.partial", title=current.title))
             return
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
+        async with self.services.db() as db, db.begin():
             await guilds.audit(
-                session, guild.id, interaction.user.id, "groups.publish", now, theme=current.id,
+                db, guild.id, interaction.user.id, "groups.publish", now, theme=current.id,
                 channels=outcome.channels, roles=outcome.roles, grants=outcome.grants,
             )  # fmt: skip
-            rows = await store.groups_of_theme(session, current.id)
+            rows = await store.groups_of_theme(db, current.id)
         await ui.reply(interaction, self._published_text(tr, current, rows, outcome))
 
     async def _publish_one(
@@ -274,16 +270,15 @@ class GroupsCog(GroupsBase):
         phases: Sequence[Phase],
         outcome: objects.Outcome,
     ) -> None:
-        assert row.id is not None  # noqa: S101
-        async with self.services.sessions() as session:
-            members = await store.rows_of(session, row.id)
+        async with self.services.db() as db:
+            members = await store.rows_of(db, row.id)
         public = self.services.public(config)
         ids = [m.member_id for m in members]
 
         def welcome() -> discord.Embed:
             return cards.welcome(public, where.theme, row, ids, phases)
 
-        ledger = objects.Ledger(self.services.sessions, self.services.clock, row.id)
+        ledger = objects.Ledger(self.services.db, self.services.clock, row.id)
         await objects.ensure(where, row, members, welcome, ledger, outcome)
 
     @staticmethod

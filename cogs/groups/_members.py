@@ -7,14 +7,15 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot import group_cards as cards
-from bot import group_objects as objects
-from bot import ui
-from bot.checks import member_is_organiser, organiser_only
-from bot.domain.errors import UserError
+from bot.groups import objects
+from bot.groups import posts as cards
+from bot.kit import ui
+from bot.kit.checks import member_is_organiser, organiser_only
+from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
 from storage import groups as store
-from storage import guilds, themes
+from storage import setup as guilds
+from storage import themes
 from storage.models import GuildConfig, WorkGroup
 
 
@@ -43,15 +44,14 @@ class GroupCog(GroupsBase):
     ) -> None:
         guild, config, tr, cycle = await self._context(interaction)
         row, _theme, members = await self._group(cycle, group)
-        assert row.id is not None  # noqa: S101
         for person in (facilitator, secretary):
             if person.id not in members:
                 raise UserError("error.groups.not_member", member=person.mention, group=row.name)
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
-            await store.set_roles(session, row.id, facilitator.id, secretary.id, now)
+        async with self.services.db() as db, db.begin():
+            await store.set_roles(db, row.id, facilitator.id, secretary.id, now)
             await guilds.audit(
-                session, guild.id, interaction.user.id, "group.roles", now, group=row.id,
+                db, guild.id, interaction.user.id, "group.roles", now, group=row.id,
                 facilitator=facilitator.id, secretary=secretary.id,
             )  # fmt: skip
         row.facilitator_id, row.secretary_id = facilitator.id, secretary.id
@@ -76,33 +76,26 @@ class GroupCog(GroupsBase):
     @app_commands.describe(group=_("The group (default: this channel's group, or yours)"))
     async def info(self, interaction: discord.Interaction, group: str | None = None) -> None:
         _guild, config, tr, cycle = await self._context(interaction)
-        assert cycle.id is not None  # noqa: S101
         organiser = self._is_organiser(interaction, config)
-        async with self.services.sessions() as session:
+        async with self.services.db() as db:
             if group is not None:
-                found = await store.find(session, cycle.id, group)
+                found = await store.find(db, cycle.id, group)
                 if found is None:
                     raise UserError("error.groups.unknown_group", group=group.lstrip("#")[:100])
                 rows = [found]
             else:
-                here = await store.by_channel(session, interaction.channel_id or 0)
-                mine = await store.groups_of_member(session, cycle.id, interaction.user.id)
+                here = await store.by_channel(db, interaction.channel_id or 0)
+                mine = await store.groups_of_member(db, cycle.id, interaction.user.id)
                 rows = [here] if here is not None and here.cycle_id == cycle.id else mine
-            members = await store.members_of(session, [r.id for r in rows if r.id])
-            by_id = {t.id: t for t in await themes.themes_of(session, cycle.id)}
+            members = await store.members_of(db, [r.id for r in rows if r.id])
+            by_id = {t.id: t for t in await themes.themes_of(db, cycle.id)}
         if not rows:
             await ui.reply(interaction, tr("groups.info.none"))
             return
-        if (
-            group is not None
-            and not organiser
-            and interaction.user.id not in members[rows[0].id or 0]
-        ):
+        if group is not None and not organiser and interaction.user.id not in members[rows[0].id]:
             raise UserError("error.groups.info_not_yours", group=rows[0].name)
         cards_rows = [
-            (row, by_id[row.theme_id], members[row.id or 0])
-            for row in rows
-            if row.theme_id in by_id
+            (row, by_id[row.theme_id], members[row.id]) for row in rows if row.theme_id in by_id
         ]
         await send_all(interaction, cards.info(tr, cards_rows))
 
@@ -113,8 +106,8 @@ class GroupCog(GroupsBase):
         guild = interaction.guild
         config = await self.services.config(guild.id)
         tr = self.services.reader(interaction, config)
-        async with self.services.sessions() as session:
-            row = await store.by_channel(session, interaction.channel_id or 0)
+        async with self.services.db() as db:
+            row = await store.by_channel(db, interaction.channel_id or 0)
         if row is None or row.id is None:
             raise UserError("error.groups.not_group_channel")
         organiser = self._is_organiser(interaction, config)
@@ -125,10 +118,10 @@ class GroupCog(GroupsBase):
         await interaction.response.defer(ephemeral=True, thinking=True)
         await member.add_roles(role, reason=f"sipbot group {row.id}: invited")
         now = self.services.clock.now()
-        async with self.services.sessions() as session, session.begin():
-            await store.add_members(session, row.id, [member.id], "invite", now, role_granted=True)
+        async with self.services.db() as db, db.begin():
+            await store.add_members(db, row.id, [member.id], "invite", now, role_granted=True)
             await guilds.audit(
-                session, guild.id, interaction.user.id, "group.invite", now, group=row.id,
+                db, guild.id, interaction.user.id, "group.invite", now, group=row.id,
                 member=member.id, over_cap=over_cap,
             )  # fmt: skip
         public = self.services.public(config)
@@ -160,10 +153,10 @@ class GroupCog(GroupsBase):
             )
         if member.bot:
             raise UserError("error.groups.invite_bot", member=member.mention)
-        async with self.services.sessions() as session:
-            members = await store.members_of(session, [row.id or 0])
-            count = len(await store.groups_of_member(session, row.cycle_id, member.id))
-        if member.id in members[row.id or 0]:
+        async with self.services.db() as db:
+            members = await store.members_of(db, [row.id])
+            count = len(await store.groups_of_member(db, row.cycle_id, member.id))
+        if member.id in members[row.id]:
             raise UserError("error.groups.already_member", member=member.mention, group=row.name)
         cap = config.max_groups_per_member
         if count >= cap and not organiser:

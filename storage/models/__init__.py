@@ -29,7 +29,7 @@ from storage.models.sessions import (
     TimeSlot,
     TimeVote,
 )
-from storage.models.settings import DEFAULT_OFFSETS, AuditLog, GuildConfig, Office
+from storage.models.setup import DEFAULT_OFFSETS, AuditLog, GuildConfig, Office
 
 __all__ = [
     "DEFAULT_OFFSETS",

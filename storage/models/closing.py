@@ -16,7 +16,7 @@ class Experiment(SQLModel, table=True):
     __tablename__ = "experiment"
     __table_args__ = (Index("ix_experiment_nudge_due", "nudge_state", "next_nudge_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
     group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE")
@@ -40,7 +40,7 @@ class Experiment(SQLModel, table=True):
 class ExperimentCheckin(SQLModel, table=True):
     __tablename__ = "experiment_checkin"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     experiment_id: int = Field(foreign_key="experiment.id", ondelete="CASCADE", index=True)
     text: str
     author_id: int | None = Field(default=None, sa_type=BigInteger)
@@ -50,7 +50,7 @@ class ExperimentCheckin(SQLModel, table=True):
 class ExperimentEvaluation(SQLModel, table=True):
     __tablename__ = "experiment_evaluation"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     experiment_id: int = Field(foreign_key="experiment.id", ondelete="CASCADE", unique=True)
     done: str = ""
     worked: str = ""
@@ -66,7 +66,7 @@ class AssemblyVote(SQLModel, table=True):
     __tablename__ = "assembly_vote"
     __table_args__ = (Index("ix_assembly_vote_close_due", "close_state", "deadline"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     title: str = Field(max_length=100)
     options: str  # JSON list of option labels, in the order given
@@ -89,7 +89,7 @@ class Ballot(SQLModel, table=True):
     __tablename__ = "ballot"
     __table_args__ = (UniqueConstraint("vote_id", "member_id", name="uq_ballot"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     vote_id: int = Field(foreign_key="assembly_vote.id", ondelete="CASCADE")
     member_id: int = Field(sa_type=BigInteger)
     choices: str  # JSON list of option indexes (ranked: in order of preference)
@@ -103,7 +103,7 @@ class PrivacyOptOut(SQLModel, table=True):
     __tablename__ = "privacy_opt_out"
     __table_args__ = (UniqueConstraint("guild_id", "member_key", name="uq_privacy_opt_out"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger)
     member_key: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=UTCDateTime)

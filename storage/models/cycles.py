@@ -25,7 +25,7 @@ class Cycle(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger)
     name: str = Field(max_length=40)
     first_year: int
@@ -44,7 +44,7 @@ class Phase(SQLModel, table=True):
         Index("ix_phase_announce_due", "announce_state", "starts_at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
     key: str = Field(max_length=32)
     position: int
@@ -64,7 +64,7 @@ class Theme(SQLModel, table=True):
     __tablename__ = "theme"
     __table_args__ = (UniqueConstraint("cycle_id", "title_key", name="uq_theme_cycle_title"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
     title: str = Field(max_length=100)

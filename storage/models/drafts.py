@@ -16,7 +16,7 @@ class Draft(SQLModel, table=True):
     __tablename__ = "draft"
     __table_args__ = (Index("ix_draft_theme", "theme_id", "status"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
     theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
@@ -38,7 +38,7 @@ class DraftVersion(SQLModel, table=True):
     __tablename__ = "draft_version"
     __table_args__ = (UniqueConstraint("draft_id", "number", name="uq_draft_version"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
     number: int
     text: str
@@ -50,7 +50,7 @@ class Endorsement(SQLModel, table=True):
     __tablename__ = "endorsement"
     __table_args__ = (UniqueConstraint("draft_id", "member_id", name="uq_endorsement"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
     member_id: int = Field(sa_type=BigInteger)
     created_at: datetime = Field(sa_type=UTCDateTime)
@@ -62,7 +62,7 @@ class Synthesis(SQLModel, table=True):
     __tablename__ = "synthesis"
     __table_args__ = (UniqueConstraint("cycle_id", "theme_id", name="uq_synthesis_theme"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
     theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
@@ -77,7 +77,7 @@ class SynthesisDraft(SQLModel, table=True):
     __tablename__ = "synthesis_draft"
     __table_args__ = (UniqueConstraint("synthesis_id", "draft_id", name="uq_synthesis_draft"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     synthesis_id: int = Field(foreign_key="synthesis.id", ondelete="CASCADE")
     draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
     version: int

@@ -16,7 +16,7 @@ class WorkGroup(SQLModel, table=True):
     __tablename__ = "work_group"
     __table_args__ = (UniqueConstraint("theme_id", "name", name="uq_work_group_theme_name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
     theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
@@ -39,7 +39,7 @@ class GroupMember(SQLModel, table=True):
     __tablename__ = "group_member"
     __table_args__ = (UniqueConstraint("group_id", "member_id", name="uq_group_member"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE")
     member_id: int = Field(sa_type=BigInteger, index=True)
     source: str = Field(default="proposal", max_length=16)  # proposal, move, invite

@@ -25,7 +25,7 @@ class InterestPoll(SQLModel, table=True):
         Index("ix_interest_poll_close_due", "close_state", "deadline"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
     channel_id: int = Field(sa_type=BigInteger)
@@ -50,7 +50,7 @@ class PollOption(SQLModel, table=True):
         UniqueConstraint("poll_id", "theme_id", name="uq_poll_option_theme"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     poll_id: int = Field(foreign_key="interest_poll.id", ondelete="CASCADE")
     theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
     emoji: str = Field(max_length=80)
@@ -62,7 +62,7 @@ class InterestVote(SQLModel, table=True):
         UniqueConstraint("poll_id", "member_id", "theme_id", name="uq_interest_vote"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     poll_id: int = Field(foreign_key="interest_poll.id", ondelete="CASCADE")
     member_id: int = Field(sa_type=BigInteger)
     theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
@@ -75,7 +75,7 @@ class PollNotice(SQLModel, table=True):
     __tablename__ = "poll_notice"
     __table_args__ = (UniqueConstraint("poll_id", "user_id", name="uq_poll_notice"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     poll_id: int = Field(foreign_key="interest_poll.id", ondelete="CASCADE")
     user_id: int = Field(sa_type=BigInteger)
     created_at: datetime = Field(sa_type=UTCDateTime)
@@ -85,7 +85,7 @@ class MemberProfile(SQLModel, table=True):
     __tablename__ = "member_profile"
     __table_args__ = (UniqueConstraint("guild_id", "member_id", name="uq_member_profile"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger)
     member_id: int = Field(sa_type=BigInteger)
     office: str | None = Field(default=None, max_length=80)

@@ -16,7 +16,7 @@ class GroupSession(SQLModel, table=True):
     __tablename__ = "group_session"
     __table_args__ = (UniqueConstraint("group_id", "number", name="uq_group_session_number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE")
     number: int
@@ -39,7 +39,7 @@ class Rsvp(SQLModel, table=True):
     __tablename__ = "rsvp"
     __table_args__ = (UniqueConstraint("session_id", "member_id", name="uq_rsvp"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="group_session.id", ondelete="CASCADE")
     member_id: int = Field(sa_type=BigInteger)
     answer: str = Field(max_length=16)  # in_person, online, absent
@@ -55,7 +55,7 @@ class Reminder(SQLModel, table=True):
         Index("ix_reminder_due", "state", "due_at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="group_session.id", ondelete="CASCADE")
     offset_minutes: int
     version: int
@@ -73,7 +73,7 @@ class Reminder(SQLModel, table=True):
 class SessionMinutes(SQLModel, table=True):
     __tablename__ = "session_minutes"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="group_session.id", ondelete="CASCADE", unique=True)
     summary: str = ""
     decisions: str = ""
@@ -89,7 +89,7 @@ class TimePoll(SQLModel, table=True):
     __tablename__ = "time_poll"
     __table_args__ = (Index("ix_time_poll_close_due", "close_state", "deadline"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
     group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE")
     channel_id: int = Field(sa_type=BigInteger)
@@ -109,7 +109,7 @@ class TimeSlot(SQLModel, table=True):
     __tablename__ = "time_slot"
     __table_args__ = (UniqueConstraint("poll_id", "position", name="uq_time_slot_position"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     poll_id: int = Field(foreign_key="time_poll.id", ondelete="CASCADE")
     position: int
     starts_at: datetime = Field(sa_type=UTCDateTime)
@@ -119,7 +119,7 @@ class TimeVote(SQLModel, table=True):
     __tablename__ = "time_vote"
     __table_args__ = (UniqueConstraint("poll_id", "slot_id", "member_id", name="uq_time_vote"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     poll_id: int = Field(foreign_key="time_poll.id", ondelete="CASCADE")
     slot_id: int = Field(foreign_key="time_slot.id", ondelete="CASCADE")
     member_id: int = Field(sa_type=BigInteger)

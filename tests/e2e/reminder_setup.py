@@ -70,12 +70,10 @@ async def _groups(engine: AsyncEngine, fake: FakeDiscord, count: int) -> list[Se
                       created_at=now)  # fmt: skip
         db.add(cycle)
         await db.flush()
-        assert cycle.id is not None
         theme = Theme(guild_id=fake.guild.id, cycle_id=cycle.id, title="Accompagnement",
                       title_key="accompagnement", emoji="🧭", created_at=now, updated_at=now)  # fmt: skip
         db.add(theme)
         await db.flush()
-        assert theme.id is not None
         for index in range(1, count + 1):
             channel = fake.add_text_channel(f"groupe-{index}")
             role = fake.add_role(f"Groupe {index}")
@@ -86,7 +84,6 @@ async def _groups(engine: AsyncEngine, fake: FakeDiscord, count: int) -> list[Se
             )  # fmt: skip
             db.add(group)
             await db.flush()
-            assert group.id is not None
             found.append(SeededGroup(group.id, channel, role))
     return found
 

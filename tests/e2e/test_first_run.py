@@ -13,7 +13,7 @@ import sys
 import termios
 from pathlib import Path
 
-from bot.permissions import required_permissions
+from bot.kit.permissions import required_permissions
 from tests.e2e.process import REPO, bot_environment
 from tests.fakediscord import FakeDiscord
 

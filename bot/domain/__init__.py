@@ -1,1 +1,0 @@
-"""Pure rules of the cooperative's cycle: no Discord, no storage."""

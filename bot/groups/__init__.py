@@ -1,0 +1,8 @@
+"""Working groups: composition, publication, their Discord objects.
+
+rules.py: who meets whom (pure composition); sharing.py: members who chose several
+themes shared out by load (pure); samples.py: reproducible respondents for tests and
+benchmarks. service.py: between stored polls, profiles and groups and the rules.
+objects.py: a group's role, private channel and welcome. posts.py: previews and cards.
+Commands in cogs/groups/; storage in storage/groups.py.
+"""

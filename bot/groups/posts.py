@@ -1,0 +1,186 @@
+"""What working groups look like in messages: the preview, the info card, the welcome.
+
+Discord refuses an embed field over 1024 characters, more than 25 fields, more than
+10 embeds or 6000 characters per message. Long member lists are therefore split
+between two mentions, never inside one, over as many fields, embeds and messages as
+they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import discord
+
+from bot.groups import rules as composition
+from bot.kit import ui
+from bot.kit.i18n import Tr
+from bot.kit.text import pack
+from storage.models import Phase, Theme, WorkGroup
+
+FIELD_VALUE, FIELD_NAME, EMBED_FIELDS, MESSAGE_EMBEDS, MESSAGE_CHARS = 1024, 256, 25, 10, 6000
+WELCOME_MEMBER_FIELDS = 3
+Field = tuple[str, str]
+
+
+def mention(member_id: int | None) -> str:
+    return f"<@{member_id}>" if member_id else "—"
+
+
+def place(tr: Tr, group: WorkGroup) -> str:
+    if group.mode == "online":
+        return tr("groups.place.online")
+    if group.office and group.region and group.office != group.region:
+        where = f"{group.office} ({group.region})"
+    else:
+        where = group.office or group.region or "—"
+    return tr("groups.place.in_person", where=where)
+
+
+def roles_line(tr: Tr, group: WorkGroup) -> str:
+    return tr(
+        "groups.card.roles",
+        facilitator=mention(group.facilitator_id),
+        secretary=mention(group.secretary_id),
+    )
+
+
+def member_fields(
+    tr: Tr, group: WorkGroup, members: Sequence[int], header: str, marks: Mapping[int, str]
+) -> list[Field]:
+    """The group as fields: a header, then its members, continued as long as needed."""
+    tokens = [mention(m) + marks.get(m, "") for m in members]
+    room = FIELD_VALUE - len(header) - 1
+    blocks = pack(tokens, room, ", ") or [tr("groups.card.no_members")]
+    name = tr("groups.card.field", name=group.name, size=len(members))[:FIELD_NAME]
+    fields = [(name, f"{header}\n{blocks[0]}" if header else blocks[0])]
+    continued = tr("groups.card.continued", name=group.name)[:FIELD_NAME]
+    fields += [(continued, block) for block in blocks[1:]]
+    return fields
+
+
+def spread(first: discord.Embed, fields: Sequence[Field]) -> list[discord.Embed]:
+    """Fields over as many embeds as needed (25 fields and 6000 characters each)."""
+    embeds = [first]
+    for name, value in fields:
+        embed = embeds[-1]
+        if len(embed.fields) >= EMBED_FIELDS or len(embed) + len(name) + len(value) > MESSAGE_CHARS:
+            embed = discord.Embed(colour=ui.COLOUR)
+            embeds.append(embed)
+        embed.add_field(name=name, value=value, inline=False)
+    return embeds
+
+
+def bundle(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
+    """Embeds into messages: 10 per message and 6000 characters for all of them."""
+    messages: list[list[discord.Embed]] = []
+    total = 0
+    for embed in embeds:
+        if (
+            not messages
+            or len(messages[-1]) >= MESSAGE_EMBEDS
+            or total + len(embed) > MESSAGE_CHARS
+        ):
+            messages.append([])
+            total = 0
+        messages[-1].append(embed)
+        total += len(embed)
+    return messages
+
+
+def unplaced_lines(
+    tr: Tr, unplaced: Sequence[composition.Unplaced], cap: int, existing: Mapping[int, int]
+) -> list[str]:
+    """Each voter left out, with the reason and so what organisers can do about it."""
+    lines = []
+    for waiting in unplaced:
+        if waiting.reason == composition.CAP_REACHED:
+            count = existing.get(waiting.member_id, cap)
+            text = tr("groups.unplaced.cap_reached", count=count, cap=cap)
+        elif waiting.reason == "other_theme":
+            text = tr("groups.unplaced.other_theme")
+        else:
+            text = tr("groups.unplaced.too_few")
+        lines.append(f"{mention(waiting.member_id)} — {text}")
+    return lines
+
+
+def preview(
+    tr: Tr,
+    theme: Theme,
+    rows: Sequence[tuple[WorkGroup, Sequence[int]]],
+    unplaced: Sequence[str],
+    summary: str,
+    marks: Mapping[int, str],
+) -> list[list[discord.Embed]]:
+    """The proposal as organisers check it before publishing."""
+    first = ui.embed(tr("groups.preview.title", emoji=theme.emoji, title=theme.title), summary)
+    fields: list[Field] = []
+    for group, members in rows:
+        header = f"{place(tr, group)}\n{roles_line(tr, group)}"
+        fields += member_fields(tr, group, members, header, marks)
+    if unplaced:
+        title = tr("groups.preview.unplaced", count=len(unplaced))[:FIELD_NAME]
+        fields += [(title, block) for block in pack(unplaced, FIELD_VALUE, "\n")]
+    return bundle(spread(first, fields))
+
+
+def info(
+    tr: Tr, rows: Sequence[tuple[WorkGroup, Theme, Sequence[int]]]
+) -> list[list[discord.Embed]]:
+    """One embed per group: theme, place, who runs it, where it meets, who is in it."""
+    embeds: list[discord.Embed] = []
+    for group, theme, members in rows:
+        where = (
+            tr("groups.info.channel", channel=ui.channel_mention(group.channel_id))
+            if group.status == "published" and group.channel_id
+            else tr("groups.info.proposed")
+        )
+        lines = [
+            tr("groups.info.theme", emoji=theme.emoji, title=theme.title),
+            place(tr, group),
+            roles_line(tr, group),
+            where,
+        ]
+        card = ui.embed(group.name, "\n".join(lines))
+        embeds += spread(card, member_fields(tr, group, members, "", {}))
+    return bundle(embeds)
+
+
+def welcome(
+    tr: Tr, theme: Theme, group: WorkGroup, members: Sequence[int], phases: Sequence[Phase]
+) -> discord.Embed:
+    """The pinned first post of a group channel: who runs it and the cycle's calendar."""
+    lines = [
+        tr(
+            "groups.welcome.intro",
+            name=group.name,
+            emoji=theme.emoji,
+            theme=theme.title,
+            place=place(tr, group),
+        ),
+        roles_line(tr, group),
+    ]
+    if group.facilitator_id is None or group.secretary_id is None:
+        lines.append(tr("groups.welcome.roles_missing"))
+    lines += ["", tr("groups.welcome.calendar")]
+    lines += [
+        tr(
+            "groups.welcome.phase",
+            phase=tr(f"phase.{phase.key}.name"),
+            start=ui.timestamp(phase.starts_at),
+            end=ui.timestamp(phase.ends_at),
+        )
+        for phase in phases
+    ]
+    card = ui.embed(tr("groups.welcome.title", name=group.name), "\n".join(lines)[:4096])
+    # room for "+N more" at the end, should the list outgrow the fields kept for it
+    blocks = pack([mention(m) for m in members], FIELD_VALUE - 40, ", ")
+    shown = blocks[:WELCOME_MEMBER_FIELDS] or [tr("groups.card.no_members")]
+    hidden = len(members) - sum(block.count("<@") for block in shown)
+    if hidden > 0:
+        shown[-1] += ", " + tr("groups.welcome.more", count=hidden)
+    title = tr("groups.info.members", count=len(members))
+    for block in shown:
+        card.add_field(name=title, value=block, inline=False)
+    return card

@@ -1,0 +1,168 @@
+"""Interest poll votes: reactions in, rows out, in batches; reconciled from the message.
+
+Reaction events are checked against an in-memory map of open polls (message id ->
+emoji -> theme), then buffered and written every few milliseconds in one
+transaction. A crash can lose at most the last unflushed batch, and the message's
+reactions are the truth: `reconcile` makes the stored votes equal to them, at
+start-up and when a poll closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.kit.checks import member_is_member
+from bot.kit.reactions import BatchWriter, reaction_counter
+from storage import interest
+from storage.interest import VoteChange
+from storage.models import InterestPoll
+
+if TYPE_CHECKING:
+    from bot.app import SipBot
+
+log = logging.getLogger(__name__)
+FLUSH_EVERY = 0.05  # seconds
+FLUSH_AT = 2000  # changes
+
+
+@dataclass
+class OpenPoll:
+    poll_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+    deadline: datetime
+    themes_by_emoji: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Reaction:
+    poll: OpenPoll
+    change: VoteChange
+    member: discord.Member | None
+    emoji: str
+
+
+@dataclass
+class Reconciled:
+    added: int
+    removed: int
+    reactions: int
+    calls: int
+
+
+class VoteRecorder:
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.polls: dict[int, OpenPoll] = {}  # by message id
+        self.writer: BatchWriter[Reaction] = BatchWriter(
+            "interest votes", self._write, FLUSH_EVERY, FLUSH_AT
+        )
+        self.rejected: asyncio.Queue[tuple[OpenPoll, discord.Member, str]] = asyncio.Queue()
+
+    # ------------------------------------------------------------ lifecycle
+    async def load(self) -> None:
+        async with self.services.db() as db:
+            for poll in await interest.open_polls(db):
+                options = await interest.options_of(db, poll.id)
+                self.remember(poll, {o.emoji: o.theme_id for o in options})
+        self.writer.start()
+
+    async def stop(self) -> None:
+        await self.writer.stop()
+
+    async def flush(self) -> int:
+        return await self.writer.flush()
+
+    def remember(self, poll: InterestPoll, themes_by_emoji: dict[str, int]) -> None:
+        if poll.id is not None and poll.message_id is not None and poll.status == "open":
+            self.polls[poll.message_id] = OpenPoll(
+                poll.id,
+                poll.guild_id,
+                poll.channel_id,
+                poll.message_id,
+                poll.deadline,
+                themes_by_emoji,
+            )
+
+    def forget(self, poll_id: int) -> None:
+        for message_id, poll in list(self.polls.items()):
+            if poll.poll_id == poll_id:
+                del self.polls[message_id]
+
+    # ------------------------------------------------------------ events
+    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        """Queued at once, without awaiting anything, so events keep their order; who
+        counts is decided when the batch is written."""
+        poll = self.polls.get(payload.message_id)
+        if poll is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
+            return
+        theme_id = poll.themes_by_emoji.get(str(payload.emoji))
+        if theme_id is None or self.services.clock.now() >= poll.deadline:
+            return  # not a theme of the poll, or too late: not counted
+        added = payload.event_type == "REACTION_ADD"
+        change = VoteChange(payload.user_id, theme_id, added)
+        self.writer.add(Reaction(poll, change, payload.member, str(payload.emoji)))
+
+    async def _counted(self, item: Reaction) -> bool:
+        """Removals always apply; an add counts for a member who was not forgotten.
+        Non-members' reactions are handed over to be removed, and they told why."""
+        if not item.change.added:
+            return True
+        if await self.services.opted_out(item.poll.guild_id, item.change.member_id):
+            return False  # forgotten at their request: not counted until they opt in again
+        member = item.member
+        config = await self.services.config(item.poll.guild_id)
+        if member is None or not member_is_member(member, config):
+            if member is not None and not member.bot:
+                self.rejected.put_nowait((item.poll, member, item.emoji))
+            return False
+        return True
+
+    async def _write(self, batch: list[Reaction]) -> None:
+        by_poll: dict[int, list[VoteChange]] = defaultdict(list)
+        for item in batch:
+            if await self._counted(item):
+                by_poll[item.poll.poll_id].append(item.change)
+        async with self.services.db() as db, db.begin():
+            for poll_id, changes in by_poll.items():
+                await interest.apply_votes(db, poll_id, changes, self.services.clock.now())
+
+    # ------------------------------------------------------------ reconciliation
+    async def reconcile(self, poll: OpenPoll) -> Reconciled:
+        """Stored votes := the message's reactions (members only). Writing pauses meanwhile,
+        so events that arrive while the reactions are read are applied after, in order."""
+        async with self.writer.paused():
+            actual, reactions, calls = await self._read_reactions(poll)
+            async with self.services.db() as db, db.begin():
+                added, removed = await interest.replace_votes(
+                    db, poll.poll_id, actual, self.services.clock.now()
+                )
+        log.info("poll %s reconciled: %d added, %d removed", poll.poll_id, added, removed)
+        return Reconciled(added, removed, reactions, calls)
+
+    async def _read_reactions(self, poll: OpenPoll) -> tuple[dict[int, set[int]], int, int]:
+        channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        message = await channel.fetch_message(poll.message_id)
+        calls = 1
+        counts = await reaction_counter(self.bot, poll.guild_id)
+        actual: dict[int, set[int]] = defaultdict(set)
+        reactions = 0
+        for reaction in message.reactions:
+            theme_id = poll.themes_by_emoji.get(str(reaction.emoji))
+            if theme_id is None:
+                continue
+            calls += max(1, -(-reaction.count // 100))
+            async for user in reaction.users(limit=None):
+                reactions += 1
+                if counts(user):
+                    actual[user.id].add(theme_id)
+        return dict(actual), reactions, calls

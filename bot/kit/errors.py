@@ -1,0 +1,91 @@
+"""The one place where failures become messages.
+
+User errors become an ephemeral message in the reader's language; anything
+unexpected is logged with a short reference the organiser can quote, and the
+user gets an apology carrying that reference. Never "This interaction failed".
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.kit.checks import NotInGuild, NotOrganiser
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
+
+if TYPE_CHECKING:
+    from bot.app import SipBot
+
+log = logging.getLogger(__name__)
+
+
+def unwrap(error: BaseException) -> BaseException:
+    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        inner = error.__cause__ if isinstance(error, app_commands.TransformerError) else None
+        if isinstance(error, app_commands.CommandInvokeError):
+            inner = error.original
+        if inner is None:
+            break
+        error = inner
+    return error
+
+
+def describe(error: BaseException, tr: Tr) -> str | None:
+    """The message for a known error, or None when it is unexpected."""
+    if isinstance(error, UserError):
+        params = {
+            name: f"<t:{int(value.timestamp())}:D>" if isinstance(value, datetime) else value
+            for name, value in error.params.items()
+        }
+        return tr(error.key, **params)
+    if isinstance(error, NotOrganiser):
+        if error.role_id:
+            return tr("error.not_organiser.role", role=f"<@&{error.role_id}>")
+        return tr("error.not_organiser")
+    if isinstance(error, NotInGuild | app_commands.NoPrivateMessage):
+        return tr("error.guild_only")
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return tr("error.bot_missing", permissions=", ".join(error.missing_permissions))
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return tr("error.cooldown", seconds=round(error.retry_after, 1))
+    if isinstance(error, app_commands.TransformerError):
+        return tr("error.bad_value", value=str(error.value)[:100])
+    if isinstance(error, app_commands.CheckFailure):
+        return tr("error.not_allowed")
+    if isinstance(error, discord.Forbidden):
+        return tr("error.discord_forbidden")
+    return None
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(content, ephemeral=True)
+        else:
+            await interaction.response.send_message(content, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error in %s", interaction.id)
+
+
+async def report(bot: SipBot, interaction: discord.Interaction, error: BaseException) -> None:
+    config = None
+    if interaction.guild_id is not None:
+        try:
+            config = await bot.services.config(interaction.guild_id)
+        except Exception:  # noqa: BLE001 - the database itself may be what failed
+            log.warning("configuration unavailable while reporting an error")
+    tr = bot.services.reader(interaction, config)
+    original = unwrap(error)
+    message = describe(original, tr)
+    if message is None:
+        reference = secrets.token_hex(3)
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.error("unexpected error [%s] in %s", reference, command, exc_info=original)
+        message = tr("error.unexpected", reference=reference)
+    await send_ephemeral(interaction, message)

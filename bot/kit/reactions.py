@@ -1,0 +1,115 @@
+"""What the reaction-driven features share: events queued in arrival order and written
+in batches, and who counts among the users of a message's reactions.
+
+Reaction events are queued synchronously (each runs in its own task; queuing before
+any await keeps an add before its own removal), then written by one task every few
+milliseconds in one transaction. A crash loses at most the last unwritten batch; the
+messages' reactions are the truth, and each feature recounts them at start-up while
+writing is paused (`paused`), so events arriving meanwhile are applied after, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import discord
+
+from bot.kit.checks import member_is_member
+from storage import privacy
+
+if TYPE_CHECKING:
+    from bot.app import SipBot
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Counts = Callable[[discord.User | discord.Member], bool]
+
+
+class BatchWriter(Generic[T]):
+    def __init__(
+        self,
+        name: str,
+        write: Callable[[list[T]], Awaitable[None]],
+        every: float = 0.05,
+        at: int = 2000,
+    ) -> None:
+        self.name, self._write, self.every, self.at = name, write, every, at
+        self._pending: list[T] = []
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, item: T) -> None:
+        """Synchronous on purpose: the order of calls is the order of writing."""
+        self._pending.append(item)
+        if len(self._pending) >= self.at:
+            self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._forever(), name=f"{self.name}-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
+
+    async def flush(self) -> int:
+        async with self._lock:
+            return await self._flush_locked()
+
+    @contextlib.asynccontextmanager
+    async def paused(self) -> AsyncIterator[None]:
+        """Everything queued so far is written; nothing more until the block ends."""
+        async with self._lock:
+            await self._flush_locked()
+            yield
+
+    async def _forever(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.every)
+            self._wake.clear()
+            try:
+                await self.flush()
+            except Exception:  # the next batch retries; the start-up recount restores the rest
+                log.exception("writing %s failed", self.name)
+                await asyncio.sleep(1)
+
+    async def _flush_locked(self) -> int:
+        if not self._pending:
+            return 0
+        batch, self._pending = self._pending, []
+        try:
+            await self._write(batch)
+        except Exception:
+            self._pending[:0] = batch  # kept, in order, for the next try
+            raise
+        return len(batch)
+
+
+async def reaction_counter(bot: SipBot, guild_id: int) -> Counts:
+    """Who counts among a message's reaction users: members (by the member role, the
+    member list fetched once if needed), never bots, never those who asked to be forgotten."""
+    services = bot.services
+    config = await services.config(guild_id)
+    guild = bot.get_guild(guild_id)
+    if config.member_role_id is not None and guild is not None and not guild.chunked:
+        await guild.chunk()
+    async with services.db() as db:
+        forgotten = await privacy.opted_out(db, guild_id)
+
+    def counts(user: discord.User | discord.Member) -> bool:
+        if user.bot or privacy.member_key(guild_id, user.id) in forgotten:
+            return False
+        if config.member_role_id is None:
+            return True
+        member = guild.get_member(user.id) if guild is not None else None
+        return member is not None and member_is_member(member, config)
+
+    return counts

@@ -1,0 +1,201 @@
+"""The cycle report for the board: a Markdown file readable without Discord, and a CSV of
+participation per theme and region.
+
+Dates are written in the guild's time zone (a file has no Discord timestamps), people
+by their display name when the guild cache knows them, else by their id. A session
+counts as held when its minutes were written or when it ended without being cancelled.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.kit.i18n import Tr
+from storage.models import Draft, GroupSession, Theme, WorkGroup
+from storage.report import ReportData
+
+Names = Callable[[int | None], str]
+CSV_COLUMNS = ("theme", "region", "groups", "members", "sessions_held", "attendees", "drafts", "endorsements")  # fmt: skip
+
+
+@dataclass
+class Writer:
+    tr: Tr
+    data: ReportData
+    name: Names
+    zone: ZoneInfo
+    now: datetime
+
+    def when(self, moment: datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%d/%m/%Y %H:%M")
+
+    def held(self, session: GroupSession) -> bool:
+        if session.status == "cancelled":
+            return False
+        return (
+            session.id in self.data.minutes
+            or session.status == "done"
+            or (session.starts_at.timestamp() + session.minutes * 60 <= self.now.timestamp())
+        )
+
+
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines()) or ">"
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(
+    tr: Tr, data: ReportData, name: Names, zone: str, now: datetime, only: Theme | None
+) -> str:
+    w = Writer(tr, data, name, ZoneInfo(zone), now)
+    title = tr("report.title.theme", cycle=data.cycle.name, theme=only.title) if only else tr("report.title", cycle=data.cycle.name)  # fmt: skip
+    parts = [f"# {title}", "", f"_{tr('report.generated', when=w.when(now))}_", "", summary(w)]
+    for number, theme in enumerate(data.themes, start=1):
+        parts.append(theme_section(w, number, theme))
+    if data.experiments:
+        parts.append(experiments(w))
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def summary(w: Writer) -> str:
+    tr, data = w.tr, w.data
+    members = {m for ids in data.members.values() for m in ids}
+    held = sum(w.held(s) for rows in data.sessions.values() for s in rows)
+    counts = [len(data.themes), len(data.groups), len(members), held, len(data.drafts),
+              sum(data.endorsements.values()), len(data.syntheses), len(data.experiments)]  # fmt: skip
+    keys = ["themes", "groups", "members", "sessions", "drafts", "endorsements", "syntheses", "experiments"]  # fmt: skip
+    head = "| " + " | ".join(tr(f"report.count.{k}") for k in keys) + " |"
+    return "\n".join([f"## {tr('report.summary')}", "", head, "|" + "---|" * len(keys),
+                      "| " + " | ".join(str(c) for c in counts) + " |", ""])  # fmt: skip
+
+
+def theme_section(w: Writer, number: int, theme: Theme) -> str:
+    tr, data = w.tr, w.data
+    groups = [g for g in data.groups if g.theme_id == theme.id]
+    lines = [f"## {number}. {theme.emoji} {theme.title}", ""]
+    if theme.description:
+        lines += [theme.description, ""]
+    countries = " · ".join(tr(f"country.{c}") for c in theme.country_list)
+    lines += [tr("report.theme.meta", countries=countries, groups=len(groups)), ""]
+    lines += group_table(w, groups)
+    lines += sessions_held(w, groups)
+    lines += drafts_of(w, [d for d in data.drafts if d.theme_id == theme.id], groups)
+    lines += synthesis_of(w, theme)
+    return "\n".join(lines)
+
+
+def group_table(w: Writer, groups: list[WorkGroup]) -> list[str]:
+    tr = w.tr
+    lines = [f"### {tr('report.groups')}", ""]
+    if not groups:
+        return [*lines, tr("report.none"), ""]
+    lines += ["| " + " | ".join(tr(f"report.group.{k}") for k in ("name", "region", "mode", "facilitator", "secretary", "members")) + " |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    for g in groups:
+        people = ", ".join(w.name(m) for m in w.data.members.get(g.id, []))
+        row = [g.name, g.region or tr("report.region.none"), tr(f"report.mode.{g.mode}"),
+               w.name(g.facilitator_id), w.name(g.secretary_id), people]  # fmt: skip
+        lines.append("| " + " | ".join(cell(x) for x in row) + " |")
+    return [*lines, ""]
+
+
+def sessions_held(w: Writer, groups: list[WorkGroup]) -> list[str]:
+    tr = w.tr
+    lines = [f"### {tr('report.sessions')}", ""]
+    found = False
+    for g in groups:
+        for s in (s for s in w.data.sessions.get(g.id, []) if w.held(s)):
+            found = True
+            minutes = w.data.minutes.get(s.id)
+            attendees = minutes.attendees if minutes else "?"
+            lines += [f"#### {tr('report.session', group=g.name, number=s.number, when=w.when(s.starts_at), attendees=attendees)}", ""]  # fmt: skip
+            if minutes is None:
+                lines += [f"_{tr('report.minutes.none')}_", ""]
+                continue
+            lines += [f"**{tr('report.minutes.summary')}**", "", minutes.summary, ""]
+            if minutes.decisions:
+                lines += [f"**{tr('report.minutes.decisions')}**", "", minutes.decisions, ""]
+    return lines if found else [*lines, tr("report.none"), ""]
+
+
+def drafts_of(w: Writer, rows: list[Draft], groups: list[WorkGroup]) -> list[str]:
+    tr = w.tr
+    names = {g.id: g.name for g in groups}
+    lines = [f"### {tr('report.drafts')}", ""]
+    if not rows:
+        return [*lines, tr("report.none"), ""]
+    for d in rows:
+        lines += [f"#### {d.title} — {names.get(d.group_id, '?')}", ""]
+        lines += [tr("report.draft.meta", status=tr(f"draft.status.{d.status}"), version=d.version,
+                     endorsements=w.data.endorsements.get(d.id, 0), when=w.when(d.updated_at)), ""]  # fmt: skip
+        lines += [quote(w.data.texts.get(d.id, "")), ""]
+    return lines
+
+
+def synthesis_of(w: Writer, theme: Theme) -> list[str]:
+    tr = w.tr
+    found = w.data.syntheses.get(theme.id)
+    lines = [f"### {tr('report.synthesis')}", ""]
+    if found is None:
+        return [*lines, tr("report.synthesis.none"), ""]
+    gathered = w.data.gathered.get(found.id, {})
+    titles = {d.id: d.title for d in w.data.drafts}
+    lines += [tr("report.synthesis.meta", when=w.when(found.updated_at), count=len(gathered)), ""]
+    lines += [f"- {titles.get(d, '?')} (v{v})" for d, v in sorted(gathered.items())]
+    return [*lines, ""]
+
+
+def experiments(w: Writer) -> str:
+    tr = w.tr
+    names = {g.id: g.name for g in w.data.groups}
+    lines = [f"## {tr('report.experiments')}", ""]
+    for e in w.data.experiments:
+        lines += [f"### {e.title} — {names.get(e.group_id, '?')}", ""]
+        lines += [tr("report.experiment.meta", start=w.when(e.starts_at), end=w.when(e.ends_at),
+                     status=e.status, checkins=w.data.checkins.get(e.id, 0)), ""]  # fmt: skip
+        if e.goal:
+            lines += [f"**{tr('report.experiment.goal')}** {e.goal}", ""]
+        evaluation = w.data.evaluations.get(e.id)
+        if evaluation is not None:
+            for key in ("done", "worked", "failed", "lessons"):
+                lines += [f"**{tr(f'report.experiment.{key}')}** {getattr(evaluation, key)}", ""]
+    return "\n".join(lines)
+
+
+def participation_csv(tr: Tr, data: ReportData, now: datetime) -> bytes:
+    """One row per theme × region (online groups: their own row). Members are counted
+    once per row; attendees add up the minutes' counts; endorsements, those of the
+    row's drafts. Semicolons and a BOM, as the interest export."""
+    w = Writer(tr, data, str, ZoneInfo("UTC"), now)
+    rows: dict[tuple[int, str], dict[str, int]] = {}
+    members: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for g in data.groups:
+        key = (g.theme_id, g.region or tr("report.region.none"))
+        row = rows.setdefault(key, dict.fromkeys(CSV_COLUMNS[2:], 0))
+        members[key].update(data.members.get(g.id, []))
+        held = [s for s in data.sessions.get(g.id, []) if w.held(s)]
+        own = [d for d in data.drafts if d.group_id == g.id]
+        row["groups"] += 1
+        row["sessions_held"] += len(held)
+        row["attendees"] += sum(m.attendees for s in held if (m := data.minutes.get(s.id)))
+        row["drafts"] += len(own)
+        row["endorsements"] += sum(data.endorsements.get(d.id, 0) for d in own)
+    titles = {t.id: t.title for t in data.themes}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for (theme_id, region), row in sorted(
+        rows.items(), key=lambda item: (titles.get(item[0][0], ""), item[0][1])
+    ):
+        row["members"] = len(members[(theme_id, region)])
+        writer.writerow([titles.get(theme_id, "?"), region, *(row[c] for c in CSV_COLUMNS[2:])])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

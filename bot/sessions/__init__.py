@@ -1,0 +1,9 @@
+"""Group sessions: time polls, scheduling, RSVPs, reminders, minutes, calendar files.
+
+Flow: /session schedule (cogs/sessions.py) → service.py stores the session and its
+reminders, then its event and post (posts.py) → jobs.py sends each reminder when the
+engine hands it over. polls.py: time polls by reaction and the winner's button.
+minutes.py: the minutes form. files.py / calendar.py: RFC 5545 files.
+rules.py: lengths, links, slots, the reminder decision (pure).
+Storage in storage/sessions.py and storage/timepolls.py.
+"""

@@ -1,0 +1,310 @@
+"""Time polls: one regional-indicator reaction per candidate slot; the winner is offered
+to the facilitator, who schedules it with one button."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+import aiohttp
+import discord
+
+from bot.kit import errors, ui
+from bot.kit.access import check_manager
+from bot.kit.forms import SipForm
+from bot.kit.i18n import Tr
+from bot.kit.user_error import UserError
+from bot.sessions import rules
+from bot.sessions.jobs import WAKER as REMINDERS
+from bot.sessions.service import SessionService
+from storage import sessions as session_store
+from storage import timepolls as store
+from storage.models import GroupSession, TimePoll, TimeSlot, WorkGroup
+from storage.outbox import nonce
+
+if TYPE_CHECKING:
+    from bot.app import SipBot
+
+log = logging.getLogger(__name__)
+WAKER = "timepolls"
+
+
+@dataclass
+class OpenTimePoll:
+    poll_id: int
+    group_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+    deadline: datetime
+    slots: dict[str, int]  # emoji -> slot id
+
+
+def poll_card(
+    tr: Tr,
+    group: WorkGroup,
+    slots: list[TimeSlot],
+    deadline: datetime,
+    minutes: int,
+    closed: bool = False,
+) -> discord.Embed:
+    lines = [tr("timepoll.intro", minutes=minutes), ""]
+    lines += [f"{rules.SLOT_LETTERS[s.position]} {ui.timestamp(s.starts_at)}" for s in slots]
+    lines += [
+        "",
+        tr("timepoll.closed" if closed else "timepoll.deadline", deadline=ui.timestamp(deadline)),
+    ]
+    return ui.embed(tr("timepoll.title", group=group.name), "\n".join(lines))
+
+
+class ScheduleWinner(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sip:tp:schedule:(?P<poll>\d+)"
+):
+    """Persistent: the facilitator may click it days later, after restarts."""
+
+    def __init__(self, poll_id: int, label: str | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or "schedule",
+                style=discord.ButtonStyle.success,
+                emoji="📅",
+                custom_id=f"sip:tp:schedule:{poll_id}",
+            )
+        )
+        self.poll_id = poll_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> ScheduleWinner:
+        return cls(int(match["poll"]), item.label)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = cast("SipBot", interaction.client)
+        try:
+            poll, _slot, group = await winning_slot(bot, self.poll_id)
+            config = await bot.services.config(poll.guild_id)
+            check_manager(interaction, config, group)
+            tr = bot.services.reader(interaction, config)
+            await interaction.response.send_modal(
+                SlotModal(bot, self.poll_id, tr, interaction.user.id)
+            )
+        except Exception as error:  # noqa: BLE001 - one place turns errors into messages
+            await errors.report(bot, interaction, error)
+
+
+class SlotModal(SipForm):
+    """Where the chosen slot takes place; then the session is scheduled like any other."""
+
+    def __init__(self, bot: SipBot, poll_id: int, tr: Tr, user_id: int) -> None:
+        # one form per person: discord.py keeps open forms by custom id
+        super().__init__(
+            bot, title=tr("timepoll.modal.title")[:45], custom_id=f"sip:tp:slot:{poll_id}:{user_id}"
+        )
+        self.bot, self.poll_id = bot, poll_id
+        self.place: discord.ui.TextInput[SlotModal] = discord.ui.TextInput(
+            custom_id="place",
+            label=tr("timepoll.modal.place")[:45],
+            required=False,
+            max_length=rules.PLACE_MAX,
+        )
+        self.visio: discord.ui.TextInput[SlotModal] = discord.ui.TextInput(
+            custom_id="visio", label=tr("timepoll.modal.visio")[:45], required=False, max_length=500
+        )
+        self.add_item(self.place)
+        self.add_item(self.visio)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        bot = self.bot
+        poll, slot, group = await winning_slot(bot, self.poll_id)
+        config = await bot.services.config(poll.guild_id)
+        check_manager(interaction, config, group)
+        tr = bot.services.reader(interaction, config)
+        now = bot.services.clock.now()
+        if slot.starts_at <= now:
+            raise UserError("error.timepoll.slot_past")
+        row = GroupSession(
+            guild_id=group.guild_id, group_id=group.id, number=0, starts_at=slot.starts_at, minutes=poll.minutes,
+            place=rules.check_place(self.place.value), visio_url=rules.check_visio(self.visio.value),
+            channel_id=group.channel_id, created_by=interaction.user.id, created_at=now, updated_at=now,
+        )  # fmt: skip
+        async with bot.services.db() as db, db.begin():
+            if not await store.mark_scheduled(db, self.poll_id):
+                raise UserError("error.timepoll.already_scheduled")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        assert interaction.guild is not None  # noqa: S101 - guild-only components
+        warnings = await SessionService(bot).schedule(interaction.guild, config, group, row)
+        if poll.result_message_id is not None:
+            channel = bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+            await channel.get_partial_message(poll.result_message_id).edit(view=None)
+        lines = [tr("session.scheduled", number=row.number, when=ui.timestamp(row.starts_at))]
+        await ui.reply(interaction, "\n".join([*lines, *(tr(w) for w in warnings)]))
+        if bot.services.scheduler is not None:
+            await bot.services.scheduler.wake(REMINDERS)
+
+
+class TimePolls:
+    def __init__(self, bot: SipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.polls: dict[int, OpenTimePoll] = {}
+        self._order = asyncio.Lock()
+
+    async def load(self) -> None:
+        async with self.services.db() as db:
+            for poll in await store.open_polls(db):
+                self.remember(poll, await store.slots_of(db, poll.id))
+
+    def remember(self, poll: TimePoll, slots: list[TimeSlot]) -> None:
+        if poll.id is not None and poll.message_id is not None and poll.status == "open":
+            self.polls[poll.message_id] = OpenTimePoll(
+                poll.id, poll.group_id, poll.guild_id, poll.channel_id, poll.message_id, poll.deadline,
+                {rules.SLOT_LETTERS[s.position]: s.id for s in slots},
+            )  # fmt: skip
+
+    async def open(
+        self,
+        channel: discord.abc.Messageable,
+        tr: Tr,
+        group: WorkGroup,
+        poll: TimePoll,
+        starts: list[datetime],
+    ) -> TimePoll:
+        async with self.services.db() as db, db.begin():
+            slots = await store.create(db, poll, starts)
+        message = await channel.send(embed=poll_card(tr, group, slots, poll.deadline, poll.minutes))
+        async with self.services.db() as db, db.begin():
+            poll = await store.get(db, poll.id) or poll
+            poll.message_id = message.id
+        self.remember(poll, slots)
+        for slot in slots:
+            await message.add_reaction(rules.SLOT_LETTERS[slot.position])
+        return poll
+
+    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        poll = self.polls.get(payload.message_id)
+        if poll is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
+            return
+        async with self._order:  # first come, first served: an add stays before its removal
+            await self._record(poll, payload)
+
+    async def _record(self, poll: OpenTimePoll, payload: discord.RawReactionActionEvent) -> None:
+        slot_id = poll.slots.get(str(payload.emoji))
+        now = self.services.clock.now()
+        if slot_id is None or now >= poll.deadline:
+            return
+        if await self.services.opted_out(poll.guild_id, payload.user_id):
+            return  # forgotten at their request
+        async with self.services.db() as db, db.begin():
+            if payload.user_id not in await self._voters(db, poll.group_id):
+                return
+            await store.vote(
+                db,
+                poll.poll_id,
+                slot_id,
+                payload.user_id,
+                now,
+                payload.event_type == "REACTION_ADD",
+            )
+
+    @staticmethod
+    async def _voters(db: Any, group_id: int) -> set[int]:
+        group = await db.get(WorkGroup, group_id)
+        members = await session_store.group_members(db, group_id)
+        return members | {m for m in (group.facilitator_id, group.secretary_id) if m}
+
+    async def reconcile(self, poll: OpenTimePoll) -> None:
+        message = await self.bot.get_partial_messageable(
+            poll.channel_id, guild_id=poll.guild_id
+        ).fetch_message(poll.message_id)
+        actual: set[tuple[int, int]] = set()
+        async with self.services.db() as db:
+            voters = await self._voters(db, poll.group_id)
+        for reaction in message.reactions:
+            slot_id = poll.slots.get(str(reaction.emoji))
+            if slot_id is not None:
+                actual |= {
+                    (slot_id, u.id) async for u in reaction.users(limit=None) if u.id in voters
+                }
+        async with self.services.db() as db, db.begin():
+            await store.replace_votes(db, poll.poll_id, actual, self.services.clock.now())
+
+    # ------------------------------------------------------------ closing
+    async def run_due(self) -> datetime | None:
+        now = self.services.clock.now()
+        async with self.services.db() as db:
+            due = await store.due_closings(db, now)
+        for poll in due:
+            await self.close(poll, now)
+        async with self.services.db() as db:
+            return await store.next_closing_at(db)
+
+    async def close(self, poll: TimePoll, now: datetime) -> None:
+        async with self.services.db() as db, db.begin():
+            if not await store.claim_closing(db, poll.id, now):
+                return
+        known = self.polls.pop(poll.message_id or 0, None)
+        try:
+            if known is not None:
+                await self.reconcile(known)
+            winner, message_id = await self._announce(poll)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            # the group's channel was deleted or closed to the bot: retrying would never end
+            log.warning("time poll %s closed, winner not posted: Discord %s", poll.id, exc.status)
+            async with self.services.db() as db, db.begin():
+                await store.finish_closing(db, poll.id, None, None)
+            return
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("time poll %s: Discord failed (%s), will retry", poll.id, exc)
+            async with self.services.db() as db, db.begin():
+                await store.release_closing(db, poll.id)
+            return
+        async with self.services.db() as db, db.begin():
+            await store.finish_closing(db, poll.id, winner, message_id)
+
+    async def _announce(self, poll: TimePoll) -> tuple[int | None, int]:
+        async with self.services.db() as db:
+            slots = await store.slots_of(db, poll.id)
+            counts = await store.counts(db, poll.id)
+            group = await db.get(WorkGroup, poll.group_id)
+        assert group is not None  # noqa: S101 - foreign key
+        config = await self.services.config(poll.guild_id)
+        tr = self.services.public(config)
+        winner = rules.winner(counts, {s.id: s.starts_at for s in slots})
+        channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        if poll.message_id is not None:
+            try:
+                await channel.get_partial_message(poll.message_id).edit(
+                    embed=poll_card(tr, group, slots, poll.deadline, poll.minutes, closed=True)
+                )
+            except discord.NotFound:
+                log.info("time poll %s message was deleted by hand", poll.id)
+        chosen = next(s for s in slots if s.id == winner)
+        view = discord.ui.View(timeout=None)
+        view.add_item(ScheduleWinner(poll.id, tr("timepoll.schedule")))
+        facilitator = (
+            f"<@{group.facilitator_id}>" if group.facilitator_id else tr("timepoll.facilitator")
+        )
+        text = tr(
+            "timepoll.winner", letter=rules.SLOT_LETTERS[chosen.position], when=ui.timestamp(chosen.starts_at),
+            votes=counts.get(chosen.id, 0), facilitator=facilitator,
+        )  # fmt: skip
+        message = await channel.send(text, view=view, nonce=nonce("tp", poll.id))
+        return winner, message.id
+
+
+async def winning_slot(bot: SipBot, poll_id: int) -> tuple[TimePoll, TimeSlot, WorkGroup]:
+    async with bot.services.db() as db:
+        poll = await store.get(db, poll_id)
+        if poll is None or poll.status == "open" or poll.winner_slot_id is None:
+            raise UserError("error.timepoll.not_closed")
+        if poll.status == "scheduled":
+            raise UserError("error.timepoll.already_scheduled")
+        slot = await db.get(TimeSlot, poll.winner_slot_id)
+        group = await db.get(WorkGroup, poll.group_id)
+    assert slot is not None and group is not None  # noqa: S101 - foreign keys
+    return poll, slot, group

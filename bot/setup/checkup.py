@@ -1,0 +1,119 @@
+"""`/setup check`: what is missing for the bot to work, each with its fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot.groups import objects as group_objects
+from bot.kit import permissions
+from bot.themes.objects import present
+from storage.models import GuildConfig, Phase, Theme, WorkGroup
+
+CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "error", "warning" or "info"
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _missing_in(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
+    granted = channel.permissions_for(me)
+    return [name for name in CHANNEL_NEEDS if not getattr(granted, name)]
+
+
+def check_permissions(me: discord.Member) -> list[Finding]:
+    return [
+        Finding(
+            "error", "check.perm.missing", {"permission": name, "why": permissions.REQUIRED[name]}
+        )
+        for name in permissions.missing(me.guild_permissions)
+    ]
+
+
+def check_roles(guild: discord.Guild, config: GuildConfig) -> list[Finding]:
+    found: list[Finding] = []
+    if config.organiser_role_id is None:
+        found.append(Finding("warning", "check.organiser_role.none"))
+    elif guild.get_role(config.organiser_role_id) is None:
+        found.append(Finding("error", "check.organiser_role.deleted"))
+    if config.member_role_id is None:
+        found.append(Finding("info", "check.member_role.none"))
+    elif guild.get_role(config.member_role_id) is None:
+        found.append(Finding("error", "check.member_role.deleted"))
+    return found
+
+
+def check_announcements(guild: discord.Guild, config: GuildConfig) -> list[Finding]:
+    channel_id = config.announcements_channel_id
+    if channel_id is None:
+        return [Finding("error", "check.announcements.none")]
+    channel = guild.get_channel(channel_id)
+    if channel is None:
+        return [Finding("error", "check.announcements.deleted")]
+    missing = _missing_in(channel, guild.me)
+    if missing:
+        return [
+            Finding(
+                "error",
+                "check.announcements.perms",
+                {"channel": channel.mention, "missing": missing},
+            )
+        ]
+    return []
+
+
+def diagnose(guild: discord.Guild, config: GuildConfig) -> list[Finding]:
+    return [
+        *check_permissions(guild.me),
+        *check_roles(guild, config),
+        *check_announcements(guild, config),
+    ]
+
+
+def missing_in_channel(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
+    return _missing_in(channel, me)
+
+
+def check_themes(guild: discord.Guild, themes: list[Theme]) -> list[Finding]:
+    """Theme objects deleted by hand: reported with the command that recreates them."""
+    found: list[Finding] = []
+    for theme in themes:
+        if theme.status != "active":
+            continue
+        missing = present(guild, theme).missing
+        if missing:
+            found.append(
+                Finding("error", "check.theme.missing", {"title": theme.title, "objects": missing})
+            )
+    return found
+
+
+def check_announcements_sent(phases: list[Phase]) -> list[Finding]:
+    return [
+        Finding("warning", "check.phase.failed", {"phase": phase.key, "note": phase.announce_note})
+        for phase in phases
+        if phase.announce_state == "failed"
+    ]
+
+
+def check_groups(guild: discord.Guild, groups: list[WorkGroup]) -> list[Finding]:
+    """Published groups whose channel or role was deleted by hand; publishing again repairs."""
+    found: list[Finding] = []
+    for group in groups:
+        if group.status != "published":
+            continue
+        here = group_objects.present(guild, group)
+        missing = [
+            kind for kind, obj in (("channel", here.channel), ("role", here.role)) if obj is None
+        ]
+        if missing:
+            found.append(
+                Finding("error", "check.group.missing", {"group": group.name, "objects": missing})
+            )
+    return found

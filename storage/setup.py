@@ -1,0 +1,140 @@
+"""Guild configuration, offices and the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import AuditLog, GuildConfig, Office, SQLModel
+from storage.upsert import insert_ignore, table_of
+
+
+def _table(model: type[SQLModel]) -> Any:
+    return table_of(model)
+
+
+CONFIG_FIELDS = frozenset(
+    c.name for c in _table(GuildConfig).columns if c.name not in {"guild_id", "created_at"}
+)
+
+
+async def ensure_guild(
+    db: AsyncSession,
+    guild_id: int,
+    now: datetime,
+    offices: Iterable[tuple[str, str, str]] = (),
+) -> GuildConfig:
+    """The guild's configuration, created with defaults (and the default offices) once."""
+    inserted = await insert_ignore(
+        db,
+        _table(GuildConfig),
+        [{**_defaults(), "guild_id": guild_id, "created_at": now, "updated_at": now}],
+        ["guild_id"],
+    )
+    if inserted:
+        rows = [
+            {"guild_id": guild_id, "name": name, "country": country, "region": region}
+            for name, country, region in offices
+        ]
+        await insert_ignore(db, _table(Office), rows, ["guild_id", "name"])
+    config = await db.get(GuildConfig, guild_id, populate_existing=True)
+    assert config is not None  # noqa: S101 - inserted or already there just above
+    return config
+
+
+def _defaults() -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for name, info in GuildConfig.model_fields.items():
+        if name in CONFIG_FIELDS and name != "updated_at":
+            defaults[name] = info.default
+    return defaults
+
+
+async def update_config(
+    db: AsyncSession, guild_id: int, now: datetime, **changes: Any
+) -> GuildConfig:
+    unknown = set(changes) - CONFIG_FIELDS
+    if unknown:
+        raise ValueError(f"unknown configuration fields: {sorted(unknown)}")
+    config = await db.get(GuildConfig, guild_id, populate_existing=True)
+    if config is None:
+        raise LookupError(f"guild {guild_id} has no configuration yet")
+    for name, value in changes.items():
+        setattr(config, name, value)
+    config.updated_at = now
+    await db.flush()
+    return config
+
+
+async def list_offices(db: AsyncSession, guild_id: int) -> list[Office]:
+    result = await db.execute(
+        select(Office)
+        .where(col(Office.guild_id) == guild_id)
+        .order_by(col(Office.country), col(Office.region), col(Office.name))
+    )
+    return list(result.scalars())
+
+
+async def count_offices(db: AsyncSession, guild_id: int) -> int:
+    result = await db.execute(
+        select(func.count()).select_from(Office).where(col(Office.guild_id) == guild_id)
+    )
+    return int(result.scalar() or 0)
+
+
+async def find_office(db: AsyncSession, guild_id: int, name: str) -> Office | None:
+    result = await db.execute(
+        select(Office).where(
+            col(Office.guild_id) == guild_id,
+            func.lower(col(Office.name)) == name.strip().lower(),
+        )
+    )
+    return result.scalars().first()
+
+
+async def add_office(db: AsyncSession, guild_id: int, name: str, country: str, region: str) -> bool:
+    """True when added, False when an office of that name already exists."""
+    if await find_office(db, guild_id, name) is not None:
+        return False
+    row = {"guild_id": guild_id, "name": name, "country": country, "region": region}
+    return await insert_ignore(db, _table(Office), [row], ["guild_id", "name"]) == 1
+
+
+async def remove_office(db: AsyncSession, guild_id: int, name: str) -> Office | None:
+    office = await find_office(db, guild_id, name)
+    if office is None:
+        return None
+    await db.execute(delete(Office).where(col(Office.id) == office.id))
+    return office
+
+
+async def audit(
+    db: AsyncSession,
+    guild_id: int,
+    actor_id: int | None,
+    action: str,
+    now: datetime,
+    **detail: Any,
+) -> None:
+    db.add(
+        AuditLog(
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action=action,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+            at=now,
+        )
+    )
+
+
+async def audit_entries(db: AsyncSession, guild_id: int) -> list[AuditLog]:
+    result = await db.execute(
+        select(AuditLog).where(col(AuditLog.guild_id) == guild_id).order_by(col(AuditLog.id))
+    )
+    return list(result.scalars())

@@ -1,0 +1,65 @@
+"""The draft status machine and the two-field form joint."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.drafts.forms import FIELD_MAX, joined, prefill
+from bot.drafts.rules import FINAL, ORGANISERS_ONLY, STATUSES, TRANSITIONS, check_transition
+from bot.kit.user_error import UserError
+
+
+def test_the_cycle_of_a_draft() -> None:
+    for path in (["draft", "open", "synthesised", "submitted", "adopted"],
+                 ["draft", "open", "draft", "open", "withdrawn"]):  # fmt: skip
+        for current, wanted in itertools.pairwise(path):
+            check_transition(current, wanted, organiser=True)
+
+
+@pytest.mark.parametrize("current", STATUSES)
+@pytest.mark.parametrize("wanted", STATUSES)
+def test_every_move_is_allowed_or_refused_with_a_reason(current: str, wanted: str) -> None:
+    allowed = wanted in TRANSITIONS[current]
+    for organiser in (True, False):
+        if allowed and (organiser or wanted not in ORGANISERS_ONLY):
+            check_transition(current, wanted, organiser)
+            continue
+        with pytest.raises(UserError) as refused:
+            check_transition(current, wanted, organiser)
+        if not allowed:
+            expected = "error.draft.status_same" if current == wanted else "error.draft.transition"
+            assert refused.value.key == expected
+        else:
+            assert refused.value.key == "error.draft.organisers_only"
+
+
+def test_final_statuses_lead_nowhere() -> None:
+    assert all(TRANSITIONS[s] == () for s in FINAL)
+    with pytest.raises(UserError):
+        check_transition("draft", "published", organiser=True)
+
+
+WORDS = st.lists(st.text(alphabet="abcdé.,", min_size=1, max_size=14), min_size=1, max_size=700)
+
+
+@given(WORDS, st.sampled_from([" ", "\n", "\n\n"]))
+def test_a_revision_form_gives_back_the_text_it_was_prefilled_with(
+    words: list[str], gap: str
+) -> None:
+    text = gap.join(words)  # people's texts have spaces: the halves never cut a word
+    if not text or len(text) > 2 * FIELD_MAX - 100:
+        return
+    first, second = prefill(text)
+    assert len(first or "") <= FIELD_MAX and len(second or "") <= FIELD_MAX
+    assert joined(first or "", second or "") == text
+
+
+def test_two_fields_without_a_space_at_the_joint_continue_on_a_new_line() -> None:
+    assert joined("Premier paragraphe.", "Second.") == "Premier paragraphe.\nSecond."
+    assert joined("Premier ", "second.") == "Premier second."
+    with pytest.raises(UserError):
+        joined("  ", "\n")
