@@ -118,4 +118,5 @@ class SipBot(commands.Bot):
     async def close(self) -> None:
         if self.services.scheduler is not None:
             await self.services.scheduler.shutdown()
+        await self.services.work.close()
         await super().close()

@@ -1,4 +1,4 @@
-"""What every cog shares: settings, database, clock, catalogues, scheduler.
+"""What every cog shares: settings, database, clock, catalogues, scheduler, work engine.
 
 Cogs reach each other only through this object and `bot.dispatch`, never directly.
 """
@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.kit.clock import Clock
 from bot.kit.i18n import Catalog, Tr, language_of
 from bot.kit.user_error import UserError
+from bot.kit.work import WAKER, WorkEngine
 from config.data import default_offices
 from config.settings import Settings
 from storage import cycles, privacy
-from storage import setup as guilds
+from storage import offices as offices_store
+from storage import setup as setup_store
 from storage.models import Cycle, GuildConfig
 
 if TYPE_CHECKING:
@@ -37,7 +39,13 @@ class Services:
     catalog: Catalog
     scheduler: Scheduler | None = None
     cache_ttl: float = 30.0
+    work: WorkEngine = field(init=False)
     _cache: dict[tuple[str, int], tuple[float, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.work = WorkEngine(self.db, self.clock, self.scheduler)
+        if self.scheduler is not None:
+            self.scheduler.register(WAKER, self.work.run_due)
 
     async def cached(self, kind: str, guild_id: int, load: Callable[[], Awaitable[T]]) -> T:
         """A guild's value kept for `cache_ttl` seconds: commands and reaction events read
@@ -61,7 +69,7 @@ class Services:
         async def load() -> GuildConfig:
             seeds = [(o.name, o.country, o.region) for o in default_offices()]
             async with self.db() as db, db.begin():
-                return await guilds.ensure_guild(db, guild_id, self.clock.now(), seeds)
+                return await setup_store.ensure_guild(db, guild_id, self.clock.now(), seeds)
 
         return await self.cached("config", guild_id, load)
 
@@ -71,7 +79,7 @@ class Services:
     async def office_count(self, guild_id: int) -> int:
         async def load() -> int:
             async with self.db() as db:
-                return await guilds.count_offices(db, guild_id)
+                return await offices_store.count_offices(db, guild_id)
 
         return await self.cached("offices", guild_id, load)
 

@@ -23,7 +23,7 @@ from bot.kit.checks import member_is_organiser, organiser_only
 from bot.kit.dates import parse_future
 from bot.kit.user_error import UserError
 from storage import assembly as store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.models import AssemblyVote
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class AssemblyCog(commands.Cog):
             raise
         async with self.services.db() as db, db.begin():
             await store.set_message(db, vote.id, message.id)
-            await guilds.audit(
+            await setup_store.audit(
                 db, interaction.guild.id, interaction.user.id, "assembly.open", now,
                 vote=vote.id, title=vote.title, method=vote.method,
             )  # fmt: skip
@@ -125,7 +125,7 @@ class AssemblyCog(commands.Cog):
         closed = await self.closer.close(found, now)
         if closed:
             async with self.services.db() as db, db.begin():
-                await guilds.audit(
+                await setup_store.audit(
                     db, interaction.guild_id, interaction.user.id, "assembly.close", now,
                     vote=found.id,
                 )  # fmt: skip

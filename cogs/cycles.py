@@ -19,7 +19,7 @@ from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from config.data import cycle_template
 from storage import cycles
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.models import Cycle, Phase
 
 PHASE_CHOICES = [
@@ -136,7 +136,7 @@ class CycleCog(commands.Cog):
                 )
             except cycles.CycleConflict as exc:
                 raise UserError("error.cycle.name_taken", name=name) from exc
-            await guilds.audit(
+            await setup_store.audit(
                 db,
                 interaction.guild_id,
                 interaction.user.id,
@@ -193,7 +193,7 @@ class CycleCog(commands.Cog):
                 starts_at, ends_at, cycle.first_year, config.timezone, now, current.starts_at
             )
             await cycles.move_phase(db, current.id, starts_at, ends_at)
-            await guilds.audit(
+            await setup_store.audit(
                 db, interaction.guild_id, interaction.user.id, "cycle.phase", now,
                 phase=phase, starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(),
             )  # fmt: skip
@@ -234,7 +234,7 @@ class CycleCog(commands.Cog):
             if cycle is None or cycle.id != cycle_id:
                 raise UserError("error.cycle.none")
             await cycles.close_cycle(db, cycle_id, now)
-            await guilds.audit(
+            await setup_store.audit(
                 db,
                 interaction.guild_id,
                 interaction.user.id,

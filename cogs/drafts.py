@@ -27,7 +27,6 @@ from bot.kit.user_error import UserError
 from storage import cycles, themes
 from storage import drafts as store
 from storage import groups as group_store
-from storage import sessions as groups
 from storage.models import Cycle, Draft, Theme, WorkGroup
 
 log = logging.getLogger(__name__)
@@ -115,7 +114,7 @@ class DraftCog(commands.Cog):
         cleaned = check_title(title)
         async with self.services.db() as db:
             group = await group_store.by_channel(db, interaction.channel_id)
-            members = await groups.group_members(db, group.id) if group else set()
+            members = await group_store.member_ids(db, group.id) if group else set()
         if group is None or group.id is None:
             raise UserError("error.draft.not_group_channel")
         if not may_write(interaction, config, group, members):
@@ -244,7 +243,9 @@ class DraftCog(commands.Cog):
             if cycle is None or cycle.id is None:
                 return []
             rows = await store.drafts_of_cycle(db, cycle.id)
-            mine = await groups.groups_of_member(db, interaction.guild_id, interaction.user.id)
+            mine = await group_store.member_groups_in_guild(
+                db, interaction.guild_id, interaction.user.id
+            )
             every = {d.group_id: await db.get(WorkGroup, d.group_id) for d in rows}
         own = {g.id for g in mine} | {
             gid for gid, g in every.items()

@@ -23,8 +23,8 @@ from bot.kit.text import split_text
 from bot.kit.user_error import UserError
 from storage import cycles
 from storage import experiments as store
-from storage import sessions as group_store
-from storage import setup as guilds
+from storage import groups as group_store
+from storage import setup as setup_store
 from storage.models import (
     Experiment,
     ExperimentCheckin,
@@ -83,7 +83,7 @@ class EvaluationModal(SipForm):
                 nudge_state="done",
                 next_nudge_at=None,
             )
-            await guilds.audit(
+            await setup_store.audit(
                 db,
                 experiment.guild_id,
                 interaction.user.id,
@@ -136,7 +136,7 @@ class ExperimentCog(commands.Cog):
             found = await store.get(db, int(text)) if text.isdigit() else None
             group = await db.get(WorkGroup, found.group_id) if found is not None else None
             members = (
-                await group_store.group_members(db, found.group_id) if found is not None else set()
+                await group_store.member_ids(db, found.group_id) if found is not None else set()
             )
         if found is None or group is None or found.guild_id != interaction.guild_id:
             raise UserError("error.experiment.unknown", value=value[:40])
@@ -198,7 +198,7 @@ class ExperimentCog(commands.Cog):
         )  # fmt: skip
         async with self.services.db() as db, db.begin():
             await store.add(db, row)
-            await guilds.audit(
+            await setup_store.audit(
                 db,
                 group.guild_id,
                 interaction.user.id,
@@ -285,7 +285,7 @@ class ExperimentCog(commands.Cog):
             if organiser:
                 rows = await store.of_guild(db, interaction.guild_id)
             else:
-                mine = await group_store.groups_of_member(
+                mine = await group_store.member_groups_in_guild(
                     db, interaction.guild_id, interaction.user.id
                 )
                 rows = await store.of_groups(db, [g.id for g in mine if g.id is not None])
@@ -319,7 +319,9 @@ class ExperimentCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         async with self.services.db() as db:
-            mine = await group_store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+            mine = await group_store.member_groups_in_guild(
+                db, interaction.guild_id, interaction.user.id
+            )
             rows = await store.of_groups(db, [g.id for g in mine if g.id is not None])
             if not rows:
                 rows = await store.of_guild(db, interaction.guild_id)

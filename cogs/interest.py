@@ -30,7 +30,7 @@ from bot.kit.checks import organiser_only
 from bot.kit.dates import parse_future
 from bot.kit.user_error import UserError
 from storage import cycles, interest
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage import themes as theme_store
 from storage.models import Cycle, InterestPoll, Theme
 
@@ -182,7 +182,7 @@ class InterestCog(commands.Cog):
         try:
             async with self.services.db() as db, db.begin():
                 await interest.create_poll(db, poll, [(t.id, t.emoji) for t in themes])
-                await guilds.audit(
+                await setup_store.audit(
                     db,
                     interaction.guild.id,
                     interaction.user.id,

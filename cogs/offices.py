@@ -13,7 +13,8 @@ from bot.app import SipBot
 from bot.kit import ui
 from bot.kit.checks import ensure_organiser
 from bot.kit.user_error import UserError
-from storage import setup as guilds
+from storage import offices as offices_store
+from storage import setup as setup_store
 
 MAX_NAME = 80
 
@@ -66,9 +67,9 @@ class OfficeCog(commands.Cog):
             raise UserError("error.office.country", value=country)
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
-            added = await guilds.add_office(db, interaction.guild_id, name, country, region)
+            added = await offices_store.add_office(db, interaction.guild_id, name, country, region)
             if added:
-                await guilds.audit(
+                await setup_store.audit(
                     db,
                     interaction.guild_id,
                     interaction.user.id,
@@ -89,7 +90,7 @@ class OfficeCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None  # noqa: S101
         async with self.services.db() as db:
-            offices = await guilds.list_offices(db, interaction.guild_id)
+            offices = await offices_store.list_offices(db, interaction.guild_id)
         regions = sorted({o.region for o in offices if current.lower() in o.region.lower()})
         return [app_commands.Choice(name=r, value=r) for r in regions[:25]]
 
@@ -101,9 +102,9 @@ class OfficeCog(commands.Cog):
         tr = self.services.reader(interaction, config)
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
-            removed = await guilds.remove_office(db, interaction.guild_id, name)
+            removed = await offices_store.remove_office(db, interaction.guild_id, name)
             if removed is not None:
-                await guilds.audit(
+                await setup_store.audit(
                     db,
                     interaction.guild_id,
                     interaction.user.id,
@@ -122,7 +123,7 @@ class OfficeCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None  # noqa: S101
         async with self.services.db() as db:
-            offices = await guilds.list_offices(db, interaction.guild_id)
+            offices = await offices_store.list_offices(db, interaction.guild_id)
         names = [o.name for o in offices if current.lower() in o.name.lower()]
         return [app_commands.Choice(name=n, value=n) for n in names[:25]]
 
@@ -132,7 +133,7 @@ class OfficeCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         async with self.services.db() as db:
-            offices = await guilds.list_offices(db, interaction.guild_id)
+            offices = await offices_store.list_offices(db, interaction.guild_id)
         if not offices:
             await ui.reply(interaction, tr("office.list.empty"))
             return

@@ -15,7 +15,7 @@ from bot.app import SipBot
 from bot.kit import errors
 from bot.kit.i18n import Tr
 from storage import privacy
-from storage import setup as guilds
+from storage import setup as setup_store
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,9 @@ class PrivacyCog(commands.Cog):
             touched = await privacy.forget(db, interaction.user.id)
             await privacy.opt_out(db, interaction.guild_id, interaction.user.id, now)
             # the one trace kept: that this member asked, when (the cooperative's accountability)
-            await guilds.audit(db, interaction.guild_id, interaction.user.id, "privacy.forget", now)
+            await setup_store.audit(
+                db, interaction.guild_id, interaction.user.id, "privacy.forget", now
+            )
         self.services.forget("opted_out", interaction.guild_id)
         log.info("a member was forgotten: %s", {k: v for k, v in touched.items() if v})
         await interaction.response.edit_message(content=tr("privacy.forget.done"), view=None)

@@ -27,7 +27,7 @@ from bot.sessions.minutes import MinutesModal
 from bot.sessions.service import SessionService
 from storage import groups as group_store
 from storage import sessions as store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.models import GroupSession, GuildConfig, Theme, TimePoll, WorkGroup
 
 log = logging.getLogger(__name__)
@@ -196,7 +196,9 @@ class SessionCog(commands.Cog):
             groups = (
                 [here]
                 if here is not None
-                else await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+                else await group_store.member_groups_in_guild(
+                    db, interaction.guild_id, interaction.user.id
+                )
             )
             by_id = {g.id: g for g in groups if g.id is not None}
             rows = await store.sessions_of(db, list(by_id))
@@ -236,7 +238,7 @@ class SessionCog(commands.Cog):
                 row.version,
                 rules.reminder_plan(starts_at, config.offsets_minutes, now),
             )
-            await guilds.audit(
+            await setup_store.audit(
                 db,
                 row.guild_id,
                 interaction.user.id,
@@ -262,7 +264,7 @@ class SessionCog(commands.Cog):
         async with self.services.db() as db, db.begin():
             row = await store.update_session(db, row.id, now, status="cancelled")
             await store.cancel_reminders(db, row.id)
-            await guilds.audit(
+            await setup_store.audit(
                 db, row.guild_id, interaction.user.id, "session.cancel", now, session_id=row.id
             )
         await self._refresh(interaction, config, group, row, "session.cancelled.notice")
@@ -343,7 +345,9 @@ class SessionCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         async with self.services.db() as db:
-            mine = await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+            mine = await group_store.member_groups_in_guild(
+                db, interaction.guild_id, interaction.user.id
+            )
         needle = current.strip().casefold()
         return [
             app_commands.Choice(name=g.name[:100], value=f"#{g.id}")
@@ -364,7 +368,9 @@ class SessionCog(commands.Cog):
             groups = (
                 [here]
                 if here is not None
-                else await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+                else await group_store.member_groups_in_guild(
+                    db, interaction.guild_id, interaction.user.id
+                )
             )
             rows = await store.sessions_of(db, [g.id for g in groups if g.id is not None])
         config = await self.services.config(interaction.guild_id)

@@ -21,7 +21,7 @@ from bot.setup import checkup as diagnostics
 from bot.setup import rules as settings_rules
 from storage import cycles, themes
 from storage import groups as group_store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.models import GuildConfig
 
 LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
@@ -52,8 +52,8 @@ class SetupCog(commands.Cog):
         assert interaction.guild_id is not None  # noqa: S101 - guild-only group
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
-            config = await guilds.update_config(db, interaction.guild_id, now, **changes)
-            await guilds.audit(
+            config = await setup_store.update_config(db, interaction.guild_id, now, **changes)
+            await setup_store.audit(
                 db, interaction.guild_id, interaction.user.id, action, now, **changes
             )
         self.services.forget_config(interaction.guild_id)

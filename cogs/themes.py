@@ -16,7 +16,7 @@ from bot.kit.checks import ensure_organiser
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.themes import objects, rules
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage import themes as store
 from storage.models import Cycle, GuildConfig, Theme
 
@@ -115,7 +115,7 @@ class ThemeCog(commands.Cog):
             except store.DuplicateTheme as exc:
                 raise UserError("error.theme.duplicate", title=fields["title"]) from exc
             theme.created_by = interaction.user.id
-            await guilds.audit(
+            await setup_store.audit(
                 db, guild.id, interaction.user.id, "theme.add", now, title=theme.title
             )
         await self._build(interaction, guild, config, tr, theme, "theme.added")
@@ -246,7 +246,7 @@ class ThemeCog(commands.Cog):
                 updated = await store.update_theme(db, current.id, now, **changes)
             except store.DuplicateTheme as exc:
                 raise UserError("error.theme.duplicate", title=changes.get("title", "")) from exc
-            await guilds.audit(
+            await setup_store.audit(
                 db,
                 guild.id,
                 interaction.user.id,
@@ -275,7 +275,7 @@ class ThemeCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.db() as db, db.begin():
             await store.update_theme(db, current.id, now, status="archived")
-            await guilds.audit(
+            await setup_store.audit(
                 db, guild.id, interaction.user.id, "theme.archive", now, theme=current.id
             )
         locked = await objects.archive(guild, current)

@@ -235,3 +235,22 @@ async def set_granted(
             return
         query = query.where(col(GroupMember.member_id).in_(wanted))
     await db.execute(query.values(role_granted=granted))
+
+
+async def member_ids(db: AsyncSession, group_id: int) -> set[int]:
+    result = await db.execute(
+        select(col(GroupMember.member_id)).where(col(GroupMember.group_id) == group_id)
+    )
+    return set(result.scalars())
+
+
+async def member_groups_in_guild(
+    db: AsyncSession, guild_id: int, member_id: int
+) -> list[WorkGroup]:
+    result = await db.execute(
+        select(WorkGroup)
+        .join(GroupMember, col(GroupMember.group_id) == col(WorkGroup.id))
+        .where(col(WorkGroup.guild_id) == guild_id, col(GroupMember.member_id) == member_id)
+        .order_by(col(WorkGroup.id))
+    )
+    return list(result.scalars())

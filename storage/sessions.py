@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import GroupMember, GroupSession, Reminder, Rsvp, SessionMinutes, WorkGroup
+from storage.models import GroupSession, Reminder, Rsvp, SessionMinutes, WorkGroup
 from storage.upsert import insert_ignore, table_of
 
 # A claim older than this is taken over: its process died between claiming and recording.
@@ -26,25 +26,6 @@ class DueReminder:
     reminder: Reminder
     session: GroupSession
     group: WorkGroup
-
-
-# ------------------------------------------------------------------ groups seen from sessions
-# (a group by its channel: storage.groups.by_channel)
-async def group_members(db: AsyncSession, group_id: int) -> set[int]:
-    result = await db.execute(
-        select(col(GroupMember.member_id)).where(col(GroupMember.group_id) == group_id)
-    )
-    return set(result.scalars())
-
-
-async def groups_of_member(db: AsyncSession, guild_id: int, member_id: int) -> list[WorkGroup]:
-    result = await db.execute(
-        select(WorkGroup)
-        .join(GroupMember, col(GroupMember.group_id) == col(WorkGroup.id))
-        .where(col(WorkGroup.guild_id) == guild_id, col(GroupMember.member_id) == member_id)
-        .order_by(col(WorkGroup.id))
-    )
-    return list(result.scalars())
 
 
 # ------------------------------------------------------------------ sessions

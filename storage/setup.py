@@ -1,4 +1,4 @@
-"""Guild configuration, offices and the audit log."""
+"""Guild configuration (created with the default offices on first use) and the audit log."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -70,48 +70,6 @@ async def update_config(
     config.updated_at = now
     await db.flush()
     return config
-
-
-async def list_offices(db: AsyncSession, guild_id: int) -> list[Office]:
-    result = await db.execute(
-        select(Office)
-        .where(col(Office.guild_id) == guild_id)
-        .order_by(col(Office.country), col(Office.region), col(Office.name))
-    )
-    return list(result.scalars())
-
-
-async def count_offices(db: AsyncSession, guild_id: int) -> int:
-    result = await db.execute(
-        select(func.count()).select_from(Office).where(col(Office.guild_id) == guild_id)
-    )
-    return int(result.scalar() or 0)
-
-
-async def find_office(db: AsyncSession, guild_id: int, name: str) -> Office | None:
-    result = await db.execute(
-        select(Office).where(
-            col(Office.guild_id) == guild_id,
-            func.lower(col(Office.name)) == name.strip().lower(),
-        )
-    )
-    return result.scalars().first()
-
-
-async def add_office(db: AsyncSession, guild_id: int, name: str, country: str, region: str) -> bool:
-    """True when added, False when an office of that name already exists."""
-    if await find_office(db, guild_id, name) is not None:
-        return False
-    row = {"guild_id": guild_id, "name": name, "country": country, "region": region}
-    return await insert_ignore(db, _table(Office), [row], ["guild_id", "name"]) == 1
-
-
-async def remove_office(db: AsyncSession, guild_id: int, name: str) -> Office | None:
-    office = await find_office(db, guild_id, name)
-    if office is None:
-        return None
-    await db.execute(delete(Office).where(col(Office.id) == office.id))
-    return office
 
 
 async def audit(

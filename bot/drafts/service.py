@@ -18,8 +18,8 @@ from bot.kit.checks import member_is_organiser
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from storage import drafts as store
-from storage import sessions as groups
-from storage import setup as guilds
+from storage import groups as group_store
+from storage import setup as setup_store
 from storage import themes
 from storage.models import Draft, GuildConfig, Theme, WorkGroup
 
@@ -91,7 +91,7 @@ class DraftService:
             draft = await store.get(db, draft_id)
             group = await db.get(WorkGroup, draft.group_id) if draft else None
             theme = await themes.get(db, draft.theme_id) if draft else None
-            members = await groups.group_members(db, draft.group_id) if draft else set()
+            members = await group_store.member_ids(db, draft.group_id) if draft else set()
         if draft is None or group is None or theme is None or draft.guild_id != guild_id:
             raise UserError("error.draft.unknown", value=f"#{draft_id}")
         return DraftContext(draft, group, theme, members)
@@ -106,7 +106,7 @@ class DraftService:
         async with self.services.db() as db:
             group = await db.get(WorkGroup, group_id)
             theme = await themes.get(db, group.theme_id) if group else None
-            members = await groups.group_members(db, group_id)
+            members = await group_store.member_ids(db, group_id)
         if group is None or theme is None:
             raise UserError("error.draft.not_group_channel")
         if not may_write(interaction, config, group, members):
@@ -122,7 +122,7 @@ class DraftService:
         )  # fmt: skip
         async with self.services.db() as db, db.begin():
             draft = await store.create(db, draft, text, interaction.user.id)
-            await guilds.audit(
+            await setup_store.audit(
                 db, group.guild_id, interaction.user.id, "draft.new", now, draft=draft.id
             )
         posted = await posts.create(forum, self.services.public(config), draft, group, text)
@@ -148,7 +148,7 @@ class DraftService:
             number = await store.add_version(db, draft_id, base, text, interaction.user.id, now)
             if number is None:
                 raise UserError("error.draft.conflict", version=found.draft.version)
-            await guilds.audit(db, found.draft.guild_id, interaction.user.id, "draft.revise", now,
+            await setup_store.audit(db, found.draft.guild_id, interaction.user.id, "draft.revise", now,
                                draft=draft_id, version=number)  # fmt: skip
         await interaction.response.defer(ephemeral=True, thinking=True)
         found.draft.version = number
@@ -212,7 +212,7 @@ class DraftService:
         async with self.services.db() as db, db.begin():
             if not await store.move(db, found.draft.id, current, wanted, now):
                 raise UserError("error.draft.conflict", version=found.draft.version)
-            await guilds.audit(db, found.draft.guild_id, interaction.user.id, "draft.status", now,
+            await setup_store.audit(db, found.draft.guild_id, interaction.user.id, "draft.status", now,
                                draft=found.draft.id, current=current, wanted=wanted)  # fmt: skip
         await interaction.response.defer(ephemeral=True, thinking=True)
         found.draft.status = wanted

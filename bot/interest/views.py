@@ -14,7 +14,7 @@ from bot.kit.checks import member_is_member
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from storage import cycles, interest, privacy
-from storage import setup as guild_store
+from storage import offices as offices_store
 from storage.models import MemberProfile, Office
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ class ProfileView(discord.ui.View):
         if not member_is_member(interaction.user, config):
             raise UserError("error.profile.not_member")
         async with services.db() as db:
-            offices = await guild_store.list_offices(db, interaction.guild_id)
+            offices = await offices_store.list_offices(db, interaction.guild_id)
             profile = await interest.profile(db, interaction.guild_id, interaction.user.id)
         return services.reader(interaction, config), offices, profile
 

@@ -10,7 +10,6 @@ from bot.kit.user_error import UserError
 from bot.services import Services
 from bot.sessions.files import CalendarEntry
 from storage import groups as group_store
-from storage import sessions as store
 from storage.models import GroupSession, GuildConfig, Theme, WorkGroup
 
 
@@ -20,7 +19,9 @@ async def groups_for(
     """The group named, else this channel's group, else every group of the caller."""
     assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
     async with services.db() as db:
-        mine = await store.groups_of_member(db, interaction.guild_id, interaction.user.id)
+        mine = await group_store.member_groups_in_guild(
+            db, interaction.guild_id, interaction.user.id
+        )
         if value is not None:
             text = value.strip().lstrip("#")
             chosen = await db.get(WorkGroup, int(text)) if text.isdigit() else None

@@ -12,7 +12,7 @@ from bot.kit.i18n import Tr
 from bot.kit.text import split_text
 from bot.kit.user_error import UserError
 from storage import sessions as store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.models import GroupSession, SessionMinutes, WorkGroup
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class MinutesModal(SipForm):
             ))  # fmt: skip
             await store.update_session(db, self.session_id, now, status="done")
             await store.cancel_reminders(db, self.session_id)
-            await guilds.audit(
+            await setup_store.audit(
                 db,
                 session.guild_id,
                 interaction.user.id,

@@ -21,7 +21,7 @@ from bot.kit.user_error import UserError
 from bot.sessions import rules
 from bot.sessions.jobs import WAKER as REMINDERS
 from bot.sessions.service import SessionService
-from storage import sessions as session_store
+from storage import groups as group_store
 from storage import timepolls as store
 from storage.models import GroupSession, TimePoll, TimeSlot, WorkGroup
 from storage.outbox import nonce
@@ -214,7 +214,7 @@ class TimePolls:
     @staticmethod
     async def _voters(db: Any, group_id: int) -> set[int]:
         group = await db.get(WorkGroup, group_id)
-        members = await session_store.group_members(db, group_id)
+        members = await group_store.member_ids(db, group_id)
         return members | {m for m in (group.facilitator_id, group.secretary_id) if m}
 
     async def reconcile(self, poll: OpenTimePoll) -> None:

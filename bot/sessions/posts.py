@@ -14,6 +14,7 @@ from bot.kit import ui
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions.jobs import where
+from storage import groups as group_store
 from storage import sessions as store
 from storage.models import GroupSession, WorkGroup
 
@@ -97,7 +98,7 @@ class RsvpButton(
             if session is None or session.status != "scheduled":
                 raise UserError("error.rsvp.closed")
             group = await db.get(WorkGroup, session.group_id)
-            members = await store.group_members(db, session.group_id)
+            members = await group_store.member_ids(db, session.group_id)
             assert group is not None  # noqa: S101 - foreign key
             if interaction.user.id not in members | {group.facilitator_id, group.secretary_id}:
                 raise UserError("error.rsvp.not_in_group", group=group.name)

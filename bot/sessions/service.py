@@ -16,7 +16,7 @@ from bot.cycles import rules as calendar
 from bot.sessions import posts, rules
 from storage import cycles
 from storage import sessions as store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.models import GroupSession, GuildConfig, WorkGroup
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class SessionService:
             await store.add_session(db, row)
             plan = rules.reminder_plan(row.starts_at, config.offsets_minutes, now)
             await store.plan_reminders(db, row.id, row.version, plan)
-            await guilds.audit(
+            await setup_store.audit(
                 db, row.guild_id, row.created_by, "session.schedule", now, session_id=row.id
             )
             cycle = await cycles.open_cycle(db, row.guild_id)

@@ -20,7 +20,7 @@ from bot.kit.i18n import Tr
 from bot.kit.text import MESSAGE_LIMIT, split_text
 from bot.kit.user_error import UserError
 from storage import drafts as draft_store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage import synthesis as store
 from storage.models import Draft, Theme, WorkGroup
 
@@ -117,7 +117,7 @@ class SynthesisBuilder:
         async with self.services.db() as db, db.begin():
             await store.record(db, synthesis.id, thread.id, kept, user_id, now)
             await store.set_drafts(db, synthesis.id, [(d.id, d.version) for d in rows])
-            await guilds.audit(
+            await setup_store.audit(
                 db, guild.id, user_id, "synthesis.build", now, theme=theme.id, drafts=len(rows)
             )
         for draft in moved:

@@ -21,7 +21,7 @@ from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
 from storage import cycles
 from storage import groups as store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.models import GuildConfig, Phase, Theme, WorkGroup
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class GroupsCog(GroupsBase):
                 stored = await store.replace_proposal(db, current.id, new_rows, now)
             except store.AlreadyPublished as exc:
                 raise UserError("error.groups.already_published", title=current.title) from exc
-            await guilds.audit(
+            await setup_store.audit(
                 db, guild.id, interaction.user.id, "groups.propose", now, theme=current.id,
                 groups=len(stored), min=bounds.min_size, max=bounds.max_size,
             )  # fmt: skip
@@ -198,7 +198,7 @@ class GroupsCog(GroupsBase):
                 notes = regrouped.secretary if regrouped else None
                 await store.set_roles(db, row.id, lead, notes, now)
                 row.facilitator_id, row.secretary_id = lead, notes
-            await guilds.audit(
+            await setup_store.audit(
                 db, interaction.guild_id, interaction.user.id, "groups.move", now,
                 member=member_id, origin=origin.id if origin else None, group=target.id,
             )  # fmt: skip
@@ -255,7 +255,7 @@ class GroupsCog(GroupsBase):
             return
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
-            await guilds.audit(
+            await setup_store.audit(
                 db, guild.id, interaction.user.id, "groups.publish", now, theme=current.id,
                 channels=outcome.channels, roles=outcome.roles, grants=outcome.grants,
             )  # fmt: skip

@@ -14,7 +14,7 @@ from bot.kit.checks import member_is_organiser, organiser_only
 from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
 from storage import groups as store
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage import themes
 from storage.models import GuildConfig, WorkGroup
 
@@ -50,7 +50,7 @@ class GroupCog(GroupsBase):
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
             await store.set_roles(db, row.id, facilitator.id, secretary.id, now)
-            await guilds.audit(
+            await setup_store.audit(
                 db, guild.id, interaction.user.id, "group.roles", now, group=row.id,
                 facilitator=facilitator.id, secretary=secretary.id,
             )  # fmt: skip
@@ -120,7 +120,7 @@ class GroupCog(GroupsBase):
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
             await store.add_members(db, row.id, [member.id], "invite", now, role_granted=True)
-            await guilds.audit(
+            await setup_store.audit(
                 db, guild.id, interaction.user.id, "group.invite", now, group=row.id,
                 member=member.id, over_cap=over_cap,
             )  # fmt: skip

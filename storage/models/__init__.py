@@ -1,17 +1,11 @@
-"""The tables, one module per part of the cycle; everything is importable from here."""
+"""The tables, one module per feature (storage/models/<feature>.py); everything is importable from here."""
 
 from sqlmodel import SQLModel
 
-from storage.models.closing import (
-    AssemblyVote,
-    Ballot,
-    Experiment,
-    ExperimentCheckin,
-    ExperimentEvaluation,
-    PrivacyOptOut,
-)
-from storage.models.cycles import Cycle, Phase, Theme
-from storage.models.drafts import Draft, DraftVersion, Endorsement, Synthesis, SynthesisDraft
+from storage.models.assembly import AssemblyVote, Ballot
+from storage.models.cycles import Cycle, Phase
+from storage.models.drafts import Draft, DraftVersion, Endorsement
+from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
 from storage.models.groups import GroupMember, WorkGroup
 from storage.models.interest import (
     InterestPoll,
@@ -20,6 +14,8 @@ from storage.models.interest import (
     PollNotice,
     PollOption,
 )
+from storage.models.offices import Office
+from storage.models.privacy import PrivacyOptOut
 from storage.models.sessions import (
     GroupSession,
     Reminder,
@@ -29,7 +25,10 @@ from storage.models.sessions import (
     TimeSlot,
     TimeVote,
 )
-from storage.models.setup import DEFAULT_OFFSETS, AuditLog, GuildConfig, Office
+from storage.models.setup import DEFAULT_OFFSETS, AuditLog, GuildConfig
+from storage.models.synthesis import Synthesis, SynthesisDraft
+from storage.models.themes import Theme
+from storage.models.work import WorkItem
 
 __all__ = [
     "DEFAULT_OFFSETS",
@@ -65,4 +64,5 @@ __all__ = [
     "TimeSlot",
     "TimeVote",
     "WorkGroup",
+    "WorkItem",
 ]

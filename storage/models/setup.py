@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -33,17 +33,6 @@ class GuildConfig(SQLModel, table=True):
     @property
     def offsets_minutes(self) -> list[int]:
         return [int(part) for part in self.reminder_offsets.split(",") if part]
-
-
-class Office(SQLModel, table=True):
-    __tablename__ = "office"
-    __table_args__ = (UniqueConstraint("guild_id", "name", name="uq_office_guild_name"),)
-
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    name: str = Field(max_length=80)
-    country: str = Field(max_length=2)
-    region: str = Field(max_length=80)
 
 
 class AuditLog(SQLModel, table=True):

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.app import SipBot
-from storage import setup as guilds
+from storage import offices as offices_store
 from tests.fakediscord import FakeDiscord
 
 
@@ -46,7 +46,7 @@ async def test_unexpected_error_gives_an_apology_with_a_reference(
     async def broken(*_args: object, **_kwargs: object) -> list[object]:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(guilds, "list_offices", broken)
+    monkeypatch.setattr(offices_store, "list_offices", broken)
     with caplog.at_level(logging.ERROR, logger="bot.kit.errors"):
         res = await fake.slash("office list", user=fake.owner, locale="en-US")
     assert res.ephemeral

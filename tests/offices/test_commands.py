@@ -5,14 +5,15 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
-from storage import setup as guilds
+from storage import offices as offices_store
+from storage import setup as setup_store
 from storage.database import session_factory
 from tests.fakediscord import FakeDiscord
 
 
 async def office_names(engine: AsyncEngine, guild_id: int) -> list[str]:
     async with session_factory(engine)() as db:
-        return sorted(o.name for o in await guilds.list_offices(db, guild_id))
+        return sorted(o.name for o in await offices_store.list_offices(db, guild_id))
 
 
 async def test_default_offices_cover_france_and_belgium(fake: FakeDiscord, bot: SipBot) -> None:
@@ -38,7 +39,7 @@ async def test_add_and_remove(fake: FakeDiscord, bot: SipBot, sqlite_engine: Asy
     assert res.content == "Kantoor Tours verwijderd."
     assert "Tours" not in await office_names(sqlite_engine, fake.guild.id)
     async with session_factory(sqlite_engine)() as db:
-        actions = [e.action for e in await guilds.audit_entries(db, fake.guild.id)]
+        actions = [e.action for e in await setup_store.audit_entries(db, fake.guild.id)]
     assert actions == ["office.add", "office.remove"]
 
 

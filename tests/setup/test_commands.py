@@ -6,7 +6,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
-from storage import setup as guilds
+from storage import setup as setup_store
 from storage.database import session_factory
 from storage.models import GuildConfig
 from tests.fakediscord import FakeDiscord
@@ -35,7 +35,7 @@ async def stored(engine: AsyncEngine, guild_id: int) -> GuildConfig:
 
 async def audit_actions(engine: AsyncEngine, guild_id: int) -> list[str]:
     async with session_factory(engine)() as db:
-        return [entry.action for entry in await guilds.audit_entries(db, guild_id)]
+        return [entry.action for entry in await setup_store.audit_entries(db, guild_id)]
 
 
 async def test_show_lists_every_setting_in_the_readers_language(
