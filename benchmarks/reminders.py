@@ -87,7 +87,7 @@ def received_at(fake: FakeDiscord) -> dict[str, float]:
 async def check_sent_once(engine: AsyncEngine, fake: FakeDiscord, seeded: Seeded) -> int:
     """All recorded sent, one message each; returns the POSTs beyond one per reminder."""
     states = await reminder_states(engine)
-    if states["sent"] != len(seeded.reminders):
+    if states["done"] != len(seeded.reminders):
         raise BenchmarkError(f"reminder states after the run: {dict(states)}")
     messages = [m for m in fake.world.messages.values() if str(m.nonce).startswith(NONCE_PREFIX)]
     if len(messages) != len(seeded.reminders):
@@ -170,7 +170,7 @@ async def lateness(sizes: Sizes) -> Lateness:
                 deadline = time.monotonic() + margin + sizes.window + DRAIN
                 await wait_received(fake, {r.nonce for r in seeded.reminders}, deadline)
                 cpu = run.cpu_seconds() - cpu_before
-                while (await reminder_states(engine))["sent"] < sizes.due:
+                while (await reminder_states(engine))["done"] < sizes.due:
                     run.check_alive()
                     if time.monotonic() > deadline:
                         break

@@ -114,6 +114,7 @@ class SipBot(commands.Bot):
     async def on_ready(self) -> None:
         # Runs again on every reconnect: only log here, set up in setup_hook.
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
+        self.services.work.connected()
 
     async def close(self) -> None:
         if self.services.scheduler is not None:

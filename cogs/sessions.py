@@ -22,12 +22,11 @@ from bot.sessions import calendar as session_calendar
 from bot.sessions import polls as time_polls
 from bot.sessions import posts, rules
 from bot.sessions.files import build_calendar
-from bot.sessions.jobs import WAKER, ReminderSender
+from bot.sessions.jobs import SessionJobs
 from bot.sessions.minutes import MinutesModal
-from bot.sessions.service import SessionService
+from bot.sessions.service import SessionService, scheduled_text
 from storage import groups as group_store
 from storage import sessions as store
-from storage import setup as setup_store
 from storage.models import GroupSession, GuildConfig, Theme, TimePoll, WorkGroup
 
 log = logging.getLogger(__name__)
@@ -41,16 +40,16 @@ class SessionCog(commands.Cog):
     def __init__(self, bot: SipBot) -> None:
         self.bot = bot
         self.services = bot.services
-        self.sender = ReminderSender(bot)
-        self.scheduler = SessionService(bot)
+        self.jobs = SessionJobs(bot)
+        self.sessions = SessionService(bot)
         self.time_polls = time_polls.TimePolls(bot)
         self._reconciling: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(posts.RsvpButton, time_polls.ScheduleWinner)
         await self.time_polls.load()
+        self.jobs.register()
         if self.services.scheduler is not None:
-            self.services.scheduler.register(WAKER, self.sender.run_due)
             self.services.scheduler.register(time_polls.WAKER, self.time_polls.run_due)
         self._reconciling = asyncio.create_task(
             self._reconcile_when_ready(), name="time-poll-reconcile"
@@ -178,12 +177,8 @@ class SessionCog(commands.Cog):
             channel_id=group.channel_id, created_by=interaction.user.id, created_at=now, updated_at=now,
         )  # fmt: skip
         await interaction.response.defer(ephemeral=True, thinking=True)
-        assert interaction.guild is not None  # noqa: S101 - guild-only group
-        warnings = await self.scheduler.schedule(interaction.guild, config, group, row)
-        lines = [tr("session.scheduled", number=row.number, when=ui.timestamp(row.starts_at))]
-        lines += [tr(key) for key in warnings]
-        await ui.reply(interaction, "\n".join(lines))
-        await self.sender.replan()
+        change = await self.sessions.schedule(config, group, row)
+        await ui.reply(interaction, scheduled_text(tr, change))
 
     # ------------------------------------------------------------ list
     @session.command(name="list", description=_("Sessions of this group, or of your groups"))
@@ -227,31 +222,9 @@ class SessionCog(commands.Cog):
         now = self.services.clock.now()
         starts_at = parse_future(start, config.timezone, now).at
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.db() as db, db.begin():
-            row = await store.update_session(
-                db, row.id, now, starts_at=starts_at, version=row.version + 1
-            )
-            await store.cancel_reminders(db, row.id, before_version=row.version)
-            await store.plan_reminders(
-                db,
-                row.id,
-                row.version,
-                rules.reminder_plan(starts_at, config.offsets_minutes, now),
-            )
-            await setup_store.audit(
-                db,
-                row.guild_id,
-                interaction.user.id,
-                "session.reschedule",
-                now,
-                session_id=row.id,
-                version=row.version,
-            )
-        await self._refresh(interaction, config, group, row, "session.moved.notice")
-        await ui.reply(
-            interaction, tr("session.moved", number=row.number, when=ui.timestamp(row.starts_at))
-        )
-        await self.sender.replan()
+        change = await self.sessions.reschedule(config, group, row, starts_at, interaction.user.id)
+        when = ui.timestamp(change.session.starts_at)
+        await ui.reply(interaction, tr("session.moved", number=change.session.number, when=when))
 
     @session.command(name="cancel", description=_("Cancel a session; members are told"))
     @app_commands.describe(session=_("The session to cancel"))
@@ -259,56 +232,9 @@ class SessionCog(commands.Cog):
         config, tr, group, row = await self._session(interaction, session)
         if row.status != "scheduled":
             raise UserError("error.session.not_scheduled", number=row.number)
-        now = self.services.clock.now()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with self.services.db() as db, db.begin():
-            row = await store.update_session(db, row.id, now, status="cancelled")
-            await store.cancel_reminders(db, row.id)
-            await setup_store.audit(
-                db, row.guild_id, interaction.user.id, "session.cancel", now, session_id=row.id
-            )
-        await self._refresh(interaction, config, group, row, "session.cancelled.notice")
+        await self.sessions.cancel(config, group, row, interaction.user.id)
         await ui.reply(interaction, tr("session.cancelled", number=row.number))
-        await self.sender.replan()
-
-    async def _refresh(
-        self,
-        interaction: discord.Interaction,
-        config: GuildConfig,
-        group: WorkGroup,
-        row: GroupSession,
-        notice: str,
-    ) -> None:
-        """Event, post and a notice to the group follow the change."""
-        assert interaction.guild is not None  # noqa: S101
-        public = self.services.public(config)
-        if row.status == "cancelled":
-            await posts.cancel_event(interaction.guild, row)
-        else:
-            await posts.move_event(interaction.guild, row)
-        channel = self.bot.get_partial_messageable(group.channel_id or 0, guild_id=group.guild_id)
-        async with self.services.db() as db:
-            counts = await store.rsvp_counts(db, row.id)
-        if row.post_message_id is not None:
-            try:
-                await channel.get_partial_message(row.post_message_id).edit(
-                    embed=posts.session_card(public, group, row, counts),
-                    view=posts.rsvp_view(public, row),
-                )
-            except discord.NotFound:
-                log.info("post of session %s was deleted by hand", row.id)
-        mentions = discord.AllowedMentions(
-            roles=[discord.Object(group.role_id)] if group.role_id else False
-        )
-        await channel.send(
-            public(
-                notice,
-                role=f"<@&{group.role_id}>" if group.role_id else group.name,
-                number=row.number,
-                when=ui.timestamp(row.starts_at),
-            ),
-            allowed_mentions=mentions,
-        )
 
     # ------------------------------------------------------------ calendar file
     @session.command(name="ics", description=_("Download the sessions as a calendar file"))

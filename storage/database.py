@@ -57,17 +57,36 @@ def alembic_config() -> Config:
     return cfg
 
 
-def _upgrade(connection: Connection) -> None:
+def _move(connection: Connection, revision: str, down: bool) -> None:
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, "head")
+    (command.downgrade if down else command.upgrade)(cfg, revision)
 
 
-async def migrate(engine: AsyncEngine) -> None:
-    """Apply every pending migration; safe to run at each start."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
-    log.info("database schema is up to date")
+async def migrate(engine: AsyncEngine, revision: str = "head", *, down: bool = False) -> None:
+    """Apply every pending migration (or move to `revision`); safe to run at each start.
+
+    On SQLite, foreign keys are off while it runs: a batch migration rebuilds a table
+    (copy, drop, rename), and with foreign keys on, the drop would first delete the
+    table's rows and cascade to their children (every vote of a poll whose table gains
+    or loses a column). They are checked once the migration is done, then on again."""
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction, or SQLite ignores it
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await connection.commit()
+        try:
+            async with connection.begin():
+                await connection.run_sync(_move, revision, down)
+                if sqlite:
+                    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await connection.commit()
+    log.info("database schema is at %s", revision)
 
 
 def describe(url: str) -> str:

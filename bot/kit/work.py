@@ -119,10 +119,26 @@ class WorkEngine:
     lease: timedelta = LEASE
     batch: int = BATCH
     handlers: dict[str, Handler] = field(default_factory=dict)
+    _after_connect: set[str] = field(default_factory=set)
+    _connected: bool = False
     _pokes: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, *, after_connect: bool = False) -> None:
+        """`after_connect`: the handler needs the gateway's guilds in cache (it edits a
+        server's events or roles, not just posts in a channel): its items wait until the
+        bot is connected, instead of failing at start-up before the first READY."""
         self.handlers[kind] = handler
+        if after_connect:
+            self._after_connect.add(kind)
+
+    def connected(self) -> None:
+        """The gateway is up: the kinds that need it may run now."""
+        if not self._connected:
+            self._connected = True
+            self.poke()
+
+    def _kinds(self) -> list[str]:
+        return [k for k in self.handlers if self._connected or k not in self._after_connect]
 
     async def add(
         self,
@@ -169,7 +185,7 @@ class WorkEngine:
 
     async def run_due(self) -> datetime | None:
         """The scheduler's waker: do what is due, say when to wake next."""
-        kinds = list(self.handlers)
+        kinds = self._kinds()
         while True:
             now = self.clock.now()
             async with self.db() as db, db.begin():

@@ -1,106 +1,132 @@
-"""Session reminders: the outbox table decides, APScheduler only wakes the sender.
+"""The sessions' work for the engine (bot/kit/work.py): reminders, and the Discord event.
 
-Due reminders are claimed in one conditional update (several processes never
-claim the same one), posted in the group's channel with a ping of the group's
-role and a nonce derived from the reminder (a retry after a crash returns the
-message already posted instead of a second one), then marked sent.
+Reminders: one work item per (session, version, offset), key
+`reminder:<session>:<version>:<offset>`. A reschedule or a cancellation cancels every
+item of the session still pending before planning the new version's, so a stale
+reminder never goes out; the handler checks again that its version is the session's
+current one. A reminder missed while the bot was down is sent late if the session has
+not started yet, and skipped otherwise (bot/sessions/rules.py `decide`). Posted in the
+group's channel with a ping of the group's role and the item's nonce.
+
+The event: one work item per change of the session, key
+`session_event:<session>:<version>:<status>`. Its handler brings the Discord event to
+what the session is now — created, moved or cancelled —, so it can be retried as often
+as Discord refuses it, and a restart in between does not create it twice: a retry first
+looks for the event it may have created before a crash.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-import aiohttp
 import discord
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kit import ui
+from bot.kit import ui, work
 from bot.kit.i18n import Tr
-from bot.sessions import rules
+from bot.kit.work import Job, Outcome, WorkEngine
+from bot.sessions import posts, rules
 from bot.setup.rules import format_offset
 from storage import sessions as store
-from storage.models import GroupSession
-from storage.outbox import nonce
+from storage import work as work_store
+from storage.models import GroupSession, WorkGroup
 
 if TYPE_CHECKING:
     from bot.app import SipBot
 
 log = logging.getLogger(__name__)
-WAKER = "reminders"
-RETRY_AFTER = timedelta(seconds=30)
+REMINDER = "reminder"
+EVENT = "session_event"
 
 
-def where(tr: Tr, session: GroupSession) -> str:
-    parts = []
-    if session.place:
-        parts.append(session.place)
-    if session.voice_channel_id:
-        parts.append(f"<#{session.voice_channel_id}>")
-    if session.visio_url:
-        parts.append(session.visio_url)
-    return " · ".join(parts) or tr("session.where.unknown")
+def reminders_prefix(session_id: int) -> str:
+    return f"{REMINDER}:{session_id}:"
 
 
-def reminder_text(tr: Tr, due: store.DueReminder, late: bool) -> str:
-    session, group = due.session, due.group
+async def plan_reminders(
+    db: AsyncSession, works: WorkEngine, session: GroupSession, offsets: list[int], now: datetime
+) -> int:
+    """Cancel what is pending for the session, then plan its current version's reminders
+    at each offset still ahead; returns how many were planned."""
+    await cancel_reminders(db, session.id, now)
+    if session.status != "scheduled":
+        return 0
+    rows = [
+        works.row(
+            kind=REMINDER,
+            key=f"{reminders_prefix(session.id)}{session.version}:{offset}",
+            guild_id=session.guild_id,
+            due_at=due,
+            payload={"session_id": session.id, "version": session.version, "offset": offset},
+        )
+        for offset, due in rules.reminder_plan(session.starts_at, offsets, now)
+    ]
+    return await works.add_many(db, rows)
+
+
+async def cancel_reminders(db: AsyncSession, session_id: int, now: datetime) -> int:
+    return await work_store.cancel(
+        db, prefix=reminders_prefix(session_id), now=now, note="session changed"
+    )
+
+
+async def follow_event(db: AsyncSession, works: WorkEngine, session: GroupSession) -> str:
+    """Plan bringing the Discord event to the session as it is now; returns the key."""
+    await work_store.cancel(
+        db, prefix=f"{EVENT}:{session.id}:", now=works.clock.now(), note="session changed"
+    )
+    key = rules.event_key(session.id, session.version, session.status)
+    await works.add(
+        db, kind=EVENT, key=key, guild_id=session.guild_id, due_at=works.clock.now(),
+        payload={"session_id": session.id},
+    )  # fmt: skip
+    return key
+
+
+def reminder_text(tr: Tr, session: GroupSession, group: WorkGroup, offset: int, late: bool) -> str:
     text = tr(
         "reminder.text",
         role=f"<@&{group.role_id}>" if group.role_id else group.name,
         number=session.number,
         group=group.name,
         when=ui.timestamp(session.starts_at),
-        offset=format_offset(due.reminder.offset_minutes),
-        where=where(tr, session),
+        offset=format_offset(offset),
+        where=posts.where(tr, session),
     )
     return text + ("\n" + tr("reminder.late") if late else "")
 
 
-class ReminderSender:
+class SessionJobs:
+    """The handlers; registered by the sessions cog."""
+
     def __init__(self, bot: SipBot) -> None:
         self.bot = bot
         self.services = bot.services
 
-    async def run_due(self) -> datetime | None:
-        retry = False
-        while True:
-            now = self.services.clock.now()
-            async with self.services.db() as db, db.begin():
-                claimed = await store.claim_due(db, now)
-            for due in claimed:
-                retry |= not await self.send(due, now)
-            if len(claimed) == 100:
-                continue
-            async with self.services.db() as db:
-                next_at = await store.next_reminder_at(db)
-            # One fell due while these were sent: claim it now, not at the next wake.
-            if not claimed or retry or next_at is None or next_at > self.services.clock.now():
-                break
-        if retry:
-            soon = self.services.clock.now() + RETRY_AFTER
-            return soon if next_at is None or next_at <= now else min(next_at, soon)
-        return next_at
+    def register(self) -> None:
+        self.services.work.register(REMINDER, self.remind)
+        self.services.work.register(EVENT, self.follow, after_connect=True)
 
-    async def send(self, due: store.DueReminder, now: datetime) -> bool:
-        """False when Discord failed transiently: the reminder goes back to pending."""
-        reminder, session, group = due.reminder, due.session, due.group
-        current = session.status == "scheduled" and session.version == reminder.version
-        decision = rules.decide(reminder.due_at, session.starts_at, now, current)
+    async def _load(self, session_id: int) -> tuple[GroupSession, WorkGroup] | None:
+        async with self.services.db() as db:
+            session = await store.get(db, session_id)
+            group = await db.get(WorkGroup, session.group_id) if session is not None else None
+        return (session, group) if session is not None and group is not None else None
+
+    async def remind(self, job: Job) -> Outcome:
+        loaded = await self._load(int(job.payload["session_id"]))
+        if loaded is None:
+            return work.skipped("session deleted")
+        session, group = loaded
+        now = self.services.clock.now()
+        current = session.status == "scheduled" and session.version == job.payload["version"]
+        decision = rules.decide(job.item.due_at, session.starts_at, now, current)
         if not decision.send:
-            await self._finish(
-                reminder.id, "skipped" if current else "cancelled", now, note=decision.reason
-            )
-            return True
+            return work.Outcome("skipped" if current else "cancelled", note=decision.reason)
         if group.channel_id is None:
-            await self._finish(reminder.id, "failed", now, note="group has no channel")
-            return True
-        async with self.services.db() as db, db.begin():
-            mine = await store.renew_claim(
-                db, reminder.id, reminder.claim_token, self.services.clock.now()
-            )
-        if not mine:
-            log.info("reminder %s taken over by another process", reminder.id)
-            return True
+            return work.failed("group has no channel")
         config = await self.services.config(group.guild_id)
         channel = self.bot.get_partial_messageable(group.channel_id, guild_id=group.guild_id)
         mentions = discord.AllowedMentions(
@@ -108,39 +134,65 @@ class ReminderSender:
             users=False,
             roles=[discord.Object(group.role_id)] if group.role_id else False,
         )
-        try:
-            message = await channel.send(
-                reminder_text(self.services.public(config), due, decision.late),
-                nonce=nonce("rm", reminder.id),
-                allowed_mentions=mentions,
-            )
-        except (discord.Forbidden, discord.NotFound) as exc:
-            log.warning("reminder %s not sent: %s", reminder.id, exc.status)
-            await self._finish(reminder.id, "failed", now, note=f"Discord {exc.status}")
-            return True
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
-            log.warning("reminder %s: Discord unavailable, will retry", reminder.id)
+        text = reminder_text(
+            self.services.public(config), session, group, int(job.payload["offset"]),
+            decision.late,
+        )  # fmt: skip
+        message = await channel.send(text, nonce=job.nonce(), allowed_mentions=mentions)
+        return work.done(message.id, late=decision.late)
+
+    async def follow(self, job: Job) -> Outcome:
+        loaded = await self._load(int(job.payload["session_id"]))
+        if loaded is None:
+            return work.skipped("session deleted")
+        session, group = loaded
+        guild = self.bot.get_guild(session.guild_id)
+        if guild is None:
+            raise work.Retry("server not available yet")
+        public = self.services.public(await self.services.config(session.guild_id))
+        if session.status == "scheduled" and session.event_id is None:
+            event = await self._find(guild, public, group, session) if job.attempt > 1 else None
+            try:
+                event = event or await posts.create_event(guild, public, group, session)
+            except discord.Forbidden as exc:
+                await self._show(public, group, session, "failed")
+                return work.failed(f"Discord {exc.status}: {exc.text[:150]}")
             async with self.services.db() as db, db.begin():
-                await store.release_reminder(db, reminder.id)
-            return False
-        await self._finish(reminder.id, "sent", now, message_id=message.id, late=decision.late)
-        return True
+                session = await store.update_session(
+                    db, session.id, self.services.clock.now(), event_id=event.id
+                )
+            await self._show(public, group, session, "ready")
+            return work.done(event.id)
+        if session.status == "scheduled":
+            await posts.move_event(guild, session)
+            return work.done(session.event_id)
+        if session.status == "cancelled" and session.event_id is not None:
+            await posts.cancel_event(guild, session)
+            return work.done(session.event_id)
+        return work.skipped("no event to follow")
 
-    async def _finish(
-        self,
-        reminder_id: int,
-        state: str,
-        now: datetime,
-        *,
-        message_id: int | None = None,
-        late: bool = False,
-        note: str = "",
-    ) -> None:
-        async with self.services.db() as db, db.begin():
-            await store.finish_reminder(
-                db, reminder_id, state, now, message_id=message_id, late=late, note=note
+    async def _find(
+        self, guild: discord.Guild, tr: Tr, group: WorkGroup, session: GroupSession
+    ) -> discord.ScheduledEvent | None:
+        """The event an earlier attempt created before the process died, if any."""
+        name = posts.event_name(group, session, tr)
+        mine = self.bot.user.id if self.bot.user is not None else None
+        for event in await guild.fetch_scheduled_events():
+            if (event.name, event.start_time, event.creator_id) == (name, session.starts_at, mine):
+                return event
+        return None
+
+    async def _show(self, tr: Tr, group: WorkGroup, session: GroupSession, event: str) -> None:
+        """The group's post now shows the event; a post Discord refuses to edit is left."""
+        if session.post_message_id is None or group.channel_id is None:
+            return
+        async with self.services.db() as db:
+            counts = await store.rsvp_counts(db, session.id)
+        channel = self.bot.get_partial_messageable(group.channel_id, guild_id=group.guild_id)
+        try:
+            await channel.get_partial_message(session.post_message_id).edit(
+                embed=posts.session_card(tr, group, session, counts, event),
+                view=posts.rsvp_view(tr, session),
             )
-
-    async def replan(self) -> None:
-        if self.services.scheduler is not None:
-            await self.services.scheduler.wake(WAKER)
+        except discord.HTTPException as exc:
+            log.info("post of session %s not updated: %s", session.id, exc.status)

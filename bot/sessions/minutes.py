@@ -11,6 +11,7 @@ from bot.kit.forms import SipForm
 from bot.kit.i18n import Tr
 from bot.kit.text import split_text
 from bot.kit.user_error import UserError
+from bot.sessions import jobs
 from storage import sessions as store
 from storage import setup as setup_store
 from storage.models import GroupSession, SessionMinutes, WorkGroup
@@ -91,7 +92,7 @@ class MinutesModal(SipForm):
                 author_id=interaction.user.id, message_id=header.id, created_at=now,
             ))  # fmt: skip
             await store.update_session(db, self.session_id, now, status="done")
-            await store.cancel_reminders(db, self.session_id)
+            await jobs.cancel_reminders(db, self.session_id, now)
             await setup_store.audit(
                 db,
                 session.guild_id,

@@ -19,8 +19,7 @@ from bot.kit.forms import SipForm
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import rules
-from bot.sessions.jobs import WAKER as REMINDERS
-from bot.sessions.service import SessionService
+from bot.sessions.service import SessionService, scheduled_text
 from storage import groups as group_store
 from storage import timepolls as store
 from storage.models import GroupSession, TimePoll, TimeSlot, WorkGroup
@@ -136,15 +135,11 @@ class SlotModal(SipForm):
             if not await store.mark_scheduled(db, self.poll_id):
                 raise UserError("error.timepoll.already_scheduled")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        assert interaction.guild is not None  # noqa: S101 - guild-only components
-        warnings = await SessionService(bot).schedule(interaction.guild, config, group, row)
+        change = await SessionService(bot).schedule(config, group, row)
         if poll.result_message_id is not None:
             channel = bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
             await channel.get_partial_message(poll.result_message_id).edit(view=None)
-        lines = [tr("session.scheduled", number=row.number, when=ui.timestamp(row.starts_at))]
-        await ui.reply(interaction, "\n".join([*lines, *(tr(w) for w in warnings)]))
-        if bot.services.scheduler is not None:
-            await bot.services.scheduler.wake(REMINDERS)
+        await ui.reply(interaction, scheduled_text(tr, change))
 
 
 class TimePolls:

@@ -9,13 +9,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.kit import ui
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
-from bot.sessions.jobs import where
+from bot.sessions import rules
 from storage import groups as group_store
 from storage import sessions as store
+from storage import work as work_store
 from storage.models import GroupSession, WorkGroup
 
 if TYPE_CHECKING:
@@ -30,12 +32,45 @@ ANSWER_STYLE = {
 }
 
 
+def where(tr: Tr, session: GroupSession) -> str:
+    parts = []
+    if session.place:
+        parts.append(session.place)
+    if session.voice_channel_id:
+        parts.append(f"<#{session.voice_channel_id}>")
+    if session.visio_url:
+        parts.append(session.visio_url)
+    return " · ".join(parts) or tr("session.where.unknown")
+
+
+def event_line(tr: Tr, session: GroupSession, event: str) -> str | None:
+    """What the post says of the Discord event: its link, or the truth while Discord has
+    not accepted it (`event`: ready, pending, failed, or none)."""
+    if session.status != "scheduled":
+        return None
+    if session.event_id is not None:
+        return f"https://discord.com/events/{session.guild_id}/{session.event_id}"
+    if event in ("pending", "failed"):
+        return tr(f"session.card.event.{event}")
+    return None
+
+
+async def event_state(db: AsyncSession, session: GroupSession) -> str:
+    """ready (the event exists), pending (Discord has not accepted it yet), failed
+    (Discord refused it for good), or none."""
+    if session.event_id is not None:
+        return "ready"
+    item = await work_store.get(db, rules.event_key(session.id, session.version, session.status))
+    states = {"pending": "pending", "running": "pending", "failed": "failed"}
+    return states.get(item.state, "none") if item is not None else "none"
+
+
 def event_name(group: WorkGroup, session: GroupSession, tr: Tr) -> str:
     return tr("session.event.name", group=group.name, number=session.number)[:100]
 
 
 def session_card(
-    tr: Tr, group: WorkGroup, session: GroupSession, counts: Counter[str]
+    tr: Tr, group: WorkGroup, session: GroupSession, counts: Counter[str], event: str = "none"
 ) -> discord.Embed:
     status = "" if session.status == "scheduled" else f" — {tr(f'session.status.{session.status}')}"
     card = ui.embed(tr("session.card.title", number=session.number, group=group.name) + status)
@@ -46,6 +81,9 @@ def session_card(
         name=tr("session.card.length"), value=tr("session.card.minutes", minutes=session.minutes)
     )
     card.add_field(name=tr("session.card.where"), value=where(tr, session))
+    line = event_line(tr, session, event)
+    if line is not None:
+        card.add_field(name=tr("session.card.event"), value=line, inline=False)
     card.add_field(
         name=tr("session.card.rsvp"),
         value=" · ".join(
@@ -104,10 +142,12 @@ class RsvpButton(
                 raise UserError("error.rsvp.not_in_group", group=group.name)
             await store.answer(db, self.session_id, interaction.user.id, self.answer, now)
             counts = await store.rsvp_counts(db, self.session_id)
+            event = await event_state(db, session)
         config = await services.config(session.guild_id)
         public = services.public(config)
         await interaction.response.edit_message(
-            embed=session_card(public, group, session, counts), view=rsvp_view(public, session)
+            embed=session_card(public, group, session, counts, event),
+            view=rsvp_view(public, session),
         )
         tr = services.reader(interaction, config)
         await interaction.followup.send(

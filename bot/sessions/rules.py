@@ -103,3 +103,8 @@ def warnings(
     if window is not None and not window[0] <= starts_at <= window[1]:
         found.append("session.warning.outside")
     return found
+
+
+def event_key(session_id: int, version: int, status: str) -> str:
+    """The work item that brings a session's Discord event to this version and status."""
+    return f"session_event:{session_id}:{version}:{status}"

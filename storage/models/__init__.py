@@ -18,7 +18,6 @@ from storage.models.offices import Office
 from storage.models.privacy import PrivacyOptOut
 from storage.models.sessions import (
     GroupSession,
-    Reminder,
     Rsvp,
     SessionMinutes,
     TimePoll,
@@ -53,7 +52,6 @@ __all__ = [
     "PollNotice",
     "PollOption",
     "PrivacyOptOut",
-    "Reminder",
     "Rsvp",
     "SQLModel",
     "SessionMinutes",

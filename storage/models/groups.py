@@ -31,6 +31,8 @@ class WorkGroup(SQLModel, table=True):
     channel_id: int | None = Field(default=None, sa_type=BigInteger)
     role_id: int | None = Field(default=None, sa_type=BigInteger)
     welcome_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # how many sessions were numbered: the next one takes this + 1 (storage.sessions.add_session)
+    sessions_numbered: int = 0
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -1,4 +1,4 @@
-"""Sessions, RSVPs, reminders, minutes and time polls. Discord ids are 64-bit snowflakes, stored as BIGINT."""
+"""Sessions, RSVPs, minutes and time polls (reminders are work items: storage/models/work.py). Discord ids are 64-bit snowflakes, stored as BIGINT."""
 
 from __future__ import annotations
 
@@ -44,30 +44,6 @@ class Rsvp(SQLModel, table=True):
     member_id: int = Field(sa_type=BigInteger)
     answer: str = Field(max_length=16)  # in_person, online, absent
     updated_at: datetime = Field(sa_type=UTCDateTime)
-
-
-class Reminder(SQLModel, table=True):
-    """Outbox row: one reminder of one version of a session at one offset."""
-
-    __tablename__ = "reminder"
-    __table_args__ = (
-        UniqueConstraint("session_id", "offset_minutes", "version", name="uq_reminder"),
-        Index("ix_reminder_due", "state", "due_at"),
-    )
-
-    id: int = Field(default=None, primary_key=True)
-    session_id: int = Field(foreign_key="group_session.id", ondelete="CASCADE")
-    offset_minutes: int
-    version: int
-    due_at: datetime = Field(sa_type=UTCDateTime)
-    # pending, sending, sent, skipped, failed, cancelled
-    state: str = Field(default="pending", max_length=16)
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    claim_token: str | None = Field(default=None, max_length=32)
-    late: bool = False
-    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    sent_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    note: str = Field(default="", max_length=200)
 
 
 class SessionMinutes(SQLModel, table=True):

@@ -9,6 +9,7 @@ going through the commands, so thousands can be written in a second.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from collections import Counter
@@ -22,15 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from storage.database import session_factory
-from storage.models import Cycle, GroupSession, Reminder, Theme, WorkGroup
-from storage.outbox import nonce
+from storage.models import Cycle, GroupSession, Theme, WorkGroup, WorkItem
 from storage.upsert import table_of
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.state import Channel, Role
 
 # "⏰ <@&role> — la séance 7 de Groupe 1 commence <t:…> (dans 1 h). Où : …"
 SESSION_NUMBER = re.compile(r"la séance (\d+) de ")
-NONCE_PREFIX = "siprm"
+NONCE_PREFIX = "sipw"  # the work engine's nonces: sipw<work item id>
 CHUNK = 2000  # rows per INSERT: SQLite takes at most 32,766 bound parameters per statement
 
 
@@ -50,7 +50,7 @@ class SeededReminder:
 
     @property
     def nonce(self) -> str:
-        return nonce("rm", self.id)
+        return f"{NONCE_PREFIX}{self.id}"
 
 
 @dataclass(frozen=True)
@@ -119,22 +119,25 @@ async def seed_reminders(
             select(col(GroupSession.id), col(GroupSession.group_id), col(GroupSession.number),
                    col(GroupSession.starts_at))
         )  # fmt: skip
+        listed = rows.all()
+        of_session = {sid: (group_id, number) for sid, group_id, number, _starts in listed}
         planned = [
-            {"session_id": sid, "offset_minutes": offset_minutes, "version": 1,
-             "due_at": starts - timedelta(minutes=offset_minutes), "state": "pending",
-             "late": False, "note": ""}
-            for sid, _group, _number, starts in rows.all()
+            {"kind": "reminder", "key": f"reminder:{sid}:1:{offset_minutes}", "guild_id": fake.guild.id,
+             "due_at": starts - timedelta(minutes=offset_minutes),
+             "next_at": starts - timedelta(minutes=offset_minutes), "state": "pending", "attempts": 0,
+             "payload": json.dumps({"session_id": sid, "version": 1, "offset": offset_minutes}),
+             "last_error": "", "late": False, "note": "", "created_at": now}
+            for sid, _group, _number, starts in listed
         ]  # fmt: skip
         for start in range(0, len(planned), CHUNK):
-            await db.execute(insert(table_of(Reminder)), planned[start : start + CHUNK])
+            await db.execute(insert(table_of(WorkItem)), planned[start : start + CHUNK])
         stored = await db.execute(
-            select(col(Reminder.id), col(Reminder.due_at), col(GroupSession.number),
-                   col(GroupSession.group_id))
-            .join(GroupSession, col(GroupSession.id) == col(Reminder.session_id))
-            .order_by(col(Reminder.due_at), col(Reminder.id))
-        )  # fmt: skip
-        for rid, due, number, group_id in stored.all():
-            assert rid is not None
+            select(col(WorkItem.id), col(WorkItem.due_at), col(WorkItem.key))
+            .where(col(WorkItem.kind) == "reminder")
+            .order_by(col(WorkItem.due_at), col(WorkItem.id))
+        )
+        for rid, due, key in stored.all():
+            group_id, number = of_session[int(key.split(":")[1])]
             reminders.append(SeededReminder(rid, number, by_group[group_id], due))
     return Seeded(seeded_groups, reminders)
 
@@ -147,12 +150,14 @@ def spread(count: int, start: datetime, seconds: float) -> list[datetime]:
 
 async def reminder_states(engine: AsyncEngine) -> Counter[str]:
     async with session_factory(engine)() as db:
-        result = await db.execute(select(col(Reminder.state)))
+        result = await db.execute(
+            select(col(WorkItem.state)).where(col(WorkItem.kind) == "reminder")
+        )
         return Counter(result.scalars())
 
 
 async def all_sent(engine: AsyncEngine, count: int) -> bool:
-    return (await reminder_states(engine))["sent"] == count
+    return (await reminder_states(engine))["done"] == count
 
 
 # ------------------------------------------------------------------ bot processes

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from storage.database import session_factory
-from storage.models import Reminder
+from storage.models import WorkItem
 from storage.upsert import table_of
 from tests.databases import postgres_scratch_database, sqlite_database
 from tests.e2e.process import bot_environment
@@ -47,7 +47,7 @@ MESSAGES = r"^/channels/\d+/messages$"
 # between "Discord has the message" and "the database says sent", the case the nonce is for.
 POST_DELAY = 0.1
 IN_FLIGHT_ROUNDS = (0, 2, 4, 6)  # rounds that wait for a reminder post, then kill at once
-FINAL_WAIT = 60.0  # covers the 10 s lease on reminders claimed by a killed process
+FINAL_WAIT = 60.0  # covers the 10 s lease on work claimed by a killed process
 
 
 async def until(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
@@ -120,8 +120,8 @@ async def kill_at_random(
 
 async def sent_message_ids(engine: AsyncEngine) -> dict[int, int | None]:
     async with session_factory(engine)() as db:
-        reminder = table_of(Reminder)
-        rows = await db.execute(select(reminder.c.id, reminder.c.sent_message_id))
+        item = table_of(WorkItem)
+        rows = await db.execute(select(item.c.id, item.c.result_id))
         return {rid: message_id for rid, message_id in rows.all()}
 
 
@@ -130,8 +130,8 @@ async def left_behind(engine: AsyncEngine, fake: FakeDiscord, seeded: Seeded, ki
     # The fake finishes a post the killed process was waiting for (POST_DELAY) on its own.
     await wait_quietly(lambda: all(r.status is not None for r in fake.requests), timeout=5)
     async with session_factory(engine)() as db:
-        rows = await db.execute(select(col(Reminder.id), col(Reminder.state)))
-        sending = {rid for rid, state in rows.all() if state == "sending"}
+        rows = await db.execute(select(col(WorkItem.id), col(WorkItem.state)))
+        sending = {rid for rid, state in rows.all() if state == "running"}
     posted = {str(m.nonce) for m in fake.world.messages.values() if m.nonce is not None}
     kill.claimed = len(sending)
     kill.in_flight = sum(1 for r in seeded.reminders if r.id in sending and r.nonce in posted)
@@ -172,9 +172,13 @@ async def test_kill_9_at_random_moments_loses_and_doubles_no_reminder(tmp_path: 
             await left_behind(engine, fake, seeded, kill)
             kills.append(kill)
         log = tmp_path / "final.log"
+        identified = fake.gateway.identify_count
         final = await spawn_bot(env, tmp_path, log)
         try:
             await until(lambda: all_sent(engine, COUNT), FINAL_WAIT, "all reminders sent")
+            # The earlier rounds may have sent everything already: stop the last process
+            # only once it is up (its SIGTERM handler installed), as the test means to.
+            await wait_quietly(lambda: fake.gateway.identify_count > identified, timeout=30)
         finally:
             code = await stop_bot(final)
         states = await reminder_states(engine)
@@ -182,7 +186,7 @@ async def test_kill_9_at_random_moments_loses_and_doubles_no_reminder(tmp_path: 
         fake.assert_no_unhandled()
     story = "\n".join(f"{k}" for k in kills)
     assert code == 0, tail(log)
-    assert states == Counter({"sent": COUNT}), f"{states}\n{story}"
+    assert states == Counter({"done": COUNT}), f"{states}\n{story}"
     check_each_delivered_once(fake, seeded)
     posts = fake.posts_by_nonce(NONCE_PREFIX)
     assert set(posts) == {r.nonce for r in seeded.reminders}
@@ -213,7 +217,7 @@ async def test_two_processes_on_one_postgres_database_never_send_a_reminder_twic
         states = await reminder_states(engine)
         fake.assert_no_unhandled()
     assert codes == [0, 0], "\n\n".join(tail(log) for log in logs)
-    assert states == Counter({"sent": COUNT})
+    assert states == Counter({"done": COUNT})
     check_each_delivered_once(fake, seeded)
     posts = fake.posts_by_nonce(NONCE_PREFIX)
     assert set(posts) == {r.nonce for r in seeded.reminders}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
 from storage import sessions as store
+from storage import work as work_store
 from storage.database import session_factory
-from storage.models import GroupSession, Reminder
+from storage.models import GroupSession
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.state import Message
@@ -41,7 +43,7 @@ async def planned(fake: FakeDiscord, bot: SipBot, at: datetime | None = None) ->
     assert scheduler is not None
 
     def ready() -> bool:
-        when = scheduler.planned("reminders")
+        when = scheduler.planned("work")
         return when is not None if at is None else when == at
 
     await fake.wait_for(ready, what="the reminders to be planned")
@@ -52,9 +54,24 @@ async def stored_sessions(engine: AsyncEngine) -> list[GroupSession]:
         return list((await db.execute(select(GroupSession))).scalars())
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder as the work table holds it."""
+
+    offset_minutes: int
+    version: int
+    due_at: datetime
+    state: str
+    late: bool
+
+
 async def reminders(engine: AsyncEngine) -> list[Reminder]:
     async with session_factory(engine)() as db:
-        return list((await db.execute(select(Reminder).order_by(Reminder.id))).scalars())  # type: ignore[arg-type]
+        items = sorted(await work_store.items(db, kind="reminder"), key=lambda i: i.id)
+    return [
+        Reminder(p["offset"], p["version"], i.due_at, i.state, i.late)
+        for i, p in ((i, work_store.payload_of(i)) for i in items)
+    ]
 
 
 def reminder_messages(fake: FakeDiscord, group: Group) -> list[Message]:
@@ -170,7 +187,7 @@ async def test_reminders_fire_at_their_instants_once_with_a_role_ping(
         "parse": [],
     }  # only the group role pings
     states = [(r.state, r.late) for r in await reminders(sqlite_engine)]
-    assert states == [("sent", False)] * 3
+    assert states == [("done", False)] * 3
 
 
 async def test_reschedule_leaves_no_stale_reminder_and_cancel_sends_none(
@@ -227,7 +244,7 @@ async def test_missed_reminder_is_sent_late_or_skipped_after_downtime(
     async with running_bot(fake, sqlite_engine, clock):
         await fake.wait_for(lambda: fake.connected_clients >= 1, what="a third start")
     assert len(reminder_messages(fake, group)) == 3
-    assert [(r.state, r.late) for r in await reminders(sqlite_engine)] == [("sent", True)] * 3
+    assert [(r.state, r.late) for r in await reminders(sqlite_engine)] == [("done", True)] * 3
 
 
 async def test_reminders_missed_past_the_start_are_skipped(
@@ -240,7 +257,7 @@ async def test_reminders_missed_past_the_start_are_skipped(
     async with running_bot(fake, sqlite_engine, clock) as bot:
         await fake.wait_for(lambda: bot.is_ready(), what="start")
         assert bot.services.scheduler is not None
-        await bot.services.scheduler.wake("reminders")
+        await bot.services.scheduler.wake("work")
     assert reminder_messages(fake, group) == []
     assert [r.state for r in await reminders(sqlite_engine)] == ["skipped"] * 3
 
