@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import assembly as store
 from storage.database import session_factory
 from tests.clock import MovableClock
@@ -140,7 +141,7 @@ async def test_approval_vote_of_100_members_with_changes_of_mind(
     # the deadline passes: refused even before the scheduler wakes, then closed once
     scheduler = bot.services.scheduler
     assert scheduler is not None
-    await fake.wait_for(lambda: scheduler.planned("assembly") == DEADLINE, what="the close plan")
+    await fake.wait_for(lambda: scheduler.planned(WAKER) == DEADLINE, what="the close plan")
     clock.set(DEADLINE)
     late = await fake.click(message, approve, user=people[10], values=[0, 1, 2, 3])
     assert (late.content or "").startswith("Ce vote s'est clos")
@@ -248,7 +249,7 @@ async def test_ballots_and_components_survive_a_restart(
         assert f"1. {THEMES[1]}\n2. {THEMES[2]}" in (mine.content or "")
         scheduler = bot.services.scheduler
         assert scheduler is not None
-        await fake.wait_for(lambda: scheduler.planned("assembly") == DEADLINE, what="the plan")
+        await fake.wait_for(lambda: scheduler.planned(WAKER) == DEADLINE, what="the plan")
         clock.set(DEADLINE)
         await scheduler.clock_moved()
         lines = results_lines(fake, annonces)

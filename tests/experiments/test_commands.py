@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import experiments as store
+from storage import work as work_store
 from storage.database import session_factory
-from storage.models import Experiment
+from storage.models import Experiment, WorkItem
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.harness import running_bot
@@ -25,6 +27,18 @@ async def stored(engine: AsyncEngine) -> Experiment:
     async with session_factory(engine)() as db:
         (row,) = (await db.execute(select(Experiment))).scalars().all()
     return row
+
+
+async def nudges(engine: AsyncEngine, row: Experiment) -> list[WorkItem]:
+    async with session_factory(engine)() as db:
+        return await work_store.items(db, kind="experiment_nudge", prefix=f"experiment:{row.id}:")
+
+
+async def next_nudge_at(engine: AsyncEngine, row: Experiment) -> datetime | None:
+    """When the pending nudge falls due (what the experiment row said before the engine)."""
+    pending = [n.due_at for n in await nudges(engine, row) if n.state == "pending"]
+    assert len(pending) <= 1, "one nudge is planned at a time"
+    return pending[0] if pending else None
 
 
 def thread_texts(fake: FakeDiscord, row: Experiment) -> list[str]:
@@ -48,7 +62,7 @@ async def start_experiment(fake: FakeDiscord, bot: SipBot, group: Group, **optio
     assert scheduler is not None
     if (res.content or "").startswith("Expérimentation"):
         await fake.wait_for(
-            lambda: scheduler.planned("experiments") is not None, what="the nudges to be planned"
+            lambda: scheduler.planned(WAKER) is not None, what="the nudges to be planned"
         )
     return res
 
@@ -69,7 +83,7 @@ async def test_experiment_from_start_to_evaluation_across_a_restart(
             "Expérimentation « Mutualiser la comptabilité » lancée"
         )
         row = await stored(sqlite_engine)
-        assert (row.starts_at, row.ends_at, row.next_nudge_at) == (
+        assert (row.starts_at, row.ends_at, await next_nudge_at(sqlite_engine, row)) == (
             PHASE_START,
             PHASE_END,
             PHASE_START + timedelta(days=14),
