@@ -227,3 +227,68 @@ async def test_bad_input_starts_nothing(
         early.content
         == "“Mutualiser la comptabilité” has not started yet: evaluate it once it has run."
     )
+
+
+async def test_a_nudge_discord_refuses_is_lost_but_the_series_goes_on(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    await start_experiment(fake, bot, group)
+    row = await stored(sqlite_engine)
+    thread = fake.channel(row.thread_id or 0)
+    assert thread is not None
+    fake.remove_channel(thread)
+    await move_to(bot, clock, PHASE_START + timedelta(days=14))
+    first, following = await nudges(sqlite_engine, row)
+    assert (first.key, first.state, first.note) == (
+        f"experiment:{row.id}:1", "done", "Discord refused the nudge; the series goes on",
+    )  # fmt: skip
+    assert (following.key, following.state, following.due_at) == (
+        f"experiment:{row.id}:2", "pending", PHASE_START + timedelta(days=28),
+    )  # fmt: skip
+    assert (await stored(sqlite_engine)).status == "running"
+
+
+async def test_a_nudge_discord_fails_to_take_is_posted_once_when_it_answers_again(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    await start_experiment(fake, bot, group)
+    row = await stored(sqlite_engine)
+    fake.inject_fault("POST", rf"/channels/{row.thread_id}/messages$", 503, times=1)
+    due = PHASE_START + timedelta(days=14)
+    await move_to(bot, clock, due)
+    assert len(thread_texts(fake, row)) == 1  # only the introduction
+    (waiting,) = await nudges(sqlite_engine, row)
+    assert (waiting.state, waiting.attempts) == ("pending", 1)
+    await move_to(bot, clock, due + timedelta(seconds=30))
+    texts = thread_texts(fake, row)
+    assert len(texts) == 2 and texts[1].startswith("🧪 Point d'étape")
+    (sent, _following) = await nudges(sqlite_engine, row)
+    assert len(fake.posts_by_nonce(f"sipw{sent.id}")[f"sipw{sent.id}"]) == 2  # one nonce
+
+
+async def test_evaluating_early_cancels_the_nudges_still_to_come(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    await start_experiment(fake, bot, group)
+    row = await stored(sqlite_engine)
+    await move_to(bot, clock, PHASE_START + timedelta(days=3))
+    opened = await fake.slash(
+        "experiment evaluate", user=group.facilitator, channel=group.channel,
+        options={"experiment": f"#{row.id}"}, locale="en-US",
+    )  # fmt: skip
+    assert opened.modal is not None
+    await fake.submit_modal(
+        f"sip:xp:eval:{row.id}:{group.facilitator.id}", {"done": "Deux permanences."},
+        user=group.facilitator, channel=group.channel, locale="en-US",
+    )  # fmt: skip
+    assert (await stored(sqlite_engine)).status == "evaluated"
+    assert [(n.key, n.state) for n in await nudges(sqlite_engine, row)] == [
+        (f"experiment:{row.id}:1", "cancelled")
+    ]
+    assert await next_nudge_at(sqlite_engine, row) is None
+    posted = len(thread_texts(fake, row))
+    await move_to(bot, clock, PHASE_END + timedelta(days=1))
+    assert len(thread_texts(fake, row)) == posted  # no check-in request, no evaluation request
