@@ -15,8 +15,8 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import SipBot
-from bot.assembly import rules
-from bot.assembly.jobs import WAKER, VoteCloser
+from bot.assembly import jobs, rules
+from bot.assembly.jobs import VoteCloser
 from bot.assembly.views import BallotButton, BallotSelect, results_cards, vote_card, vote_view
 from bot.kit import ui
 from bot.kit.checks import member_is_organiser, organiser_only
@@ -45,15 +45,10 @@ class AssemblyCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(BallotSelect, BallotButton)
-        if self.services.scheduler is not None:
-            self.services.scheduler.register(WAKER, self.closer.run_due)
+        self.services.work.register(jobs.KIND, self.closer.handle)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(BallotSelect, BallotButton)
-
-    async def replan(self) -> None:
-        if self.services.scheduler is not None:
-            await self.services.scheduler.wake(WAKER)
 
     @assembly.command(name="open", description=_("Open a vote in the announcements channel"))
     @app_commands.describe(
@@ -89,6 +84,7 @@ class AssemblyCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.db() as db, db.begin():
             await store.create_vote(db, vote)
+            await jobs.plan_closing(self.services.work, db, vote)
         public = self.services.public(config)
         try:
             message = await channel.send(
@@ -96,7 +92,7 @@ class AssemblyCog(commands.Cog):
             )
         except discord.HTTPException:
             async with self.services.db() as db, db.begin():
-                await store.delete_vote(db, vote.id)
+                await store.delete_vote(db, vote.id, jobs.key(vote.id))
             raise
         async with self.services.db() as db, db.begin():
             await store.set_message(db, vote.id, message.id)
@@ -108,7 +104,7 @@ class AssemblyCog(commands.Cog):
             interaction,
             tr("assembly.opened", channel=channel.mention, deadline=ui.timestamp(vote.deadline)),
         )
-        await self.replan()
+        self.services.work.poke()
 
     @assembly.command(name="close", description=_("Close a vote now and post its results"))
     @app_commands.describe(vote=_("The vote to close"))
@@ -121,19 +117,20 @@ class AssemblyCog(commands.Cog):
         if found.status != "open":
             raise UserError("error.assembly.already_closed", title=found.title)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        now = self.services.clock.now()
-        closed = await self.closer.close(found, now)
-        if closed:
-            async with self.services.db() as db, db.begin():
-                await setup_store.audit(
-                    db, interaction.guild_id, interaction.user.id, "assembly.close", now,
-                    vote=found.id,
-                )  # fmt: skip
-        await ui.reply(
-            interaction,
-            tr("assembly.closed" if closed else "assembly.close_later", title=found.title),
-        )
-        await self.replan()
+        outcome = await self.services.work.run_now(jobs.key(found.id))
+        if outcome is None:
+            # Discord failed just now (the vote is closed, its results come with the retry),
+            # or another process closed it meanwhile
+            if not await jobs.closing_retried(self.services, found.id):
+                raise UserError("error.assembly.already_closed", title=found.title)
+            await ui.reply(interaction, tr("assembly.close_later", title=found.title))
+            return
+        async with self.services.db() as db, db.begin():
+            await setup_store.audit(
+                db, interaction.guild_id, interaction.user.id, "assembly.close",
+                self.services.clock.now(), vote=found.id,
+            )  # fmt: skip
+        await ui.reply(interaction, tr("assembly.closed", title=found.title))
 
     @assembly.command(name="results", description=_("The results of a vote, once it is closed"))
     @app_commands.describe(vote=_("The vote"))

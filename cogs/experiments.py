@@ -11,8 +11,8 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.cycles.rules import PHASE_END
-from bot.experiments import rules
-from bot.experiments.jobs import WAKER, NudgeSender
+from bot.experiments import jobs, rules
+from bot.experiments.jobs import NudgeSender
 from bot.kit import ui
 from bot.kit.access import check_manager, managed_group_here
 from bot.kit.checks import member_is_organiser
@@ -75,14 +75,8 @@ class EvaluationModal(SipForm):
                     lessons=values["lessons"],
                 ),
             )
-            await store.update_experiment(
-                db,
-                self.experiment_id,
-                now,
-                status="evaluated",
-                nudge_state="done",
-                next_nudge_at=None,
-            )
+            await store.update_experiment(db, self.experiment_id, now, status="evaluated")
+            await jobs.stop_nudges(db, self.experiment_id, now)
             await setup_store.audit(
                 db,
                 experiment.guild_id,
@@ -91,6 +85,7 @@ class EvaluationModal(SipForm):
                 now,
                 experiment_id=self.experiment_id,
             )
+        services.work.poke()
         await interaction.response.defer(ephemeral=True, thinking=True)
         text = "\n\n".join(
             f"**{public(f'experiment.modal.{n}')}**\n{v}" for n, v in values.items() if v
@@ -118,12 +113,7 @@ class ExperimentCog(commands.Cog):
         self.nudges = NudgeSender(bot)
 
     async def cog_load(self) -> None:
-        if self.services.scheduler is not None:
-            self.services.scheduler.register(WAKER, self.nudges.run_due)
-
-    async def _replan(self) -> None:
-        if self.services.scheduler is not None:
-            await self.services.scheduler.wake(WAKER)
+        self.services.work.register(jobs.KIND, self.nudges.handle)
 
     async def _experiment(
         self, interaction: discord.Interaction, value: str, *, member_ok: bool = False
@@ -193,11 +183,12 @@ class ExperimentCog(commands.Cog):
         first = rules.first_nudge(starts_at, ends_at)
         row = Experiment(
             guild_id=group.guild_id, cycle_id=group.cycle_id, group_id=group.id, title=title, goal=goal,
-            starts_at=starts_at, ends_at=ends_at, thread_id=thread.id, next_nudge_at=first.at, nudge_kind=first.kind,
-            nudge_number=first.number, created_by=interaction.user.id, created_at=now, updated_at=now,
+            starts_at=starts_at, ends_at=ends_at, thread_id=thread.id, created_by=interaction.user.id,
+            created_at=now, updated_at=now,
         )  # fmt: skip
         async with self.services.db() as db, db.begin():
             await store.add(db, row)
+            await jobs.plan_nudge(self.services.work, db, row, first)
             await setup_store.audit(
                 db,
                 group.guild_id,
@@ -215,7 +206,7 @@ class ExperimentCog(commands.Cog):
                 first=ui.timestamp(first.at),
             ),
         )
-        await self._replan()
+        self.services.work.poke()
 
     async def _window(
         self, config: GuildConfig, group: WorkGroup, start: str | None, end: str | None

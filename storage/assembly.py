@@ -1,17 +1,18 @@
 """The general assembly's votes and their ballots (one row per member, changeable until
-the vote closes), and the closing outbox."""
+the vote closes). Closing a vote is a work item (bot/assembly/jobs.py); a vote deleted
+takes its closing along."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import AssemblyVote, Ballot
-from storage.outbox import LEASE, claim
+from storage.models.work import WorkItem
 from storage.upsert import insert_ignore, table_of
 
 
@@ -37,7 +38,10 @@ async def set_message(db: AsyncSession, vote_id: int, message_id: int) -> None:
     )
 
 
-async def delete_vote(db: AsyncSession, vote_id: int) -> None:
+async def delete_vote(db: AsyncSession, vote_id: int, closing_key: str) -> None:
+    """The vote and its closing item: SQLite may give the next vote the same id, and
+    that vote's closing must not find the key taken."""
+    await db.execute(delete(WorkItem).where(col(WorkItem.key) == closing_key))
     await db.execute(delete(AssemblyVote).where(col(AssemblyVote.id) == vote_id))
 
 
@@ -122,34 +126,6 @@ async def count_ballots(db: AsyncSession, vote_id: int) -> int:
 
 
 # ------------------------------------------------------------------ closing
-async def due_closings(db: AsyncSession, now: datetime) -> list[AssemblyVote]:
-    state = col(AssemblyVote.close_state)
-    result = await db.execute(
-        select(AssemblyVote).where(
-            col(AssemblyVote.deadline) <= now,
-            or_(
-                state == "pending",
-                and_(state == "sending", col(AssemblyVote.claimed_at) < now - LEASE),
-            ),
-        )
-    )
-    return list(result.scalars())
-
-
-async def next_closing_at(db: AsyncSession) -> datetime | None:
-    result = await db.execute(
-        select(func.min(col(AssemblyVote.deadline))).where(
-            col(AssemblyVote.close_state).in_(("pending", "sending"))
-        )
-    )
-    value: datetime | None = result.scalar()
-    return value
-
-
-async def claim_closing(db: AsyncSession, vote_id: int, now: datetime) -> bool:
-    return await claim(db, table_of(AssemblyVote), vote_id, now, state_column="close_state")
-
-
 async def mark_closed(db: AsyncSession, vote_id: int, now: datetime) -> None:
     """Ballots stop changing from here; the results post may still be on its way."""
     await db.execute(
@@ -159,17 +135,9 @@ async def mark_closed(db: AsyncSession, vote_id: int, now: datetime) -> None:
     )
 
 
-async def finish_closing(db: AsyncSession, vote_id: int, results_message_id: int | None) -> None:
+async def set_results_message(db: AsyncSession, vote_id: int, message_id: int) -> None:
     await db.execute(
         update(AssemblyVote)
         .where(col(AssemblyVote.id) == vote_id)
-        .values(close_state="sent", results_message_id=results_message_id)
-    )
-
-
-async def release_closing(db: AsyncSession, vote_id: int) -> None:
-    await db.execute(
-        update(AssemblyVote)
-        .where(col(AssemblyVote.id) == vote_id, col(AssemblyVote.close_state) == "sending")
-        .values(close_state="pending", claimed_at=None)
+        .values(results_message_id=message_id)
     )

@@ -1,4 +1,5 @@
-"""Experiments, their check-ins and evaluation; nudges are claimed like any outbox row."""
+"""Experiments, their check-ins and evaluation. Their nudges are work items
+(bot/experiments/jobs.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import Experiment, ExperimentCheckin, ExperimentEvaluation
-from storage.outbox import LEASE, claim
-from storage.upsert import table_of
 
 
 async def add(db: AsyncSession, row: Experiment) -> Experiment:
@@ -48,6 +47,16 @@ async def update_experiment(
         update(Experiment)
         .where(col(Experiment.id) == experiment_id)
         .values(updated_at=now, **changes)
+    )
+
+
+async def end(db: AsyncSession, experiment_id: int, now: datetime) -> None:
+    """The evaluation was asked for: the experiment has run its course (unless it was
+    evaluated already)."""
+    await db.execute(
+        update(Experiment)
+        .where(col(Experiment.id) == experiment_id, col(Experiment.status) == "running")
+        .values(status="ended", updated_at=now)
     )
 
 
@@ -95,34 +104,3 @@ async def evaluation(db: AsyncSession, experiment_id: int) -> ExperimentEvaluati
         select(ExperimentEvaluation).where(col(ExperimentEvaluation.experiment_id) == experiment_id)
     )
     return result.scalars().first()
-
-
-# ------------------------------------------------------------------ nudges
-async def due_nudges(db: AsyncSession, now: datetime) -> list[Experiment]:
-    state = col(Experiment.nudge_state)
-    result = await db.execute(
-        select(Experiment).where(
-            col(Experiment.next_nudge_at) <= now,
-            col(Experiment.status) == "running",
-            or_(
-                state == "pending",
-                and_(state == "sending", col(Experiment.claimed_at) < now - LEASE),
-            ),
-        )
-    )
-    return list(result.scalars())
-
-
-async def next_nudge_at(db: AsyncSession) -> datetime | None:
-    result = await db.execute(
-        select(func.min(col(Experiment.next_nudge_at))).where(
-            col(Experiment.status) == "running",
-            col(Experiment.nudge_state).in_(("pending", "sending")),
-        )
-    )
-    value: datetime | None = result.scalar()
-    return value
-
-
-async def claim_nudge(db: AsyncSession, experiment_id: int, now: datetime) -> bool:
-    return await claim(db, table_of(Experiment), experiment_id, now, state_column="nudge_state")

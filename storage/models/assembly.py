@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -14,7 +14,6 @@ class AssemblyVote(SQLModel, table=True):
     """The general assembly's vote on next cycle's themes; results hidden until closed."""
 
     __tablename__ = "assembly_vote"
-    __table_args__ = (Index("ix_assembly_vote_close_due", "close_state", "deadline"),)
 
     id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
@@ -25,8 +24,7 @@ class AssemblyVote(SQLModel, table=True):
     channel_id: int = Field(sa_type=BigInteger)
     message_id: int | None = Field(default=None, sa_type=BigInteger)
     status: str = Field(default="open", max_length=16)  # open, closed
-    close_state: str = Field(default="pending", max_length=16)
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # closing is a work item ("assembly_close:<id>"); this is where its results went
     results_message_id: int | None = Field(default=None, sa_type=BigInteger)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
 
 class Experiment(SQLModel, table=True):
-    """A group's experiment, followed by the follow-up circle; nudges are an outbox."""
+    """A group's experiment, followed by the follow-up circle."""
 
     __tablename__ = "experiment"
-    __table_args__ = (Index("ix_experiment_nudge_due", "nudge_state", "next_nudge_at"),)
 
     id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
@@ -25,13 +24,9 @@ class Experiment(SQLModel, table=True):
     starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime)
     thread_id: int | None = Field(default=None, sa_type=BigInteger)
-    status: str = Field(default="running", max_length=16)  # running, ended, evaluated
-    # the next nudge (check-in every 14 days, then the evaluation request at the end)
-    next_nudge_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    nudge_kind: str = Field(default="checkin", max_length=16)  # checkin, evaluate
-    nudge_number: int = 0
-    nudge_state: str = Field(default="pending", max_length=16)  # pending, sending, done
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # running; ended once the evaluation was asked for; evaluated. Its nudges are work
+    # items ("experiment:<id>:<number>"), the next one pending.
+    status: str = Field(default="running", max_length=16)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import assembly as store
+from storage import work as work_store
 from storage.database import session_factory
+from storage.models import WorkItem
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.state import Channel, Member, Message, Role
@@ -140,7 +143,7 @@ async def test_approval_vote_of_100_members_with_changes_of_mind(
     # the deadline passes: refused even before the scheduler wakes, then closed once
     scheduler = bot.services.scheduler
     assert scheduler is not None
-    await fake.wait_for(lambda: scheduler.planned("assembly") == DEADLINE, what="the close plan")
+    await fake.wait_for(lambda: scheduler.planned(WAKER) == DEADLINE, what="the close plan")
     clock.set(DEADLINE)
     late = await fake.click(message, approve, user=people[10], values=[0, 1, 2, 3])
     assert (late.content or "").startswith("Ce vote s'est clos")
@@ -248,7 +251,7 @@ async def test_ballots_and_components_survive_a_restart(
         assert f"1. {THEMES[1]}\n2. {THEMES[2]}" in (mine.content or "")
         scheduler = bot.services.scheduler
         assert scheduler is not None
-        await fake.wait_for(lambda: scheduler.planned("assembly") == DEADLINE, what="the plan")
+        await fake.wait_for(lambda: scheduler.planned(WAKER) == DEADLINE, what="the plan")
         clock.set(DEADLINE)
         await scheduler.clock_moved()
         lines = results_lines(fake, annonces)
@@ -300,3 +303,72 @@ async def test_bad_input_stores_nothing(
     _message, vote_id = await open_vote(fake, annonces, "approval", ["A", "B", "C"])
     choices = await fake.autocomplete("assembly results", focused="vote", value="thém", user=member)
     assert choices == [{"name": "Thématiques 2021-2022 — ouvert", "value": f"#{vote_id}"}]
+
+
+async def closing(engine: AsyncEngine, vote_id: int) -> WorkItem:
+    async with session_factory(engine)() as db:
+        item = await work_store.get(db, f"assembly_close:{vote_id}")
+    assert item is not None
+    return item
+
+
+async def test_a_vote_whose_channel_was_deleted_still_closes_once(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    annonces, societaires = await prepare(fake, clock)
+    message, vote_id = await open_vote(fake, annonces, "approval")
+    await fake.click(message, f"sip:av:{vote_id}:approve", user=members(fake, 1, societaires)[0],
+                     values=[1])  # fmt: skip
+    scheduler = bot.services.scheduler
+    assert scheduler is not None
+    await fake.wait_for(lambda: scheduler.planned(WAKER) == DEADLINE, what="the close plan")
+    fake.remove_channel(annonces)
+    clock.set(DEADLINE)
+    await scheduler.clock_moved()
+    item = await closing(sqlite_engine, vote_id)
+    assert (item.state, item.result_id, item.note) == (
+        "done", None, "closed; results not posted (Discord 404)",
+    )  # fmt: skip
+    assert scheduler.planned(WAKER) is None  # closed for good: no retry loop
+    async with session_factory(sqlite_engine)() as db:
+        vote = await store.get(db, vote_id)
+    assert vote is not None and (vote.status, vote.closed_at) == ("closed", DEADLINE)
+    res = await fake.slash("assembly results", user=fake.owner, options={"vote": f"#{vote_id}"})
+    assert res.ephemeral and res.embeds[0]["title"].startswith("Résultats : ")
+    assert "1 bulletin(s) déposé(s)." in res.embeds[0]["description"]
+
+
+async def test_closing_now_while_discord_fails_stops_ballots_and_posts_the_results_later_once(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    annonces, societaires = await prepare(fake, clock)
+    message, vote_id = await open_vote(fake, annonces, "ranked")
+    voter = members(fake, 1, societaires)[0]
+    ballot = (await fake.click(message, f"sip:av:{vote_id}:rank", user=voter)).message
+    assert ballot is not None
+    await fake.click(ballot, f"sip:av:{vote_id}:next", user=voter, values=[2])
+    fake.inject_fault("POST", rf"/channels/{annonces.id}/messages$", 503, times=1)
+    res = await fake.slash("assembly close", user=fake.owner, options={"vote": f"#{vote_id}"})
+    assert res.content == (
+        "Le vote « Thématiques 2021-2022 » est clos ; Discord n'a pas répondu, "
+        "les résultats seront publiés dans un instant."
+    )
+    late = await fake.click(ballot, f"sip:av:{vote_id}:next", user=voter, values=[0])
+    assert (late.content or "").startswith("Ce vote s'est clos")  # closed before the results
+    item = await closing(sqlite_engine, vote_id)
+    assert (item.state, item.attempts, item.next_at) == ("pending", 1, NOW + timedelta(seconds=30))
+    scheduler = bot.services.scheduler
+    assert scheduler is not None
+    await fake.wait_for(
+        lambda: scheduler.planned(WAKER) == NOW + timedelta(seconds=30), what="the retry plan"
+    )
+    again = await fake.slash("assembly close", user=fake.owner, options={"vote": f"#{vote_id}"})
+    assert (again.content or "").startswith("Le vote « Thématiques 2021-2022 » est déjà clos")
+    clock.set(NOW + timedelta(seconds=30))
+    await scheduler.clock_moved()
+    lines = results_lines(fake, annonces)  # posted once
+    assert "1 bulletin(s) déposé(s)." in lines
+    (attempts,) = fake.posts_by_nonce("sipw").values()
+    assert len(attempts) == 2  # the failed try and the retry carried the same nonce
+    item = await closing(sqlite_engine, vote_id)
+    assert (item.state, item.result_id) == ("done", fake.messages_in(annonces.id)[-1].id)

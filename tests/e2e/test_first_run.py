@@ -23,23 +23,37 @@ def _controlling_terminal() -> None:  # runs in the child, before exec
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+def _mark_ready(readable: asyncio.Future[None]) -> None:
+    if not readable.done():
+        readable.set_result(None)
+
+
 async def read_until(
     master: int, text: str, seen: bytearray, start: int = 0, timeout: float = 20
 ) -> str:
-    """Read the terminal into `seen` until `text` appears after `start`."""
+    """Read the terminal into `seen` until `text` appears after `start`.
+
+    Reads only when the terminal has output (the event loop watches the descriptor): a
+    blocking read in a thread, abandoned at a timeout, would go on and swallow what the
+    program prints next."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while text.encode() not in seen[start:]:
-        if loop.time() > deadline:
+        remaining = deadline - loop.time()
+        if remaining <= 0:
             raise AssertionError(
                 f"no {text!r} on the terminal; got {seen.decode(errors='replace')!r}"
             )
+        readable: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(master, _mark_ready, readable)
         try:
-            seen += await asyncio.wait_for(
-                loop.run_in_executor(None, os.read, master, 4096), timeout=1
-            )
+            await asyncio.wait_for(readable, timeout=remaining)
         except TimeoutError:
             continue
+        finally:
+            loop.remove_reader(master)
+        try:
+            seen += os.read(master, 4096)
         except OSError:
             break
     return seen.decode(errors="replace")

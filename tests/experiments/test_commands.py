@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import experiments as store
+from storage import work as work_store
 from storage.database import session_factory
-from storage.models import Experiment
+from storage.models import Experiment, WorkItem
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.harness import running_bot
@@ -25,6 +27,18 @@ async def stored(engine: AsyncEngine) -> Experiment:
     async with session_factory(engine)() as db:
         (row,) = (await db.execute(select(Experiment))).scalars().all()
     return row
+
+
+async def nudges(engine: AsyncEngine, row: Experiment) -> list[WorkItem]:
+    async with session_factory(engine)() as db:
+        return await work_store.items(db, kind="experiment_nudge", prefix=f"experiment:{row.id}:")
+
+
+async def next_nudge_at(engine: AsyncEngine, row: Experiment) -> datetime | None:
+    """When the pending nudge falls due (what the experiment row said before the engine)."""
+    pending = [n.due_at for n in await nudges(engine, row) if n.state == "pending"]
+    assert len(pending) <= 1, "one nudge is planned at a time"
+    return pending[0] if pending else None
 
 
 def thread_texts(fake: FakeDiscord, row: Experiment) -> list[str]:
@@ -48,7 +62,7 @@ async def start_experiment(fake: FakeDiscord, bot: SipBot, group: Group, **optio
     assert scheduler is not None
     if (res.content or "").startswith("Expérimentation"):
         await fake.wait_for(
-            lambda: scheduler.planned("experiments") is not None, what="the nudges to be planned"
+            lambda: scheduler.planned(WAKER) is not None, what="the nudges to be planned"
         )
     return res
 
@@ -69,7 +83,7 @@ async def test_experiment_from_start_to_evaluation_across_a_restart(
             "Expérimentation « Mutualiser la comptabilité » lancée"
         )
         row = await stored(sqlite_engine)
-        assert (row.starts_at, row.ends_at, row.next_nudge_at) == (
+        assert (row.starts_at, row.ends_at, await next_nudge_at(sqlite_engine, row)) == (
             PHASE_START,
             PHASE_END,
             PHASE_START + timedelta(days=14),
@@ -213,3 +227,68 @@ async def test_bad_input_starts_nothing(
         early.content
         == "“Mutualiser la comptabilité” has not started yet: evaluate it once it has run."
     )
+
+
+async def test_a_nudge_discord_refuses_is_lost_but_the_series_goes_on(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    await start_experiment(fake, bot, group)
+    row = await stored(sqlite_engine)
+    thread = fake.channel(row.thread_id or 0)
+    assert thread is not None
+    fake.remove_channel(thread)
+    await move_to(bot, clock, PHASE_START + timedelta(days=14))
+    first, following = await nudges(sqlite_engine, row)
+    assert (first.key, first.state, first.note) == (
+        f"experiment:{row.id}:1", "done", "Discord refused the nudge; the series goes on",
+    )  # fmt: skip
+    assert (following.key, following.state, following.due_at) == (
+        f"experiment:{row.id}:2", "pending", PHASE_START + timedelta(days=28),
+    )  # fmt: skip
+    assert (await stored(sqlite_engine)).status == "running"
+
+
+async def test_a_nudge_discord_fails_to_take_is_posted_once_when_it_answers_again(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    await start_experiment(fake, bot, group)
+    row = await stored(sqlite_engine)
+    fake.inject_fault("POST", rf"/channels/{row.thread_id}/messages$", 503, times=1)
+    due = PHASE_START + timedelta(days=14)
+    await move_to(bot, clock, due)
+    assert len(thread_texts(fake, row)) == 1  # only the introduction
+    (waiting,) = await nudges(sqlite_engine, row)
+    assert (waiting.state, waiting.attempts) == ("pending", 1)
+    await move_to(bot, clock, due + timedelta(seconds=30))
+    texts = thread_texts(fake, row)
+    assert len(texts) == 2 and texts[1].startswith("🧪 Point d'étape")
+    (sent, _following) = await nudges(sqlite_engine, row)
+    assert len(fake.posts_by_nonce(f"sipw{sent.id}")[f"sipw{sent.id}"]) == 2  # one nonce
+
+
+async def test_evaluating_early_cancels_the_nudges_still_to_come(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    await start_experiment(fake, bot, group)
+    row = await stored(sqlite_engine)
+    await move_to(bot, clock, PHASE_START + timedelta(days=3))
+    opened = await fake.slash(
+        "experiment evaluate", user=group.facilitator, channel=group.channel,
+        options={"experiment": f"#{row.id}"}, locale="en-US",
+    )  # fmt: skip
+    assert opened.modal is not None
+    await fake.submit_modal(
+        f"sip:xp:eval:{row.id}:{group.facilitator.id}", {"done": "Deux permanences."},
+        user=group.facilitator, channel=group.channel, locale="en-US",
+    )  # fmt: skip
+    assert (await stored(sqlite_engine)).status == "evaluated"
+    assert [(n.key, n.state) for n in await nudges(sqlite_engine, row)] == [
+        (f"experiment:{row.id}:1", "cancelled")
+    ]
+    assert await next_nudge_at(sqlite_engine, row) is None
+    posted = len(thread_texts(fake, row))
+    await move_to(bot, clock, PHASE_END + timedelta(days=1))
+    assert len(thread_texts(fake, row)) == posted  # no check-in request, no evaluation request

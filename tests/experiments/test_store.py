@@ -1,4 +1,4 @@
-"""Experiments and their nudges on SQLite and PostgreSQL."""
+"""Experiments, their check-ins and their nudges' work items on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.experiments import jobs, rules
+from bot.kit.work import LEASE, WorkEngine
 from storage import cycles, experiments
+from storage import work as work_store
 from storage.database import session_factory
 from storage.models import Experiment, ExperimentCheckin, Theme, WorkGroup
+from tests.clock import MovableClock
 
 GUILD = 2**62 + 9
 NOW = datetime(2027, 1, 10, 10, 0, tzinfo=UTC)
@@ -41,8 +45,12 @@ async def seeded(engine: AsyncEngine) -> int:
         await db.flush()
         row = await experiments.add(db, Experiment(
             guild_id=GUILD, cycle_id=cycle.id, group_id=group.id, title="E", starts_at=NOW,
-            ends_at=NOW + timedelta(days=60), next_nudge_at=NOW + timedelta(days=14), created_at=NOW, updated_at=NOW,
+            ends_at=NOW + timedelta(days=60), created_at=NOW, updated_at=NOW,
         ))  # fmt: skip
+        first = rules.first_nudge(row.starts_at, row.ends_at)
+        assert await jobs.plan_nudge(
+            WorkEngine(session_factory(engine), MovableClock(NOW)), db, row, first
+        )
     return row.id
 
 
@@ -50,18 +58,46 @@ async def test_nudges_are_due_claimed_once_and_planned(engine: AsyncEngine) -> N
     experiment_id = await seeded(engine)
     sessions = session_factory(engine)
     due_at = NOW + timedelta(days=14)
-    async with sessions() as db:
-        assert await experiments.due_nudges(db, NOW) == []
-        assert await experiments.next_nudge_at(db) == due_at
-        assert [e.id for e in await experiments.due_nudges(db, due_at)] == [experiment_id]
+    kinds = [jobs.KIND]
     async with sessions() as db, db.begin():
-        assert await experiments.claim_nudge(db, experiment_id, due_at) is True
-        assert await experiments.claim_nudge(db, experiment_id, due_at) is False
-        await experiments.update_experiment(
-            db, experiment_id, due_at, status="evaluated", nudge_state="done", next_nudge_at=None
-        )
+        assert await work_store.claim_due(db, NOW, kinds, LEASE) == []
+        assert await work_store.next_wake_at(db, kinds) == due_at
+        (item,) = await work_store.claim_due(db, due_at, kinds, LEASE)
+    assert (item.key, work_store.payload_of(item)) == (
+        f"experiment:{experiment_id}:1", {"experiment_id": experiment_id, "kind": "checkin", "number": 1},
+    )  # fmt: skip
+    async with sessions() as db, db.begin():
+        assert await work_store.claim_due(db, due_at, kinds, LEASE) == []  # claimed once
+        assert await work_store.release(db, item.id, item.claim_token, due_at, "503")
+        await experiments.update_experiment(db, experiment_id, due_at, status="evaluated")
+        await jobs.stop_nudges(db, experiment_id, due_at)
     async with sessions() as db:
-        assert await experiments.next_nudge_at(db) is None
+        assert await work_store.next_wake_at(db, kinds) is None
+        stopped = await work_store.get(db, item.key)
+    assert stopped is not None and stopped.state == "cancelled"
+
+
+async def test_a_nudge_is_planned_once_and_the_request_ends_only_a_running_experiment(
+    engine: AsyncEngine,
+) -> None:
+    experiment_id = await seeded(engine)
+    sessions = session_factory(engine)
+    works = WorkEngine(sessions, MovableClock(NOW))
+    async with sessions() as db, db.begin():
+        row = await experiments.get(db, experiment_id)
+        assert row is not None
+        again = rules.first_nudge(row.starts_at, row.ends_at)
+        assert not await jobs.plan_nudge(works, db, row, again)  # a retry adds nothing
+        await experiments.end(db, experiment_id, NOW)
+    async with sessions() as db:
+        ended = await experiments.get(db, experiment_id)
+        assert ended is not None and ended.status == "ended"
+    async with sessions() as db, db.begin():
+        await experiments.update_experiment(db, experiment_id, NOW, status="evaluated")
+        await experiments.end(db, experiment_id, NOW)  # asked for too late: evaluated stays
+    async with sessions() as db:
+        evaluated = await experiments.get(db, experiment_id)
+        assert evaluated is not None and evaluated.status == "evaluated"
 
 
 async def test_last_checkins_are_aware_utc(engine: AsyncEngine) -> None:
