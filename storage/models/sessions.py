@@ -84,10 +84,10 @@ class SessionMinutes(SQLModel, table=True):
 
 
 class TimePoll(SQLModel, table=True):
-    """Candidate slots for a group's next session, voted by regional-indicator reactions."""
+    """Candidate slots for a group's next session, voted by regional-indicator reactions.
+    Its closing is a work item ("timepoll_close:<id>")."""
 
     __tablename__ = "time_poll"
-    __table_args__ = (Index("ix_time_poll_close_due", "close_state", "deadline"),)
 
     id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
@@ -96,9 +96,7 @@ class TimePoll(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     deadline: datetime = Field(sa_type=UTCDateTime)
     minutes: int = 180
-    status: str = Field(default="open", max_length=16)  # open, closed
-    close_state: str = Field(default="pending", max_length=16)
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default="open", max_length=16)  # open, closed, scheduled
     winner_slot_id: int | None = None
     result_message_id: int | None = Field(default=None, sa_type=BigInteger)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
