@@ -14,15 +14,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import SipBot
-from bot.interest.polls import (
-    PROFILE_BUTTON,
-    WAKER,
-    PollCloser,
-    export_csv,
-    poll_card,
-    profile_button,
-    tally,
-)
+from bot.interest import jobs
+from bot.interest.files import export_csv
+from bot.interest.posts import PROFILE_BUTTON, poll_card, profile_button
+from bot.interest.rules import tally
 from bot.interest.views import ProfileView
 from bot.interest.votes import OpenPoll, VoteRecorder
 from bot.kit import choices, errors, ui
@@ -46,15 +41,14 @@ class InterestCog(commands.Cog):
         self.bot = bot
         self.services = bot.services
         self.recorder = VoteRecorder(bot)
-        self.closer = PollCloser(bot, self.recorder)
+        self.closing = jobs.PollClosing(bot, self.recorder)
         self.profile_view = ProfileView(bot)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def cog_load(self) -> None:
         await self.recorder.load()
         self.bot.add_view(self.profile_view)
-        if self.services.scheduler is not None:
-            self.services.scheduler.register(WAKER, self.closer.run_due)
+        self.services.work.register(jobs.KIND, self.closing.handle)
         self._tasks.append(
             asyncio.create_task(self._reconcile_when_ready(), name="interest-reconcile")
         )
@@ -137,10 +131,6 @@ class InterestCog(commands.Cog):
                 raise UserError("error.cycle.none")
             return cycle, await theme_store.themes_of(db, cycle.id, include_archived=False)
 
-    async def replan(self) -> None:
-        if self.services.scheduler is not None:
-            await self.services.scheduler.wake(WAKER)
-
     @interest.command(
         name="open", description=_("Open the interest poll in the announcements channel")
     )
@@ -182,6 +172,7 @@ class InterestCog(commands.Cog):
         try:
             async with self.services.db() as db, db.begin():
                 await interest.create_poll(db, poll, [(t.id, t.emoji) for t in themes])
+                await jobs.plan_closing(self.services.work, db, poll)
                 await setup_store.audit(
                     db,
                     interaction.guild.id,
@@ -193,6 +184,7 @@ class InterestCog(commands.Cog):
         except interest.PollConflict as exc:
             await message.delete()
             raise UserError("error.interest.already_open") from exc
+        self.services.work.poke()
         self.recorder.remember(poll, {t.emoji: t.id for t in themes})
         for theme in themes:
             await message.add_reaction(theme.emoji)
@@ -200,7 +192,6 @@ class InterestCog(commands.Cog):
             interaction,
             tr("interest.opened", channel=target.mention, deadline=ui.timestamp(closes)),
         )
-        await self.replan()
 
     @interest.command(name="results", description=_("Counts per theme, region and mode"))
     @app_commands.describe(theme=_("Only this theme"))
@@ -211,7 +202,7 @@ class InterestCog(commands.Cog):
         tr = self.services.reader(interaction, config)
         poll, _themes = await self._latest(interaction.guild_id)
         await self.recorder.flush()
-        shown, counts = await self.closer.counts(poll)
+        shown, counts = await self.closing.counts(poll)
         if theme is not None:
             shown = [
                 t
@@ -265,9 +256,12 @@ class InterestCog(commands.Cog):
         if poll is None:
             raise UserError("error.interest.none_open")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        closed = await self.closer.close(poll, self.services.clock.now())
-        await ui.reply(interaction, tr("interest.closed" if closed else "interest.close_later"))
-        await self.replan()
+        # through the engine: a deadline falling meanwhile never posts the results twice;
+        # None when another process is closing it, or Discord failed and it will retry
+        closed = await self.services.work.run_now(jobs.key(poll.id))
+        await ui.reply(
+            interaction, tr("interest.closed" if closed is not None else "interest.close_later")
+        )
 
     @interest.command(name="export", description=_("Download the answers as a CSV file"))
     @organiser_only()

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import InterestPoll, InterestVote, MemberProfile, Office, PollNotice, PollOption
-from storage.outbox import LEASE, claim
 from storage.upsert import insert_ignore, table_of
 
 
@@ -81,56 +80,26 @@ async def open_polls(db: AsyncSession) -> list[InterestPoll]:
     return list(result.scalars())
 
 
-async def due_closings(db: AsyncSession, now: datetime) -> list[InterestPoll]:
-    state = col(InterestPoll.close_state)
+async def get_poll(db: AsyncSession, poll_id: int) -> InterestPoll | None:
+    return await db.get(InterestPoll, poll_id, populate_existing=True)
+
+
+async def mark_closed(db: AsyncSession, poll_id: int, now: datetime) -> bool:
+    """Votes stop counting from here; the results post may still be on its way. True
+    for the one call that closed it (a retry keeps the first closing time)."""
     result = await db.execute(
-        select(InterestPoll).where(
-            col(InterestPoll.deadline) <= now,
-            or_(
-                state == "pending",
-                and_(state == "sending", col(InterestPoll.claimed_at) < now - LEASE),
-            ),
-        )
-    )
-    return list(result.scalars())
-
-
-async def next_closing_at(db: AsyncSession) -> datetime | None:
-    result = await db.execute(
-        select(func.min(col(InterestPoll.deadline))).where(
-            col(InterestPoll.close_state).in_(("pending", "sending"))
-        )
-    )
-    value: datetime | None = result.scalar()
-    return value
-
-
-async def claim_closing(db: AsyncSession, poll_id: int, now: datetime) -> bool:
-    return await claim(db, table_of(InterestPoll), poll_id, now, state_column="close_state")
-
-
-async def mark_closed(db: AsyncSession, poll_id: int, now: datetime) -> None:
-    """Votes stop counting from here; the results post may still be on its way."""
-    await db.execute(
         update(InterestPoll)
-        .where(col(InterestPoll.id) == poll_id)
+        .where(col(InterestPoll.id) == poll_id, col(InterestPoll.status) == "open")
         .values(status="closed", closed_at=now)
     )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
-async def finish_closing(db: AsyncSession, poll_id: int, results_message_id: int | None) -> None:
+async def set_results_message(db: AsyncSession, poll_id: int, message_id: int) -> None:
     await db.execute(
         update(InterestPoll)
         .where(col(InterestPoll.id) == poll_id)
-        .values(close_state="sent", results_message_id=results_message_id)
-    )
-
-
-async def release_closing(db: AsyncSession, poll_id: int) -> None:
-    await db.execute(
-        update(InterestPoll)
-        .where(col(InterestPoll.id) == poll_id, col(InterestPoll.close_state) == "sending")
-        .values(close_state="pending", claimed_at=None)
+        .values(results_message_id=message_id)
     )
 
 

@@ -6,12 +6,11 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import TimePoll, TimeSlot, TimeVote
-from storage.outbox import LEASE, claim
 from storage.upsert import insert_ignore, table_of
 
 
@@ -83,53 +82,25 @@ async def counts(db: AsyncSession, poll_id: int) -> Counter[int]:
     return Counter({slot: int(n) for slot, n in result.all()})
 
 
-async def due_closings(db: AsyncSession, now: datetime) -> list[TimePoll]:
-    state = col(TimePoll.close_state)
+async def mark_closed(db: AsyncSession, poll_id: int) -> bool:
+    """The vote is over; the winner may still be on its way. True for the one call that
+    closed it."""
     result = await db.execute(
-        select(TimePoll).where(
-            col(TimePoll.deadline) <= now,
-            or_(
-                state == "pending", and_(state == "sending", col(TimePoll.claimed_at) < now - LEASE)
-            ),
-        )
+        update(TimePoll)
+        .where(col(TimePoll.id) == poll_id, col(TimePoll.status) == "open")
+        .values(status="closed")
     )
-    return list(result.scalars())
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
-async def next_closing_at(db: AsyncSession) -> datetime | None:
-    result = await db.execute(
-        select(func.min(col(TimePoll.deadline))).where(
-            col(TimePoll.close_state).in_(("pending", "sending"))
-        )
-    )
-    value: datetime | None = result.scalar()
-    return value
-
-
-async def claim_closing(db: AsyncSession, poll_id: int, now: datetime) -> bool:
-    return await claim(db, table_of(TimePoll), poll_id, now, state_column="close_state")
-
-
-async def finish_closing(
+async def record_winner(
     db: AsyncSession, poll_id: int, winner_slot_id: int | None, message_id: int | None
 ) -> None:
+    """What the closing posted (None, None when Discord refused it for good)."""
     await db.execute(
         update(TimePoll)
         .where(col(TimePoll.id) == poll_id)
-        .values(
-            status="closed",
-            close_state="sent",
-            winner_slot_id=winner_slot_id,
-            result_message_id=message_id,
-        )
-    )
-
-
-async def release_closing(db: AsyncSession, poll_id: int) -> None:
-    await db.execute(
-        update(TimePoll)
-        .where(col(TimePoll.id) == poll_id, col(TimePoll.close_state) == "sending")
-        .values(close_state="pending", claimed_at=None)
+        .values(winner_slot_id=winner_slot_id, result_message_id=message_id)
     )
 
 

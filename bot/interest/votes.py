@@ -42,6 +42,13 @@ class OpenPoll:
     themes_by_emoji: dict[str, int]
 
 
+def as_open_poll(poll: InterestPoll, themes_by_emoji: dict[str, int]) -> OpenPoll:
+    assert poll.message_id is not None  # noqa: S101 - posted before it is stored
+    return OpenPoll(
+        poll.id, poll.guild_id, poll.channel_id, poll.message_id, poll.deadline, themes_by_emoji
+    )
+
+
 @dataclass(frozen=True)
 class Reaction:
     poll: OpenPoll

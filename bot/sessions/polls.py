@@ -1,5 +1,7 @@
 """Time polls: one regional-indicator reaction per candidate slot; the winner is offered
-to the facilitator, who schedules it with one button."""
+to the facilitator, who schedules it with one button. The closing at the deadline is
+a work item handled in poll_jobs.py; this file keeps the poll's cards, its reactions
+and the winner's post and button."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-import aiohttp
 import discord
 
 from bot.kit import errors, ui
@@ -19,17 +20,16 @@ from bot.kit.forms import SipForm
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import rules
+from bot.sessions.poll_jobs import plan_closing
 from bot.sessions.service import SessionService, scheduled_text
 from storage import groups as group_store
 from storage import timepolls as store
 from storage.models import GroupSession, TimePoll, TimeSlot, WorkGroup
-from storage.outbox import nonce
 
 if TYPE_CHECKING:
     from bot.app import SipBot
 
 log = logging.getLogger(__name__)
-WAKER = "timepolls"
 
 
 @dataclass
@@ -155,11 +155,22 @@ class TimePolls:
                 self.remember(poll, await store.slots_of(db, poll.id))
 
     def remember(self, poll: TimePoll, slots: list[TimeSlot]) -> None:
-        if poll.id is not None and poll.message_id is not None and poll.status == "open":
-            self.polls[poll.message_id] = OpenTimePoll(
-                poll.id, poll.group_id, poll.guild_id, poll.channel_id, poll.message_id, poll.deadline,
-                {rules.SLOT_LETTERS[s.position]: s.id for s in slots},
-            )  # fmt: skip
+        found = self.as_open(poll, slots)
+        if found is not None and poll.status == "open":
+            self.polls[found.message_id] = found
+
+    def forget(self, poll: TimePoll) -> OpenTimePoll | None:
+        """Reactions on it stop counting here; what was known of it, if anything."""
+        return self.polls.pop(poll.message_id, None) if poll.message_id is not None else None
+
+    @staticmethod
+    def as_open(poll: TimePoll, slots: list[TimeSlot]) -> OpenTimePoll | None:
+        if poll.message_id is None:
+            return None  # its message was never posted: no reaction to read
+        return OpenTimePoll(
+            poll.id, poll.group_id, poll.guild_id, poll.channel_id, poll.message_id, poll.deadline,
+            {rules.SLOT_LETTERS[s.position]: s.id for s in slots},
+        )  # fmt: skip
 
     async def open(
         self,
@@ -171,6 +182,8 @@ class TimePolls:
     ) -> TimePoll:
         async with self.services.db() as db, db.begin():
             slots = await store.create(db, poll, starts)
+            await plan_closing(self.services.work, db, poll)
+        self.services.work.poke()
         message = await channel.send(embed=poll_card(tr, group, slots, poll.deadline, poll.minutes))
         async with self.services.db() as db, db.begin():
             poll = await store.get(db, poll.id) or poll
@@ -228,40 +241,10 @@ class TimePolls:
         async with self.services.db() as db, db.begin():
             await store.replace_votes(db, poll.poll_id, actual, self.services.clock.now())
 
-    # ------------------------------------------------------------ closing
-    async def run_due(self) -> datetime | None:
-        now = self.services.clock.now()
-        async with self.services.db() as db:
-            due = await store.due_closings(db, now)
-        for poll in due:
-            await self.close(poll, now)
-        async with self.services.db() as db:
-            return await store.next_closing_at(db)
-
-    async def close(self, poll: TimePoll, now: datetime) -> None:
-        async with self.services.db() as db, db.begin():
-            if not await store.claim_closing(db, poll.id, now):
-                return
-        known = self.polls.pop(poll.message_id or 0, None)
-        try:
-            if known is not None:
-                await self.reconcile(known)
-            winner, message_id = await self._announce(poll)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            # the group's channel was deleted or closed to the bot: retrying would never end
-            log.warning("time poll %s closed, winner not posted: Discord %s", poll.id, exc.status)
-            async with self.services.db() as db, db.begin():
-                await store.finish_closing(db, poll.id, None, None)
-            return
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("time poll %s: Discord failed (%s), will retry", poll.id, exc)
-            async with self.services.db() as db, db.begin():
-                await store.release_closing(db, poll.id)
-            return
-        async with self.services.db() as db, db.begin():
-            await store.finish_closing(db, poll.id, winner, message_id)
-
-    async def _announce(self, poll: TimePoll) -> tuple[int | None, int]:
+    # ------------------------------------------------------------ the winner
+    async def announce(self, poll: TimePoll, nonce: str) -> tuple[int | None, int]:
+        """The poll's card shows it closed; the winner is posted with its button, once
+        (`nonce` is the same at every attempt). (winning slot id, message id)."""
         async with self.services.db() as db:
             slots = await store.slots_of(db, poll.id)
             counts = await store.counts(db, poll.id)
@@ -288,7 +271,7 @@ class TimePolls:
             "timepoll.winner", letter=rules.SLOT_LETTERS[chosen.position], when=ui.timestamp(chosen.starts_at),
             votes=counts.get(chosen.id, 0), facilitator=facilitator,
         )  # fmt: skip
-        message = await channel.send(text, view=view, nonce=nonce("tp", poll.id))
+        message = await channel.send(text, view=view, nonce=nonce)
         return winner, message.id
 
 

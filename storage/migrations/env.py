@@ -33,8 +33,16 @@ async def run_from_url() -> None:
 
     url = normalise_database_url(os.environ.get("DATABASE_URL", "sqlite:///data/sipbot.db"))
     engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(run_on)
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # as storage.database.migrate: a rebuilt table must not cascade
+            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await connection.commit()
+        async with connection.begin():
+            await connection.run_sync(run_on)
+        if sqlite:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await connection.commit()
     await engine.dispose()
 
 

@@ -11,7 +11,8 @@ from storage.types import UTCDateTime
 
 
 class InterestPoll(SQLModel, table=True):
-    """The interest poll of a cycle: a message whose reactions are the votes."""
+    """The interest poll of a cycle: a message whose reactions are the votes. Its closing
+    is a work item ("interest_close:<id>")."""
 
     __tablename__ = "interest_poll"
     __table_args__ = (
@@ -22,7 +23,6 @@ class InterestPoll(SQLModel, table=True):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
-        Index("ix_interest_poll_close_due", "close_state", "deadline"),
     )
 
     id: int = Field(default=None, primary_key=True)
@@ -32,9 +32,6 @@ class InterestPoll(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     deadline: datetime = Field(sa_type=UTCDateTime)
     status: str = Field(default="open", max_length=16)  # open, closed
-    # closing is an outbox row too: pending, sending, sent
-    close_state: str = Field(default="pending", max_length=16)
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     results_message_id: int | None = Field(default=None, sa_type=BigInteger)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(sa_type=UTCDateTime)

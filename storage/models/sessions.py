@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -60,10 +60,10 @@ class SessionMinutes(SQLModel, table=True):
 
 
 class TimePoll(SQLModel, table=True):
-    """Candidate slots for a group's next session, voted by regional-indicator reactions."""
+    """Candidate slots for a group's next session, voted by regional-indicator reactions.
+    Its closing is a work item ("timepoll_close:<id>")."""
 
     __tablename__ = "time_poll"
-    __table_args__ = (Index("ix_time_poll_close_due", "close_state", "deadline"),)
 
     id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
@@ -72,9 +72,7 @@ class TimePoll(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
     deadline: datetime = Field(sa_type=UTCDateTime)
     minutes: int = 180
-    status: str = Field(default="open", max_length=16)  # open, closed
-    close_state: str = Field(default="pending", max_length=16)
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default="open", max_length=16)  # open, closed, scheduled
     winner_slot_id: int | None = None
     result_message_id: int | None = Field(default=None, sa_type=BigInteger)
     created_by: int | None = Field(default=None, sa_type=BigInteger)

@@ -94,7 +94,7 @@ async def seed_votes(engine: AsyncEngine, guild_id: int, cycle_id: int, world: W
             s,
             InterestPoll(
                 guild_id=guild_id, cycle_id=cycle_id, channel_id=1, message_id=2,
-                deadline=NOW - timedelta(days=1), status="closed", close_state="sent",
+                deadline=NOW - timedelta(days=1), status="closed",
                 created_at=NOW - timedelta(days=10),
             ),
             [(a, "1️⃣"), (b, "2️⃣")],

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import cycles, interest, themes
 from storage.database import session_factory
 from tests.clock import MovableClock
@@ -17,6 +18,7 @@ from tests.fakediscord import FakeDiscord
 from tests.fakediscord.state import Channel, Member, Message, Role
 
 NOW = datetime(2020, 11, 2, 10, 0, tzinfo=UTC)
+DEADLINE = datetime(2020, 11, 15, 17, 0, tzinfo=UTC)  # 2020-11-15 18:00 in Paris
 THEMES = [
     ("Accompagnement", "Comment la coopérative accompagne ses membres."),
     ("Horizon post-crise", "L'après-crise sanitaire."),
@@ -100,6 +102,13 @@ async def eventually_equal(
             break
         await asyncio.sleep(0.02)
     assert stored == expected
+
+
+def woken_by(bot: SipBot, when: datetime) -> bool:
+    """The engine is planned to wake at `when` at the latest (other work may come first)."""
+    assert bot.services.scheduler is not None
+    planned = bot.services.scheduler.planned(WAKER)
+    return planned is not None and planned <= when
 
 
 def members(fake: FakeDiscord, count: int, role: Role, prefix: str = "m") -> list[Member]:

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
 from storage import interest
+from storage import work as work_store
 from storage.database import session_factory
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.harness import running_bot
 from tests.interest.helpers import (
+    DEADLINE,
     EMOJIS,
     NOW,
     eventually_equal,
@@ -25,6 +27,7 @@ from tests.interest.helpers import (
     reactions_as_votes,
     stored_votes,
     theme_ids,
+    woken_by,
 )
 
 
@@ -110,10 +113,8 @@ async def test_closing_at_the_deadline_posts_results_and_stops_counting(
     await fake.react(message, "2️⃣", bob)
     scheduler = bot.services.scheduler
     assert scheduler is not None
-    await fake.wait_for(
-        lambda: scheduler.planned("interest") is not None, what="the closing to be planned"
-    )
-    clock.set(NOW.replace(day=15, hour=17, minute=0))  # 18:00 in Paris
+    await fake.wait_for(lambda: woken_by(bot, DEADLINE), what="the closing to be planned")
+    clock.set(DEADLINE)
     await scheduler.clock_moved()
     results = [
         m
@@ -337,15 +338,15 @@ async def test_a_poll_whose_channel_was_deleted_still_closes_once(
     await open_poll(fake, annonces, deadline="2020-11-15 18:00")
     scheduler = bot.services.scheduler
     assert scheduler is not None
-    await fake.wait_for(
-        lambda: scheduler.planned("interest") is not None, what="the closing to be planned"
-    )
+    await fake.wait_for(lambda: woken_by(bot, DEADLINE), what="the closing to be planned")
     fake.remove_channel(annonces)
-    clock.set(NOW.replace(day=15, hour=17, minute=0))
+    clock.set(DEADLINE)
     await scheduler.clock_moved()
     async with session_factory(sqlite_engine)() as db:
         assert await interest.open_polls(db) == []
-        assert await interest.next_closing_at(db) is None  # closed for good: no retry loop
-    assert scheduler.planned("interest") is None
+        (closing,) = await work_store.items(db, kind="interest_close")
+        # closed for good: no retry loop
+        assert (closing.state, closing.attempts, closing.result_id) == ("done", 1, None)
+        assert await work_store.next_wake_at(db, ["interest_close"]) is None
     res = await fake.slash("interest results", user=fake.owner, locale="en-US")
     assert res.ephemeral and res.embeds[0]["title"] == "Interest poll results"

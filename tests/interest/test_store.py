@@ -99,23 +99,21 @@ async def test_replace_votes_makes_storage_equal_to_reactions(engine: AsyncEngin
         assert await interest.votes_of(s, poll_id) == actual
 
 
-async def test_closing_is_claimed_once(engine: AsyncEngine) -> None:
+async def test_a_poll_is_closed_once_and_keeps_its_first_closing_time(
+    engine: AsyncEngine,
+) -> None:
     poll_id, _ids = await poll_with_themes(engine)
     sessions = session_factory(engine)
     later = NOW + timedelta(days=8)
-    async with sessions() as s:
-        assert [p.id for p in await interest.due_closings(s, NOW)] == []
-        assert [p.id for p in await interest.due_closings(s, later)] == [poll_id]
-        assert await interest.next_closing_at(s) == NOW + timedelta(days=7)
     async with sessions() as s, s.begin():
-        assert await interest.claim_closing(s, poll_id, later) is True
-        assert await interest.claim_closing(s, poll_id, later) is False
-        await interest.mark_closed(s, poll_id, later)
-        await interest.finish_closing(s, poll_id, 99)
+        assert await interest.mark_closed(s, poll_id, later) is True
+        assert await interest.mark_closed(s, poll_id, later + timedelta(hours=1)) is False
+        await interest.set_results_message(s, poll_id, BIG)
     async with sessions() as s:
-        assert await interest.due_closings(s, later) == []
-        assert await interest.next_closing_at(s) is None
         assert await interest.open_polls(s) == []
+        poll = await interest.get_poll(s, poll_id)
+    assert poll is not None
+    assert (poll.status, poll.closed_at, poll.results_message_id) == ("closed", later, BIG)
 
 
 async def test_profiles_and_notices(engine: AsyncEngine) -> None:

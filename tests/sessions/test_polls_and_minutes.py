@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import sessions as store
+from storage import work as work_store
 from storage.database import session_factory
 from storage.models import GroupSession, TimePoll
 from tests.clock import MovableClock
@@ -22,6 +24,7 @@ A, B, C = "🇦", "🇧", "🇨"
 SLOT_A = datetime(2027, 1, 19, 17, 0, tzinfo=UTC)
 SLOT_B = datetime(2027, 1, 21, 8, 30, tzinfo=UTC)
 SLOT_C = datetime(2027, 1, 22, 17, 0, tzinfo=UTC)
+DEADLINE = datetime(2027, 1, 15, 11, 0, tzinfo=UTC)  # 12h00 in Paris
 
 
 async def open_time_poll(fake: FakeDiscord, bot: SipBot, group: Group) -> Message:
@@ -38,16 +41,19 @@ async def open_time_poll(fake: FakeDiscord, bot: SipBot, group: Group) -> Messag
         if m.embeds and m.embeds[0]["title"].startswith("🗓️")
     )
     await fake.wait_for(lambda: len(poll.reactions) == 3, what="the three slot reactions")
-    scheduler = bot.services.scheduler
-    assert scheduler is not None
-    await fake.wait_for(
-        lambda: scheduler.planned("timepolls") is not None, what="the closing to be planned"
-    )
+    await fake.wait_for(lambda: woken_by(bot, DEADLINE), what="the closing to be planned")
     return poll
 
 
+def woken_by(bot: SipBot, when: datetime) -> bool:
+    """The engine is planned to wake at `when` at the latest (other work may come first)."""
+    assert bot.services.scheduler is not None
+    planned = bot.services.scheduler.planned(WAKER)
+    return planned is not None and planned <= when
+
+
 async def close_at_deadline(bot: SipBot, clock: MovableClock) -> None:
-    clock.set(datetime(2027, 1, 15, 11, 0, tzinfo=UTC))
+    clock.set(DEADLINE)
     assert bot.services.scheduler is not None
     await bot.services.scheduler.clock_moved()
 
@@ -77,6 +83,13 @@ async def test_poll_winner_is_offered_and_scheduled_with_one_click(
     )
     async with session_factory(sqlite_engine)() as db:
         (stored,) = (await db.execute(select(TimePoll))).scalars().all()
+        (closing,) = await work_store.items(db, kind="timepoll_close")
+    assert (stored.status, stored.result_message_id) == ("closed", result.id)
+    assert (closing.key, closing.due_at, closing.state, closing.result_id) == (
+        f"timepoll_close:{stored.id}", DEADLINE, "done", result.id,
+    )  # fmt: skip
+    assert work_store.payload_of(closing) == {"poll_id": stored.id}
+    assert list(fake.posts_by_nonce(f"sipw{closing.id}")) == [f"sipw{closing.id}"]
     refused = await fake.click(
         result, f"sip:tp:schedule:{stored.id}", user=group.members[4], locale="en-US"
     )
@@ -133,6 +146,25 @@ async def test_a_tie_goes_to_the_earliest_slot(
         m for m in fake.messages_in(group.channel.id) if (m.content or "").startswith("🗳️")
     )
     assert (result.content or "").startswith(f"🗳️ Le créneau {A} l'emporte")
+
+
+async def test_a_poll_whose_channel_was_deleted_still_closes_once(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    poll = await open_time_poll(fake, bot, group)
+    await fake.react(poll, B, group.members[0])
+    fake.remove_channel(group.channel)
+    await close_at_deadline(bot, clock)
+    async with session_factory(sqlite_engine)() as db:
+        (stored,) = (await db.execute(select(TimePoll))).scalars().all()
+        (closing,) = await work_store.items(db, kind="timepoll_close")
+        # closed for good, without a winner: no retry loop
+        assert await work_store.next_wake_at(db, ["timepoll_close"]) is None
+    assert (stored.status, stored.winner_slot_id, stored.result_message_id) == (
+        "closed", None, None,
+    )  # fmt: skip
+    assert (closing.state, closing.attempts, closing.result_id) == ("done", 1, None)
 
 
 async def test_bad_slots_are_refused(

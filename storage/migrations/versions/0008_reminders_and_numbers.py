@@ -78,7 +78,9 @@ work_group = sa.table(
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("work_group", schema=None) as batch_op:
+    # in place (ALTER TABLE), never a copy of the table: on SQLite dropping the old copy
+    # would cascade to every session of every group
+    with op.batch_alter_table("work_group", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("sessions_numbered", sa.Integer(), nullable=False, server_default="0")
         )
@@ -150,5 +152,5 @@ def downgrade() -> None:
             "note": r.note,
         }])  # fmt: skip
     op.get_bind().execute(sa.delete(work_item).where(work_item.c.kind == "reminder"))
-    with op.batch_alter_table("work_group", schema=None) as batch_op:
+    with op.batch_alter_table("work_group", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("sessions_numbered")
