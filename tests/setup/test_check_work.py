@@ -3,15 +3,19 @@ was, when it was due, what went wrong, and what to look at."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import work
 from storage.database import session_factory
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
+from tests.harness import eventually
+
+PREPARATION = datetime(2020, 11, 1, 8, 0, tzinfo=UTC)
 
 
 def when(moment: datetime) -> str:
@@ -37,6 +41,33 @@ async def add_item(
                finished_at=finished_at)  # fmt: skip
     async with session_factory(engine)() as db, db.begin():
         assert await work.add_many(db, [row]) == 1
+
+
+async def test_check_lists_a_phase_announcement_that_failed(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    clock.set(PREPARATION - timedelta(days=10))
+    await fake.slash("cycle create", user=fake.owner, options={"name": "2020-2021"})
+    scheduler = bot.services.scheduler
+    assert scheduler is not None
+    await fake.wait_for(lambda: scheduler.planned(WAKER) == PREPARATION, what="the plan")
+    clock.set(PREPARATION)
+    await scheduler.clock_moved()
+
+    async def failed() -> bool:
+        async with session_factory(sqlite_engine)() as db:
+            return any(i.state == "failed" for i in await work.items(db, kind="phase_start"))
+
+    await eventually(failed, "the announcement to fail")
+    res = await fake.slash("setup check", user=fake.owner, locale="en-US")
+    assert (
+        f"⚠️ Phase start announcement, due {when(PREPARATION)}: given up "
+        "(“no announcements channel”). Fix: check the bot's permissions in that channel "
+        "(see the checks above), then do it again if it is still needed."
+    ) in res.text
+    assert "No announcements channel. Fix: /setup channel." in res.text
+    res = await fake.slash("setup check", user=fake.owner, locale="fr")
+    assert f"L'annonce du début d'une phase, à faire {when(PREPARATION)} : abandon" in res.text
 
 
 async def test_check_lists_failing_work_of_every_kind_in_the_readers_language(
