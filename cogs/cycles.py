@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.cycles import rules as calendar
-from bot.cycles.jobs import WAKER, PhaseAnnouncer
+from bot.cycles.jobs import KIND, PhaseAnnouncer
 from bot.kit import ui
 from bot.kit.checks import ensure_organiser, organiser_only
 from bot.kit.dates import parse_moment
@@ -93,12 +93,7 @@ class CycleCog(commands.Cog):
         self.announcer = PhaseAnnouncer(bot)
 
     async def cog_load(self) -> None:
-        if self.services.scheduler is not None:
-            self.services.scheduler.register(WAKER, self.announcer.run_due)
-
-    async def replan(self) -> None:
-        if self.services.scheduler is not None:
-            await self.services.scheduler.wake(WAKER)
+        self.services.work.register(KIND, self.announcer.handle)
 
     @cycle.command(name="create", description=_("Create the cycle from the default calendar"))
     @app_commands.describe(
@@ -146,10 +141,10 @@ class CycleCog(commands.Cog):
                 first_year=year,
             )
             phases = await cycles.phases_of(db, cycle.id)
+        self.services.work.poke()  # the phases' announcements are planned
         await ui.reply(
             interaction, tr("cycle.created", name=name), embed=calendar_card(tr, cycle, phases, now)
         )
-        await self.replan()
 
     @cycle.command(name="calendar", description=_("Show the phases of the cycle"))
     async def calendar_(self, interaction: discord.Interaction) -> None:
@@ -197,6 +192,7 @@ class CycleCog(commands.Cog):
                 db, interaction.guild_id, interaction.user.id, "cycle.phase", now,
                 phase=phase, starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat(),
             )  # fmt: skip
+        self.services.work.poke()  # its announcement may have moved
         await ui.reply(
             interaction,
             tr(
@@ -206,7 +202,6 @@ class CycleCog(commands.Cog):
                 end=ui.timestamp(ends_at),
             ),
         )
-        await self.replan()
 
     @cycle.command(name="close", description=_("Close the cycle (archived, no more announcements)"))
     @organiser_only()
@@ -242,10 +237,10 @@ class CycleCog(commands.Cog):
                 now,
                 name=cycle.name,
             )
+        self.services.work.poke()  # its announcements are cancelled
         await interaction.response.edit_message(
             content=tr("cycle.closed", name=cycle.name), view=None
         )
-        await self.replan()
 
 
 async def setup(bot: SipBot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,9 +23,13 @@ from bot.setup import rules as settings_rules
 from storage import cycles, themes
 from storage import groups as group_store
 from storage import setup as setup_store
+from storage import work as work_store
 from storage.models import GuildConfig
 
 LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+# /setup check lists work failing after this many attempts, or refused for good this recently
+TROUBLED_ATTEMPTS = 3
+TROUBLED_SINCE = timedelta(days=30)
 
 
 def permission_list(tr: Tr, names: list[str]) -> str:
@@ -279,12 +284,15 @@ class SetupCog(commands.Cog):
                 findings += diagnostics.check_themes(
                     interaction.guild, await themes.themes_of(db, cycle.id)
                 )
-                findings += diagnostics.check_announcements_sent(
-                    await cycles.phases_of(db, cycle.id)
-                )
                 findings += diagnostics.check_groups(
                     interaction.guild, await group_store.groups_of_cycle(db, cycle.id)
                 )
+            since = self.services.clock.now() - TROUBLED_SINCE
+            findings += diagnostics.check_work(
+                await work_store.troubled(
+                    db, interaction.guild.id, min_attempts=TROUBLED_ATTEMPTS, since=since
+                )
+            )
         lines = [self._finding_line(tr, finding) for finding in findings]
         errors = sum(1 for f in findings if f.level == "error")
         summary = tr("check.summary.bad", count=errors) if errors else tr("check.summary.ok")
@@ -301,9 +309,20 @@ class SetupCog(commands.Cog):
             params["missing"] = permission_list(tr, params["missing"])
         if "objects" in params:
             params["objects"] = ", ".join(tr(f"check.object.{kind}") for kind in params["objects"])
-        if "phase" in params:
-            params["phase"] = tr(f"phase.{params['phase']}.name")
+        if "kind" in params:
+            params["kind"] = work_kind(tr, params["kind"])
+        if "due" in params:
+            params["due"] = ui.timestamp(params["due"])
         return f"{LEVEL_ICON[finding.level]} {tr(finding.key, **params)}"
+
+
+def work_kind(tr: Tr, kind: str) -> str:
+    """A kind of scheduled work in the reader's words; one this version does not know
+    (added by a newer one sharing the database) is named generically."""
+    key = f"check.work.kind.{kind}"
+    if tr.catalog.has(tr.language, key) or tr.catalog.has("en", key):
+        return tr(key)
+    return tr("check.work.kind.other", kind=kind)
 
 
 def suggest_timezones(current: str, limit: int = 25) -> list[str]:

@@ -1,23 +1,53 @@
-"""Cycles and their phases."""
+"""Cycles and their phases; each phase's start announcement is a work item.
+
+The announcement (kind "phase_start", key `phase:<phase id>:<start it was planned
+for>`, due at the phase's start) is added in the same transaction as its phase,
+follows the phase when its start moves while it is still pending, and is cancelled
+with its cycle: the calendar and what the engine will announce never disagree. One
+that was already posted, skipped or refused is not done again when the phase moves
+(a phase is announced once).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from storage.models import Cycle, Phase
-from storage.outbox import LEASE, claim
-from storage.upsert import table_of
+from storage import work
+from storage.models import Cycle, Phase, WorkItem
+from storage.models.work import PENDING
+
+ANNOUNCEMENT = "phase_start"
 
 
 class CycleConflict(Exception):
     """Another cycle is open, or one with that name exists."""
+
+
+def announcement_key(phase_id: int, starts_at: datetime) -> str:
+    return f"phase:{phase_id}:{int(starts_at.timestamp())}"
+
+
+def announcements_of(phase_id: int) -> str:
+    """The key prefix of a phase's announcement, whatever start it was planned for."""
+    return f"phase:{phase_id}:"
+
+
+def _announcement(phase: Phase, guild_id: int, now: datetime) -> dict[str, Any]:
+    row = work.row(
+        kind=ANNOUNCEMENT, key=announcement_key(phase.id, phase.starts_at), guild_id=guild_id,
+        due_at=phase.starts_at, now=now, payload={"phase_id": phase.id},
+    )  # fmt: skip
+    row["finished_at"] = None
+    if phase.ends_at <= now:
+        row.update(state="skipped", note="ended before the cycle was created", finished_at=now)
+    return row
 
 
 async def open_cycle(db: AsyncSession, guild_id: int) -> Cycle | None:
@@ -59,20 +89,13 @@ async def create_cycle(
         await db.flush()
     except IntegrityError as exc:
         raise CycleConflict(name) from exc
-    for key, position, starts_at, ends_at in phases:
-        state = "skipped" if ends_at <= now else "pending"
-        db.add(
-            Phase(
-                cycle_id=cycle.id,
-                key=key,
-                position=position,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                announce_state=state,
-                announce_note="ended before the cycle was created" if state == "skipped" else "",
-            )
-        )
+    planned = [
+        Phase(cycle_id=cycle.id, key=key, position=position, starts_at=starts_at, ends_at=ends_at)
+        for key, position, starts_at, ends_at in phases
+    ]
+    db.add_all(planned)
     await db.flush()
+    await work.add_many(db, [_announcement(phase, guild_id, now) for phase in planned])
     return cycle
 
 
@@ -95,23 +118,42 @@ async def phase(db: AsyncSession, cycle_id: int, key: str) -> Phase | None:
 async def move_phase(
     db: AsyncSession, phase_id: int, starts_at: datetime, ends_at: datetime
 ) -> None:
-    """New dates; an announcement not yet sent follows the new start."""
+    """New dates; an announcement not yet sent follows the new start (one already sent,
+    skipped or refused is not done again)."""
     await db.execute(
         update(Phase).where(col(Phase.id) == phase_id).values(starts_at=starts_at, ends_at=ends_at)
     )
+    for item in await work.items(db, kind=ANNOUNCEMENT, prefix=announcements_of(phase_id)):
+        # Only a changed start moves it: moving resets the next try, and one waiting out
+        # a back-off after Discord failed must keep waiting when only the end changes.
+        if item.state == PENDING and item.due_at != starts_at:
+            await work.move(db, item.key, starts_at)
+
+
+async def announcement(db: AsyncSession, phase_id: int) -> WorkItem | None:
+    """The phase's announcement as the engine holds it."""
+    found = await work.items(db, kind=ANNOUNCEMENT, prefix=announcements_of(phase_id))
+    return found[-1] if found else None
+
+
+async def phase_and_cycle(db: AsyncSession, phase_id: int) -> tuple[Phase, Cycle] | None:
+    result = await db.execute(
+        select(Phase, Cycle)
+        .join(Cycle, col(Cycle.id) == col(Phase.cycle_id))
+        .where(col(Phase.id) == phase_id)
+    )
+    row = result.first()
+    return (row[0], row[1]) if row is not None else None
 
 
 async def close_cycle(db: AsyncSession, cycle_id: int, now: datetime) -> None:
+    """Closed and archived; its announcements not yet made never will be."""
     await db.execute(
         update(Cycle).where(col(Cycle.id) == cycle_id).values(status="closed", closed_at=now)
     )
-    await db.execute(
-        update(Phase)
-        .where(
-            col(Phase.cycle_id) == cycle_id, col(Phase.announce_state).in_(("pending", "sending"))
-        )
-        .values(announce_state="cancelled", announce_note="cycle closed")
-    )
+    result = await db.execute(select(col(Phase.id)).where(col(Phase.cycle_id) == cycle_id))
+    for phase_id in list(result.scalars()):
+        await work.cancel(db, prefix=announcements_of(phase_id), now=now, note="cycle closed")
 
 
 async def mark_running(db: AsyncSession, cycle_id: int) -> None:
@@ -119,66 +161,4 @@ async def mark_running(db: AsyncSession, cycle_id: int) -> None:
         update(Cycle)
         .where(col(Cycle.id) == cycle_id, col(Cycle.status) == "preparing")
         .values(status="running")
-    )
-
-
-# ------------------------------------------------------------------ announcements
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    state = col(Phase.announce_state)
-    return (state == "pending") | ((state == "sending") & (col(Phase.claimed_at) < now - LEASE))
-
-
-async def due_announcements(
-    db: AsyncSession, now: datetime, limit: int = 50
-) -> list[tuple[Phase, Cycle]]:
-    result = await db.execute(
-        select(Phase, Cycle)
-        .join(Cycle, col(Cycle.id) == col(Phase.cycle_id))
-        .where(col(Phase.starts_at) <= now, _claimable(now), col(Cycle.status) != "closed")
-        .order_by(col(Phase.starts_at), col(Phase.id))
-        .limit(limit)
-    )
-    return [(row[0], row[1]) for row in result.all()]
-
-
-async def next_announcement_at(db: AsyncSession) -> datetime | None:
-    result = await db.execute(
-        select(func.min(col(Phase.starts_at)))
-        .join(Cycle, col(Cycle.id) == col(Phase.cycle_id))
-        .where(col(Phase.announce_state).in_(("pending", "sending")), col(Cycle.status) != "closed")
-    )
-    value: datetime | None = result.scalar()
-    return value
-
-
-async def claim_announcement(db: AsyncSession, phase_id: int, now: datetime) -> bool:
-    return await claim(db, table_of(Phase), phase_id, now, state_column="announce_state")
-
-
-async def finish_announcement(
-    db: AsyncSession,
-    phase_id: int,
-    state: str,
-    now: datetime,
-    message_id: int | None = None,
-    note: str = "",
-) -> None:
-    await db.execute(
-        update(Phase)
-        .where(col(Phase.id) == phase_id, col(Phase.announce_state) == "sending")
-        .values(
-            announce_state=state,
-            announced_at=now,
-            announce_message_id=message_id,
-            announce_note=note[:200],
-        )
-    )
-
-
-async def release_announcement(db: AsyncSession, phase_id: int) -> None:
-    """Give a claimed announcement back (a transient Discord error): it is tried again."""
-    await db.execute(
-        update(Phase)
-        .where(col(Phase.id) == phase_id, col(Phase.announce_state) == "sending")
-        .values(announce_state="pending", claimed_at=None)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,9 +11,13 @@ import discord
 from bot.groups import objects as group_objects
 from bot.kit import permissions
 from bot.themes.objects import present
-from storage.models import GuildConfig, Phase, Theme, WorkGroup
+from storage.models import GuildConfig, Theme, WorkGroup, WorkItem
+from storage.models.work import PENDING, RUNNING
 
 CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
+# The check is one embed (4,096 characters): the first troubled items, then a count.
+WORK_SHOWN = 8
+ERROR_EXCERPT = 120
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,35 @@ def check_themes(guild: discord.Guild, themes: list[Theme]) -> list[Finding]:
     return found
 
 
-def check_announcements_sent(phases: list[Phase]) -> list[Finding]:
-    return [
-        Finding("warning", "check.phase.failed", {"phase": phase.key, "note": phase.announce_note})
-        for phase in phases
-        if phase.announce_state == "failed"
-    ]
+def check_work(items: Sequence[WorkItem]) -> list[Finding]:
+    """Scheduled work that keeps failing or was refused for good (storage.work.troubled):
+    each with its kind, when it was due, what went wrong, and what to look at."""
+    shown = [_work_finding(item) for item in items[:WORK_SHOWN]]
+    if len(items) > WORK_SHOWN:
+        shown.append(Finding("warning", "check.work.more", {"count": len(items) - WORK_SHOWN}))
+    return shown
+
+
+def _work_finding(item: WorkItem) -> Finding:
+    still_trying = item.state in (PENDING, RUNNING)
+    return Finding(
+        "warning",
+        "check.work.retrying" if still_trying else "check.work.failed",
+        {
+            "kind": item.kind,
+            "due": item.due_at,
+            "attempts": item.attempts,
+            # a refusal leaves its note; a failure still retried, its last error
+            "error": _excerpt(item.note or item.last_error),
+        },
+    )
+
+
+def _excerpt(text: str) -> str:
+    """One line, short: an error is quoted back, never whole (it may be long, or carry
+    what Discord echoed of the request)."""
+    flat = " ".join(text.replace("`", "'").split()) or "?"
+    return flat if len(flat) <= ERROR_EXCERPT else flat[: ERROR_EXCERPT - 1] + "…"
 
 
 def check_groups(guild: discord.Guild, groups: list[WorkGroup]) -> list[Finding]:

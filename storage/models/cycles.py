@@ -36,13 +36,11 @@ class Cycle(SQLModel, table=True):
 
 
 class Phase(SQLModel, table=True):
-    """A phase of a cycle; its start announcement is an outbox row of its own."""
+    """A phase of a cycle; its start announcement is a work item (kind "phase_start",
+    see storage/cycles.py)."""
 
     __tablename__ = "phase"
-    __table_args__ = (
-        UniqueConstraint("cycle_id", "key", name="uq_phase_cycle_key"),
-        Index("ix_phase_announce_due", "announce_state", "starts_at"),
-    )
+    __table_args__ = (UniqueConstraint("cycle_id", "key", name="uq_phase_cycle_key"),)
 
     id: int = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
@@ -50,9 +48,3 @@ class Phase(SQLModel, table=True):
     position: int
     starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime)
-    # pending, sending, sent, skipped, failed, cancelled
-    announce_state: str = Field(default="pending", max_length=16)
-    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    announce_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    announce_note: str = Field(default="", max_length=200)

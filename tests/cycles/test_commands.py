@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit.work import WAKER
 from storage import cycles
 from storage.database import session_factory
 from tests.clock import MovableClock
+from tests.cycles.helpers import announcements_of
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.state import Channel
 from tests.harness import running_bot
@@ -32,7 +34,7 @@ async def configured(fake: FakeDiscord, bot: SipBot, clock: MovableClock) -> Cha
     scheduler = bot.services.scheduler
     assert scheduler is not None
     await fake.wait_for(
-        lambda: scheduler.planned("phases") is not None, what="the announcements to be planned"
+        lambda: scheduler.planned(WAKER) is not None, what="the announcements to be planned"
     )
     return annonces
 
@@ -78,13 +80,13 @@ async def test_calendar_marks_current_phases_for_members(
 
 
 async def test_phases_are_announced_once_at_their_start(
-    fake: FakeDiscord, bot: SipBot, clock: MovableClock
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
     annonces = await configured(fake, bot, clock)
     scheduler = bot.services.scheduler
     assert scheduler is not None
     await fake.wait_for(
-        lambda: scheduler.planned("phases") == PREPARATION, what="the first phase to be planned"
+        lambda: scheduler.planned(WAKER) == PREPARATION, what="the first phase to be planned"
     )
     clock.set(PREPARATION - timedelta(seconds=1))
     await scheduler.clock_moved()
@@ -96,9 +98,16 @@ async def test_phases_are_announced_once_at_their_start(
     assert "**Ce que vous pouvez faire maintenant :**" in message.embeds[0]["description"]
     assert "footer" not in message.embeds[0]  # on time: not marked late
     await scheduler.clock_moved()
-    await scheduler.wake("phases")
+    await scheduler.wake(WAKER)
     assert len(announcements(fake, annonces)) == 1
-    assert scheduler.planned("phases") == APPROPRIATION
+    assert scheduler.planned(WAKER) == APPROPRIATION
+    async with session_factory(sqlite_engine)() as db:
+        cycle = await cycles.open_cycle(db, fake.guild.id)
+        assert cycle is not None and cycle.status == "running"
+        item = (await announcements_of(db, cycle.id))["preparation"]
+    # posted with the work item's nonce: a retry after a crash gets this message back
+    assert message.nonce == f"sipw{item.id}" and item.result_id == message.id
+    assert (item.state, item.late) == ("done", False)
 
 
 async def test_missed_phase_is_announced_late_after_a_restart_and_never_twice(
@@ -144,8 +153,10 @@ async def test_a_phase_that_ended_while_offline_is_skipped(
     async with session_factory(sqlite_engine)() as db:
         cycle = await cycles.open_cycle(db, fake.guild.id)
         assert cycle is not None and cycle.id is not None and cycle.status == "running"
-        states = {p.key: p.announce_state for p in await cycles.phases_of(db, cycle.id)}
-    assert states["preparation"] == "skipped" and states["appropriation"] == "sent"
+        states = await announcements_of(db, cycle.id)
+    assert states["preparation"].state == "skipped" and states["appropriation"].state == "done"
+    (posted,) = fake.messages_in(annonces.id)
+    assert states["appropriation"].result_id == posted.id
 
 
 async def test_moving_a_phase_moves_its_announcement(
@@ -165,7 +176,7 @@ async def test_moving_a_phase_moves_its_announcement(
     scheduler = bot.services.scheduler
     assert scheduler is not None
     await fake.wait_for(
-        lambda: scheduler.planned("phases") == new_start, what="the moved phase to be planned"
+        lambda: scheduler.planned(WAKER) == new_start, what="the moved phase to be planned"
     )
     clock.set(PREPARATION + timedelta(hours=1))
     await scheduler.clock_moved()
@@ -173,6 +184,45 @@ async def test_moving_a_phase_moves_its_announcement(
     clock.set(new_start)
     await scheduler.clock_moved()
     assert announcements(fake, annonces) == ["📣 Début de la phase : Préparation"]
+
+
+async def test_a_closed_cycle_announces_nothing_more(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    annonces = await configured(fake, bot, clock)
+    res = await fake.slash("cycle close", user=fake.owner, locale="en-US")
+    assert res.message is not None
+    await fake.click(res.message, "sip:cycle:close:yes", user=fake.owner, locale="en-US")
+    scheduler = bot.services.scheduler
+    assert scheduler is not None
+    await fake.wait_for(lambda: scheduler.planned(WAKER) is None, what="nothing left to plan")
+    clock.set(APPROPRIATION + timedelta(days=1))
+    await scheduler.clock_moved()
+    await scheduler.wake(WAKER)
+    assert announcements(fake, annonces) == []
+    async with session_factory(sqlite_engine)() as db:
+        cycle = await cycles.cycle_named(db, fake.guild.id, "2020-2021")
+        assert cycle is not None and cycle.status == "closed"
+        items = await announcements_of(db, cycle.id)
+    assert {i.state for i in items.values()} == {"cancelled"}
+    assert {i.note for i in items.values()} == {"cycle closed"}
+
+
+async def test_without_an_announcements_channel_the_announcement_fails_with_a_note(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    clock.set(BEFORE_CYCLE)
+    await fake.slash("cycle create", user=fake.owner, options={"name": "2020-2021"})
+    scheduler = bot.services.scheduler
+    assert scheduler is not None
+    await fake.wait_for(lambda: scheduler.planned(WAKER) == PREPARATION, what="the plan")
+    clock.set(PREPARATION)
+    await scheduler.clock_moved()
+    async with session_factory(sqlite_engine)() as db:
+        cycle = await cycles.open_cycle(db, fake.guild.id)
+        assert cycle is not None and cycle.status == "running"
+        item = (await announcements_of(db, cycle.id))["preparation"]
+    assert (item.state, item.note, item.attempts) == ("failed", "no announcements channel", 1)
 
 
 async def test_bad_phase_input_changes_nothing(
