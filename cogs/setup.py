@@ -19,8 +19,7 @@ from bot.kit.user_error import UserError
 from bot.sessions import rules as session_rules
 from bot.setup import checkup as diagnostics
 from bot.setup import rules as settings_rules
-from storage import cycles, themes
-from storage import groups as group_store
+from storage import cycles
 from storage import setup as setup_store
 from storage.models import GuildConfig
 
@@ -273,17 +272,12 @@ class SetupCog(commands.Cog):
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
         findings = diagnostics.diagnose(interaction.guild, config)
+        findings += await self.services.checkup.run(interaction.guild, config)
         async with self.services.db() as db:
             cycle = await cycles.open_cycle(db, interaction.guild.id)
             if cycle is not None and cycle.id is not None:
-                findings += diagnostics.check_themes(
-                    interaction.guild, await themes.themes_of(db, cycle.id)
-                )
                 findings += diagnostics.check_announcements_sent(
                     await cycles.phases_of(db, cycle.id)
-                )
-                findings += diagnostics.check_groups(
-                    interaction.guild, await group_store.groups_of_cycle(db, cycle.id)
                 )
         lines = [self._finding_line(tr, finding) for finding in findings]
         errors = sum(1 for f in findings if f.level == "error")
