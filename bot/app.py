@@ -11,7 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.kit import errors
-from bot.kit.forms import FormWatch
+from bot.kit.formwatch import FormWatch
+from bot.kit.host import Host
 from bot.kit.permissions import intents
 from bot.kit.translator import CommandTranslator
 from bot.services import Services
@@ -51,7 +52,7 @@ class SipTree(app_commands.CommandTree["SipBot"]):
         await errors.report(interaction.client, interaction, error)
 
 
-class SipBot(commands.Bot):
+class SipBot(Host):
     def __init__(
         self,
         services: Services,
@@ -74,7 +75,7 @@ class SipBot(commands.Bot):
         )
         self.services = services
         self.synced = False
-        self.forms = FormWatch(self)
+        self.forms = FormWatch(services)
         self.freeze_after_setup = freeze_after_setup  # the process's own bot, not tests'
 
     async def setup_hook(self) -> None:

@@ -1,4 +1,5 @@
-"""What every cog shares: settings, database, clock, catalogues, scheduler, work engine.
+"""What every cog shares: settings, database, clock, catalogues, scheduler, work engine,
+the checks of `/setup check`.
 
 Cogs reach each other only through this object and `bot.dispatch`, never directly.
 """
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.kit.checkup import Checkup
 from bot.kit.clock import Clock
 from bot.kit.i18n import Catalog, Tr, language_of
 from bot.kit.user_error import UserError
@@ -40,6 +42,7 @@ class Services:
     scheduler: Scheduler | None = None
     cache_ttl: float = 30.0
     work: WorkEngine = field(init=False)
+    checkup: Checkup = field(default_factory=Checkup)  # what /setup check asks each feature
     _cache: dict[tuple[str, int], tuple[float, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

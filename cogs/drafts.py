@@ -91,6 +91,11 @@ class DraftCog(commands.Cog):
     async def on_draft_status(self, draft: Draft) -> None:
         self.recorder.remember(draft)
 
+    @commands.Cog.listener()
+    async def on_draft_status_changed(self, draft_id: int, status: str) -> None:
+        """Another feature moved a draft (the synthesis): the post's tag follows."""
+        await self.writer.follow_status(draft_id, status)
+
     # ------------------------------------------------------------ look-ups
     async def _cycle(self, guild_id: int) -> Cycle:
         return await self.services.open_cycle(guild_id)

@@ -19,8 +19,8 @@ from bot.kit.dates import parse_future
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import calendar as session_calendar
-from bot.sessions import poll_jobs, posts, rules
 from bot.sessions import polls as time_polls
+from bot.sessions import posts, rules
 from bot.sessions.files import build_calendar
 from bot.sessions.jobs import SessionJobs
 from bot.sessions.minutes import MinutesModal
@@ -43,14 +43,14 @@ class SessionCog(commands.Cog):
         self.jobs = SessionJobs(bot)
         self.sessions = SessionService(bot)
         self.time_polls = time_polls.TimePolls(bot)
-        self.poll_closing = poll_jobs.TimePollClosing(bot, self.time_polls)
+        self.poll_closing = time_polls.TimePollClosing(bot, self.time_polls)
         self._reconciling: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(posts.RsvpButton, time_polls.ScheduleWinner)
         await self.time_polls.load()
         self.jobs.register()
-        self.services.work.register(poll_jobs.KIND, self.poll_closing.handle)
+        self.services.work.register(time_polls.KIND, self.poll_closing.handle)
         self._reconciling = asyncio.create_task(
             self._reconcile_when_ready(), name="time-poll-reconcile"
         )

@@ -20,8 +20,6 @@ from bot.kit.user_error import UserError
 from bot.sessions import rules as session_rules
 from bot.setup import checkup as diagnostics
 from bot.setup import rules as settings_rules
-from storage import cycles, themes
-from storage import groups as group_store
 from storage import setup as setup_store
 from storage import work as work_store
 from storage.models import GuildConfig
@@ -278,15 +276,8 @@ class SetupCog(commands.Cog):
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
         findings = diagnostics.diagnose(interaction.guild, config)
+        findings += await self.services.checkup.run(interaction.guild, config)
         async with self.services.db() as db:
-            cycle = await cycles.open_cycle(db, interaction.guild.id)
-            if cycle is not None and cycle.id is not None:
-                findings += diagnostics.check_themes(
-                    interaction.guild, await themes.themes_of(db, cycle.id)
-                )
-                findings += diagnostics.check_groups(
-                    interaction.guild, await group_store.groups_of_cycle(db, cycle.id)
-                )
             since = self.services.clock.now() - TROUBLED_SINCE
             findings += diagnostics.check_work(
                 await work_store.troubled(

@@ -13,9 +13,11 @@ from discord.ext import commands
 from bot.app import SipBot
 from bot.kit import choices, ui
 from bot.kit.checks import ensure_organiser
+from bot.kit.checkup import Finding
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.themes import objects, rules
+from storage import cycles
 from storage import setup as setup_store
 from storage import themes as store
 from storage.models import Cycle, GuildConfig, Theme
@@ -42,6 +44,18 @@ class ThemeCog(commands.Cog):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await ensure_organiser(interaction)
+
+    async def cog_load(self) -> None:
+        self.services.checkup.register("themes", self._checkup)
+
+    async def cog_unload(self) -> None:
+        self.services.checkup.unregister("themes")
+
+    async def _checkup(self, guild: discord.Guild, config: GuildConfig) -> list[Finding]:
+        async with self.services.db() as db:
+            cycle = await cycles.open_cycle(db, guild.id)
+            found = await store.themes_of(db, cycle.id) if cycle is not None else []
+        return objects.checkup(guild, found)
 
     async def _context(
         self, interaction: discord.Interaction

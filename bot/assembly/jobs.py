@@ -26,7 +26,7 @@ from storage import work as work_store
 from storage.models import AssemblyVote
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ async def closing_retried(services: Services, vote_id: int) -> bool:
 
 
 class VoteCloser:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
 

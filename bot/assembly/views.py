@@ -31,7 +31,7 @@ from storage import assembly as store
 from storage.models import AssemblyVote
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 EMBED_TEXT = 4096
 
@@ -188,7 +188,7 @@ def mine_view(tr: Tr, vote: AssemblyVote, choices: list[int] | None) -> discord.
 class Ballots:
     """What a click does. Who chose what is only ever shown to the member themself."""
 
-    def __init__(self, bot: SipBot, interaction: discord.Interaction, vote: AssemblyVote) -> None:
+    def __init__(self, bot: Host, interaction: discord.Interaction, vote: AssemblyVote) -> None:
         self.bot, self.interaction, self.vote = bot, interaction, vote
         self.services = bot.services
         self.vote_id = vote.id
@@ -197,7 +197,7 @@ class Ballots:
 
     @classmethod
     async def run(cls, interaction: discord.Interaction, vote_id: int, action: str) -> None:
-        bot = cast("SipBot", interaction.client)
+        bot = cast("Host", interaction.client)
         try:
             async with bot.services.db() as db:
                 vote = await store.get(db, vote_id)

@@ -23,7 +23,7 @@ from storage import cycles
 from storage.models import Phase
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def phase_card(tr: Tr, phase: Phase, late: bool) -> discord.Embed:
 class PhaseAnnouncer:
     """The "phase_start" handler."""
 
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
 

@@ -22,7 +22,7 @@ from storage.drafts import EndorsementChange
 from storage.models import Draft
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 THUMBS = "👍"
@@ -42,7 +42,7 @@ class Watched:
 
 
 class EndorsementRecorder:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
         self.watched: dict[int, Watched] = {}  # by starter message id (= thread id)

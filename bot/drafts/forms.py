@@ -17,8 +17,8 @@ from bot.kit.text import split_text
 from bot.kit.user_error import UserError
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
     from bot.drafts.service import DraftService
+    from bot.kit.host import Host
 
 FIELD_MAX = 4000
 
@@ -51,7 +51,7 @@ def prefill(text: str) -> tuple[str | None, str | None]:
 class DraftForm(SipForm):
     def __init__(
         self,
-        bot: SipBot,
+        bot: Host,
         service: DraftService,
         tr: Tr,
         *,
@@ -80,7 +80,7 @@ class DraftForm(SipForm):
 
 class NewDraftForm(DraftForm):
     def __init__(
-        self, bot: SipBot, service: DraftService, tr: Tr, group_id: int, title: str, user_id: int
+        self, bot: Host, service: DraftService, tr: Tr, group_id: int, title: str, user_id: int
     ) -> None:
         super().__init__(
             bot, service, tr, title=tr("draft.modal.new"), custom_id=f"sip:draft:new:{user_id}"
@@ -94,7 +94,7 @@ class NewDraftForm(DraftForm):
 class ReviseForm(DraftForm):
     def __init__(
         self,
-        bot: SipBot,
+        bot: Host,
         service: DraftService,
         tr: Tr,
         draft_id: int,

@@ -49,11 +49,6 @@ def card(tr: Tr, draft: Draft, group: WorkGroup) -> discord.Embed:
     )
 
 
-async def forum_of(guild: discord.Guild, forum_id: int | None) -> discord.ForumChannel | None:
-    forum = guild.get_channel(forum_id or 0)
-    return forum if isinstance(forum, discord.ForumChannel) else None
-
-
 async def create(
     forum: discord.ForumChannel, tr: Tr, draft: Draft, group: WorkGroup, text: str
 ) -> Posted:
@@ -68,20 +63,6 @@ async def create(
     thread = created.thread
     extra = [(await thread.send(chunk)).id for chunk in chunks[1:]]
     return Posted(thread.id, extra)
-
-
-async def thread_of(bot: discord.Client, thread_id: int | None) -> discord.Thread | None:
-    """The post's thread from the cache, else from Discord; None when deleted by hand."""
-    if thread_id is None:
-        return None
-    found = bot.get_channel(thread_id)
-    if isinstance(found, discord.Thread):
-        return found
-    try:
-        fetched = await bot.fetch_channel(thread_id)
-    except discord.NotFound:
-        return None
-    return fetched if isinstance(fetched, discord.Thread) else None
 
 
 async def rewrite(

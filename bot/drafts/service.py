@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.drafts import posts, rules
-from bot.kit import ui
+from bot.kit import forums, ui
+from bot.kit.access import check_manager
 from bot.kit.checks import member_is_organiser
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
@@ -24,7 +25,7 @@ from storage import themes
 from storage.models import Draft, GuildConfig, Theme, WorkGroup
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 TITLE_MAX = 100
@@ -54,12 +55,6 @@ def may_write(
     return interaction.user.id in people or is_organiser(interaction, config)
 
 
-def may_manage(interaction: discord.Interaction, config: GuildConfig, group: WorkGroup) -> bool:
-    """Moving a draft along: the group's facilitator or secretary, organisers."""
-    people = {group.facilitator_id, group.secretary_id}
-    return interaction.user.id in people or is_organiser(interaction, config)
-
-
 def check_title(title: str) -> str:
     cleaned = " ".join(title.split())
     if not cleaned:
@@ -82,7 +77,7 @@ def check_transition(tr: Tr, current: str, wanted: str, organiser: bool) -> None
 
 
 class DraftService:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
 
@@ -111,7 +106,7 @@ class DraftService:
             raise UserError("error.draft.not_group_channel")
         if not may_write(interaction, config, group, members):
             raise UserError("error.draft.not_writer", group=group.name)
-        forum = await posts.forum_of(interaction.guild, theme.forum_id)
+        forum = await forums.forum_of(interaction.guild, theme.forum_id)
         if forum is None:
             raise UserError("error.draft.no_forum", theme=theme.title)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -174,15 +169,15 @@ class DraftService:
     ) -> discord.Thread | None:
         """The post shows `text` and the status tag; made again when deleted by hand."""
         draft = found.draft
-        thread = await posts.thread_of(self.bot, draft.thread_id)
+        thread = await forums.thread_of(self.bot, draft.thread_id)
         if thread is None:
-            forum = await posts.forum_of(guild, found.theme.forum_id)
+            forum = await forums.forum_of(guild, found.theme.forum_id)
             if forum is None:
                 log.warning("draft %s has no forum to be shown in", draft.id)
                 return None
             posted = await posts.create(forum, public, draft, found.group, text)
             extra = posted.extra_ids
-            thread = await posts.thread_of(self.bot, posted.thread_id)
+            thread = await forums.thread_of(self.bot, posted.thread_id)
         else:
             extra = await posts.rewrite(
                 thread, public, draft, found.group, text, store.message_ids(draft.extra_message_ids)
@@ -204,8 +199,8 @@ class DraftService:
         assert interaction.guild is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        if not may_manage(interaction, config, found.group):
-            raise UserError("error.draft.not_manager", group=found.group.name)
+        # Moving a draft along: whoever may manage the group (bot/kit/access.py).
+        check_manager(interaction, config, found.group, refusal="error.draft.not_manager")
         current = found.draft.status
         check_transition(tr, current, wanted, is_organiser(interaction, config))
         now = self.services.clock.now()
@@ -225,7 +220,7 @@ class DraftService:
                                        status=tr(f"draft.status.{wanted}")))  # fmt: skip
 
     async def retag(self, guild: discord.Guild, public: Tr, found: DraftContext) -> None:
-        thread = await posts.thread_of(self.bot, found.draft.thread_id)
+        thread = await forums.thread_of(self.bot, found.draft.thread_id)
         if thread is None:
             async with self.services.db() as db:
                 text = (await store.latest_texts(db, [found.draft])).get(found.draft.id, "")
@@ -235,6 +230,22 @@ class DraftService:
             await posts.apply_status(thread, public, found.draft.status)
         except discord.HTTPException as exc:
             log.warning("tag of draft %s not updated: %s", found.draft.id, exc.status)
+
+    async def follow_status(self, draft_id: int, status: str) -> None:
+        """A status another feature stored (the synthesis): the post's tag follows,
+        unless the draft moved on since (that move's own tag is then the right one)."""
+        async with self.services.db() as db:
+            draft = await store.get(db, draft_id)
+        if draft is None or draft.status != status:
+            return
+        thread = await forums.thread_of(self.bot, draft.thread_id)
+        if thread is None:
+            return
+        config = await self.services.config(draft.guild_id)
+        try:
+            await posts.apply_status(thread, self.services.public(config), status)
+        except discord.HTTPException as exc:
+            log.warning("tag of draft %s not updated: %s", draft.id, exc.status)
 
     async def announce(self, public: Tr, found: DraftContext) -> None:
         channel = self.bot.get_channel(found.theme.info_channel_id or 0)

@@ -26,7 +26,7 @@ from storage import work as work_store
 from storage.models import Experiment
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 KIND = "experiment_nudge"
@@ -55,7 +55,7 @@ async def stop_nudges(db: AsyncSession, experiment_id: int, now: datetime) -> No
 
 
 class NudgeSender:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
 

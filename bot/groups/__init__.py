@@ -1,8 +1,9 @@
 """Working groups: composition, publication, their Discord objects.
 
-rules.py: who meets whom (pure composition); sharing.py: members who chose several
-themes shared out by load (pure); samples.py: reproducible respondents for tests and
-benchmarks. service.py: between stored polls, profiles and groups and the rules.
+rules.py: who meets whom (pure composition), in the terms of proposal.py (respondents,
+size bounds, proposed groups; pure, re-exported by rules.py); sharing.py: members who
+chose several themes shared out by load (pure); samples.py: reproducible respondents
+for tests and benchmarks. service.py: between stored polls, profiles and groups and the rules.
 objects.py: a group's role, private channel and welcome. posts.py: previews and cards.
 Commands in cogs/groups/; storage in storage/groups.py.
 """

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.kit.checkup import Finding
 from bot.kit.clock import Clock
+from bot.kit.limits import CATEGORY_CHANNELS, GUILD_CHANNELS, GUILD_ROLES
+from bot.kit.permissions import TO_CREATE_OBJECTS
 from bot.kit.user_error import UserError
-from bot.themes.objects import CATEGORY_CHANNELS, GUILD_CHANNELS, GUILD_ROLES, NEEDED
 from storage import groups as store
 from storage.models import GroupMember, Theme, WorkGroup
 
@@ -84,12 +86,30 @@ def present(guild: discord.Guild, group: WorkGroup) -> Present:
     return Present(role, channel if isinstance(channel, discord.TextChannel) else None)
 
 
+def checkup(guild: discord.Guild, groups: Sequence[WorkGroup]) -> list[Finding]:
+    """For /setup check: published groups whose channel or role was deleted by hand;
+    publishing again repairs them."""
+    found: list[Finding] = []
+    for group in groups:
+        if group.status != "published":
+            continue
+        here = present(guild, group)
+        missing = [
+            kind for kind, obj in (("channel", here.channel), ("role", here.role)) if obj is None
+        ]
+        if missing:
+            found.append(
+                Finding("error", "check.group.missing", {"group": group.name, "objects": missing})
+            )
+    return found
+
+
 def check_can_publish(
     guild: discord.Guild, category: discord.CategoryChannel, groups: Sequence[WorkGroup]
 ) -> None:
     """Refuse before creating anything that Discord would refuse half-way."""
     granted = guild.me.guild_permissions
-    missing = [name for name in NEEDED if not getattr(granted, name)]
+    missing = [name for name in TO_CREATE_OBJECTS if not getattr(granted, name)]
     if missing and not granted.administrator:
         raise UserError("error.groups.bot_permissions", permissions=", ".join(missing))
     found = [present(guild, group) for group in groups]

@@ -29,7 +29,7 @@ from storage import themes as theme_store
 from storage.models import InterestPoll, Theme
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
     from bot.kit.work import Job, Outcome, WorkEngine
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ async def plan_closing(engine: WorkEngine, db: AsyncSession, poll: InterestPoll)
 class PollClosing:
     """The handler of "interest_close" items, and the counts it posts."""
 
-    def __init__(self, bot: SipBot, recorder: VoteRecorder) -> None:
+    def __init__(self, bot: Host, recorder: VoteRecorder) -> None:
         self.bot = bot
         self.services = bot.services
         self.recorder = recorder

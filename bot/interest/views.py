@@ -18,7 +18,7 @@ from storage import offices as offices_store
 from storage.models import MemberProfile, Office
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 MODES = ("in_person", "online", "either")
 VOLUNTEERING = ("facilitate", "take_notes")
@@ -40,7 +40,7 @@ def describe(tr: Tr, profile: MemberProfile | None) -> str:
 
 
 class ProfileView(discord.ui.View):
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         super().__init__(timeout=None)
         self.bot = bot
         self.office = discord.ui.Select[ProfileView](custom_id=OFFICE_ID)

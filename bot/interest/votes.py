@@ -25,7 +25,7 @@ from storage.interest import VoteChange
 from storage.models import InterestPoll
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY = 0.05  # seconds
@@ -66,7 +66,7 @@ class Reconciled:
 
 
 class VoteRecorder:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
         self.polls: dict[int, OpenPoll] = {}  # by message id

@@ -5,7 +5,11 @@
 - checks.py, access.py: who may do what (organisers, members, who manages a group).
 - i18n.py, translator.py: catalogues and localised command names.
 - ui.py, text.py: timestamps, embeds, replies; long texts split under Discord's limits.
-- forms.py: modals that survive a restart; reactions.py: reaction batches.
+- host.py: the bot as the kit and the features know it (bot.app.SipBot fills it in).
+- forms.py, formwatch.py: modals that survive a restart; reactions.py: reaction batches.
+- forums.py: a forum and its posts found again from stored ids.
+- checkup.py: the checks features register for `/setup check`.
+- limits.py: Discord's limits on a server's channels, roles and forum tags.
 - dates.py: dates as members type them; choices.py: shared autocompletes.
 - permissions.py, logs.py, firstrun.py: the bot's permissions, logging, the first run.
 """

@@ -1,5 +1,6 @@
-"""Who may organise a group's sessions and experiments: its facilitator, its secretary,
-or an organiser — and, for commands typed in a group's channel, which group that is."""
+"""Who may manage a group — organise its sessions and experiments, move its drafts
+along: its facilitator, its secretary, or an organiser. The one rule, for every feature;
+and, for commands typed in a group's channel, which group that is."""
 
 from __future__ import annotations
 
@@ -24,11 +25,20 @@ def can_manage(
     )
 
 
-def check_manager(interaction: discord.Interaction, config: GuildConfig, group: WorkGroup) -> None:
+def check_manager(
+    interaction: discord.Interaction,
+    config: GuildConfig,
+    group: WorkGroup,
+    *,
+    refusal: str = "error.session.not_manager",
+) -> None:
+    """Refuses with `refusal` (its `group` parameter named) whoever may not manage the
+    group: every feature asks the same question, each says in its words what was refused
+    (sessions and experiments: organising them; drafts: moving a draft along)."""
     if not isinstance(interaction.user, discord.Member) or not can_manage(
         interaction.user, config, group, interaction.permissions
     ):
-        raise UserError("error.session.not_manager", group=group.name)
+        raise UserError(refusal, group=group.name)
 
 
 async def managed_group_here(

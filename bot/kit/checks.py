@@ -11,7 +11,7 @@ from discord import app_commands
 from storage.models import GuildConfig
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ def member_is_member(member: discord.Member, config: GuildConfig) -> bool:
 async def ensure_organiser(interaction: discord.Interaction) -> bool:
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
         raise NotInGuild()
-    bot = cast("SipBot", interaction.client)
+    bot = cast("Host", interaction.client)
     config = await bot.services.config(interaction.guild.id)
     if not member_is_organiser(interaction.user, config, interaction.permissions):
         raise NotOrganiser(config.organiser_role_id)

@@ -20,7 +20,7 @@ from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
         log.warning("could not tell the user about an error in %s", interaction.id)
 
 
-async def report(bot: SipBot, interaction: discord.Interaction, error: BaseException) -> None:
+async def report(bot: Host, interaction: discord.Interaction, error: BaseException) -> None:
     config = None
     if interaction.guild_id is not None:
         try:

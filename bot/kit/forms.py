@@ -3,89 +3,28 @@
 discord.py keeps open forms in memory. A form opened before the bot restarted and sent
 after it reaches no one, and Discord would show "This interaction failed" — after the
 member typed maybe pages of text. Every form of the bot derives from SipForm, which
-notes each submission it answers; a submission of ours that nobody answered is told,
-ephemerally, that the form expired, and given back what was typed, whole, as a file.
+notes each submission it answers; the watch (bot/kit/formwatch.py) tells a submission
+of ours that nobody answered that the form expired, and gives back what was typed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import io
-import logging
-from collections import deque
-from typing import TYPE_CHECKING, Any
-
 import discord
 
 from bot.kit import errors
-
-if TYPE_CHECKING:
-    from bot.app import SipBot
-
-log = logging.getLogger(__name__)
-GRACE = 1.5  # seconds a live form has to take its submission (Discord allows 3)
-PREFIX = "sip:"
+from bot.kit.host import Host
 
 
 class SipForm(discord.ui.Modal):
-    def __init__(self, bot: SipBot, *, title: str, custom_id: str) -> None:
+    def __init__(self, bot: Host, *, title: str, custom_id: str) -> None:
         super().__init__(title=title[:45], custom_id=custom_id)
-        self.bot = bot
+        # Each form keeps its own `self.bot`, typed as precisely as it needs; this one
+        # is only for noting answers and reporting errors.
+        self._host = bot
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        self.bot.forms.answered(interaction.id)
+        self._host.forms.answered(interaction.id)
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await errors.report(self.bot, interaction, error)
-
-
-def typed_values(components: Any) -> list[tuple[str, str]]:
-    """(field id, text) of every text input in a submitted form, in order, whatever the nesting."""
-    found: list[tuple[str, str]] = []
-    for component in components or []:
-        if isinstance(component, dict):
-            if isinstance(component.get("value"), str):
-                found.append((str(component.get("custom_id", "")), component["value"]))
-            found += typed_values(component.get("components"))
-            if isinstance(component.get("component"), dict):
-                found += typed_values([component["component"]])
-    return found
-
-
-class FormWatch:
-    def __init__(self, bot: SipBot) -> None:
-        self.bot = bot
-        self._answered: deque[int] = deque(maxlen=2000)
-
-    def answered(self, interaction_id: int) -> None:
-        self._answered.append(interaction_id)
-
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: Any = interaction.data or {}
-        if not str(data.get("custom_id", "")).startswith(PREFIX):
-            return
-        await asyncio.sleep(GRACE)
-        if interaction.id in self._answered or interaction.response.is_done():
-            return
-        await self._expired(interaction, typed_values(data.get("components")))
-
-    async def _expired(
-        self, interaction: discord.Interaction, values: list[tuple[str, str]]
-    ) -> None:
-        config = (
-            await self.bot.services.config(interaction.guild_id) if interaction.guild_id else None
-        )
-        tr = self.bot.services.reader(interaction, config)
-        text = "\n\n".join(value for _field, value in values if value.strip())
-        kwargs: dict[str, Any] = {"ephemeral": True}
-        if text:
-            kwargs["file"] = discord.File(
-                io.BytesIO(text.encode("utf-8")), filename="sipbot-form.txt"
-            )
-        try:
-            await interaction.response.send_message(tr("form.expired"), **kwargs)
-        except discord.HTTPException as exc:
-            log.info("could not tell about an expired form: %s", exc.status)
+        await errors.report(self._host, interaction, error)

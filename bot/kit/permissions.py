@@ -22,6 +22,16 @@ REQUIRED: dict[str, str] = {
     "create_events": "perm.create_events",
 }
 
+# What creating a feature's channels, roles and pinned cards takes (a theme's, a group's);
+# administrator grants them all.
+TO_CREATE_OBJECTS = (
+    "manage_channels",
+    "manage_roles",
+    "send_messages",
+    "embed_links",
+    "pin_messages",
+)
+
 SCOPES = ("bot", "applications.commands")
 
 

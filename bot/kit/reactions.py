@@ -22,7 +22,7 @@ from bot.kit.checks import member_is_member
 from storage import privacy
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,7 +93,7 @@ class BatchWriter(Generic[T]):
         return len(batch)
 
 
-async def reaction_counter(bot: SipBot, guild_id: int) -> Counts:
+async def reaction_counter(bot: Host, guild_id: int) -> Counts:
     """Who counts among a message's reaction users: members (by the member role, the
     member list fetched once if needed), never bots, never those who asked to be forgotten."""
     services = bot.services

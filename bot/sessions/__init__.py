@@ -2,8 +2,8 @@
 
 Flow: /session schedule (cogs/sessions.py) → service.py stores the session and its
 reminders, then its event and post (posts.py) → jobs.py sends each reminder when the
-engine hands it over. polls.py: time polls by reaction and the winner's button;
-poll_jobs.py: closing each at its deadline (a work item), the winner posted once.
+engine hands it over. polls.py: time polls by reaction, closed at their deadline by a
+work item (the winner posted once), and the winner's button.
 minutes.py: the minutes form. files.py / calendar.py: RFC 5545 files.
 rules.py: lengths, links, slots, the reminder decision (pure).
 Storage in storage/sessions.py and storage/timepolls.py.

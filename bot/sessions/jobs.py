@@ -34,7 +34,7 @@ from storage import work as work_store
 from storage.models import GroupSession, WorkGroup
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 REMINDER = "reminder"
@@ -101,7 +101,7 @@ def reminder_text(tr: Tr, session: GroupSession, group: WorkGroup, offset: int, 
 class SessionJobs:
     """The handlers; registered by the sessions cog."""
 
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
 

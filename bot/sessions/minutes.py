@@ -17,7 +17,7 @@ from storage import setup as setup_store
 from storage.models import GroupSession, SessionMinutes, WorkGroup
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 TEXT_MAX = 4000
 
@@ -25,7 +25,7 @@ TEXT_MAX = 4000
 class MinutesModal(SipForm):
     def __init__(
         self,
-        bot: SipBot,
+        bot: Host,
         session: GroupSession,
         group: WorkGroup,
         tr: Tr,

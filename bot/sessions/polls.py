@@ -1,6 +1,6 @@
 """Time polls: one regional-indicator reaction per candidate slot; the winner is offered
 to the facilitator, who schedules it with one button. The closing at the deadline is
-a work item handled in poll_jobs.py; this file keeps the poll's cards, its reactions
+a work item (`plan_closing` and `TimePollClosing` at the end of this file); this file keeps the poll's cards, its reactions
 and the winner's post and button."""
 
 from __future__ import annotations
@@ -13,23 +13,36 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kit import errors, ui
+from bot.kit import errors, ui, work
 from bot.kit.access import check_manager
 from bot.kit.forms import SipForm
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import rules
-from bot.sessions.poll_jobs import plan_closing
 from bot.sessions.service import SessionService, scheduled_text
 from storage import groups as group_store
 from storage import timepolls as store
 from storage.models import GroupSession, TimePoll, TimeSlot, WorkGroup
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
+KIND = "timepoll_close"
+
+
+def key(poll_id: int) -> str:
+    return f"{KIND}:{poll_id}"
+
+
+async def plan_closing(engine: work.WorkEngine, db: AsyncSession, poll: TimePoll) -> None:
+    """Inside the transaction that stores the poll: it closes at its deadline."""
+    await engine.add(
+        db, kind=KIND, key=key(poll.id), guild_id=poll.guild_id, due_at=poll.deadline,
+        payload={"poll_id": poll.id},
+    )  # fmt: skip
 
 
 @dataclass
@@ -83,7 +96,7 @@ class ScheduleWinner(
         return cls(int(match["poll"]), item.label)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = cast("SipBot", interaction.client)
+        bot = cast("Host", interaction.client)
         try:
             poll, _slot, group = await winning_slot(bot, self.poll_id)
             config = await bot.services.config(poll.guild_id)
@@ -99,7 +112,7 @@ class ScheduleWinner(
 class SlotModal(SipForm):
     """Where the chosen slot takes place; then the session is scheduled like any other."""
 
-    def __init__(self, bot: SipBot, poll_id: int, tr: Tr, user_id: int) -> None:
+    def __init__(self, bot: Host, poll_id: int, tr: Tr, user_id: int) -> None:
         # one form per person: discord.py keeps open forms by custom id
         super().__init__(
             bot, title=tr("timepoll.modal.title")[:45], custom_id=f"sip:tp:slot:{poll_id}:{user_id}"
@@ -143,7 +156,7 @@ class SlotModal(SipForm):
 
 
 class TimePolls:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
         self.polls: dict[int, OpenTimePoll] = {}
@@ -275,7 +288,7 @@ class TimePolls:
         return winner, message.id
 
 
-async def winning_slot(bot: SipBot, poll_id: int) -> tuple[TimePoll, TimeSlot, WorkGroup]:
+async def winning_slot(bot: Host, poll_id: int) -> tuple[TimePoll, TimeSlot, WorkGroup]:
     async with bot.services.db() as db:
         poll = await store.get(db, poll_id)
         if poll is None or poll.status == "open" or poll.winner_slot_id is None:
@@ -286,3 +299,39 @@ async def winning_slot(bot: SipBot, poll_id: int) -> tuple[TimePoll, TimeSlot, W
         group = await db.get(WorkGroup, poll.group_id)
     assert slot is not None and group is not None  # noqa: S101 - foreign keys
     return poll, slot, group
+
+
+class TimePollClosing:
+    """Closing a time poll at its deadline (kind polls.KIND). The first transaction closes
+    the poll (reactions after the deadline never counted); the stored votes are made
+    equal to the message's reactions, the card shows it closed and the winner is posted
+    with its button, with the item's nonce. A group channel deleted or closed to the bot
+    (403/404) leaves the poll closed without a winner and ends the item, since retrying
+    would never end; any other Discord failure is retried by the engine."""
+
+    def __init__(self, bot: Host, polls: TimePolls) -> None:
+        self.services = bot.services
+        self.polls = polls
+
+    async def handle(self, job: work.Job) -> work.Outcome:
+        poll_id = int(job.payload["poll_id"])
+        async with self.services.db() as db, db.begin():
+            poll = await store.get(db, poll_id)
+            if poll is None:
+                return work.skipped("the poll was deleted")
+            closing_now = await store.mark_closed(db, poll_id)
+            slots = await store.slots_of(db, poll_id)
+        known = self.polls.forget(poll)
+        if known is None and closing_now:
+            # opened by another process: this one never had it in memory
+            known = self.polls.as_open(poll, slots)
+        try:
+            if known is not None:
+                await self.polls.reconcile(known)
+            winner, message_id = await self.polls.announce(poll, job.nonce())
+        except (discord.Forbidden, discord.NotFound) as exc:
+            log.warning("time poll %s closed, winner not posted: Discord %s", poll_id, exc.status)
+            return work.done(note=f"closed; winner not posted (Discord {exc.status})")
+        async with self.services.db() as db, db.begin():
+            await store.record_winner(db, poll_id, winner, message_id)
+        return work.done(result_id=message_id)

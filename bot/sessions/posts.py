@@ -21,7 +21,7 @@ from storage import work as work_store
 from storage.models import GroupSession, WorkGroup
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 ANSWERS = ("in_person", "online", "absent")
@@ -120,7 +120,7 @@ class RsvpButton(
         return cls(int(match["session"]), match["answer"], item.label)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = cast("SipBot", interaction.client)
+        bot = cast("Host", interaction.client)
         try:
             await self._answer(bot, interaction)
         except Exception as error:  # noqa: BLE001 - one place turns errors into messages
@@ -128,7 +128,7 @@ class RsvpButton(
 
             await errors.report(bot, interaction, error)
 
-    async def _answer(self, bot: SipBot, interaction: discord.Interaction) -> None:
+    async def _answer(self, bot: Host, interaction: discord.Interaction) -> None:
         services = bot.services
         now = services.clock.now()
         async with services.db() as db, db.begin():

@@ -30,7 +30,7 @@ from storage import setup as setup_store
 from storage.models import GroupSession, GuildConfig, WorkGroup
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def scheduled_text(tr: Tr, change: Change) -> str:
 
 
 class SessionService:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
 

@@ -1,30 +1,23 @@
-"""`/setup check`: what is missing for the bot to work, each with its fix."""
+"""`/setup check`: what is missing for the bot to work, each with its fix.
+
+These are setup's own checks; each feature's (a theme's objects, a group's) are
+registered with bot/kit/checkup.py and run after them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import discord
 
-from bot.groups import objects as group_objects
 from bot.kit import permissions
-from bot.themes.objects import present
-from storage.models import GuildConfig, Theme, WorkGroup, WorkItem
+from bot.kit.checkup import Finding
+from storage.models import GuildConfig, WorkItem
 from storage.models.work import PENDING, RUNNING
 
 CHANNEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 # The check is one embed (4,096 characters): the first troubled items, then a count.
 WORK_SHOWN = 8
 ERROR_EXCERPT = 120
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: str  # "error", "warning" or "info"
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 def _missing_in(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
@@ -85,20 +78,6 @@ def missing_in_channel(channel: discord.abc.GuildChannel, me: discord.Member) ->
     return _missing_in(channel, me)
 
 
-def check_themes(guild: discord.Guild, themes: list[Theme]) -> list[Finding]:
-    """Theme objects deleted by hand: reported with the command that recreates them."""
-    found: list[Finding] = []
-    for theme in themes:
-        if theme.status != "active":
-            continue
-        missing = present(guild, theme).missing
-        if missing:
-            found.append(
-                Finding("error", "check.theme.missing", {"title": theme.title, "objects": missing})
-            )
-    return found
-
-
 def check_work(items: Sequence[WorkItem]) -> list[Finding]:
     """Scheduled work that keeps failing or was refused for good (storage.work.troubled):
     each with its kind, when it was due, what went wrong, and what to look at."""
@@ -128,20 +107,3 @@ def _excerpt(text: str) -> str:
     what Discord echoed of the request)."""
     flat = " ".join(text.replace("`", "'").split()) or "?"
     return flat if len(flat) <= ERROR_EXCERPT else flat[: ERROR_EXCERPT - 1] + "…"
-
-
-def check_groups(guild: discord.Guild, groups: list[WorkGroup]) -> list[Finding]:
-    """Published groups whose channel or role was deleted by hand; publishing again repairs."""
-    found: list[Finding] = []
-    for group in groups:
-        if group.status != "published":
-            continue
-        here = group_objects.present(guild, group)
-        missing = [
-            kind for kind, obj in (("channel", here.channel), ("role", here.role)) if obj is None
-        ]
-        if missing:
-            found.append(
-                Finding("error", "check.group.missing", {"group": group.name, "objects": missing})
-            )
-    return found

@@ -4,6 +4,8 @@ The post's starter message is an overview; each draft follows in a message of it
 own (title, group, link, endorsements, the last version's text, or its opening
 lines with the whole text attached when it does not fit). Building again edits
 the same messages in place, adds or deletes the ones needed, and records them.
+Drafts it moves to "synthesised" are announced with `draft_status_changed`: their
+posts belong to the drafts feature, which makes the status tag follow.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.drafts import posts
+from bot.kit.forums import forum_of, thread_of
 from bot.kit.i18n import Tr
 from bot.kit.text import MESSAGE_LIMIT, split_text
 from bot.kit.user_error import UserError
@@ -25,7 +27,7 @@ from storage import synthesis as store
 from storage.models import Draft, Theme, WorkGroup
 
 if TYPE_CHECKING:
-    from bot.app import SipBot
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 GATHERED = ("open", "synthesised", "submitted", "adopted", "not_retained")
@@ -63,7 +65,7 @@ def entry(
 
 
 class SynthesisBuilder:
-    def __init__(self, bot: SipBot) -> None:
+    def __init__(self, bot: Host) -> None:
         self.bot = bot
         self.services = bot.services
 
@@ -79,7 +81,7 @@ class SynthesisBuilder:
         self, guild: discord.Guild, tr: Tr, theme: Theme, rows: list[Draft], user_id: int
     ) -> Built:
         """Drafts open for comment become synthesised; the post shows every gathered one."""
-        forum = await posts.forum_of(guild, theme.forum_id)
+        forum = await forum_of(guild, theme.forum_id)
         if forum is None:
             raise UserError("error.draft.no_forum", theme=theme.title)
         now = self.services.clock.now()
@@ -102,7 +104,7 @@ class SynthesisBuilder:
         ]
         overview = tr("synthesis.overview", theme=theme.title, count=len(entries),
                       groups=len({d.group_id for d in rows}), endorsements=sum(counts.values()))  # fmt: skip
-        thread = await posts.thread_of(self.bot, synthesis.thread_id)
+        thread = await thread_of(self.bot, synthesis.thread_id)
         created = thread is None
         if thread is None:
             made = await forum.create_thread(
@@ -121,7 +123,9 @@ class SynthesisBuilder:
                 db, guild.id, user_id, "synthesis.build", now, theme=theme.id, drafts=len(rows)
             )
         for draft in moved:
-            await self._retag(tr, draft)
+            # The drafts feature owns the post and its status tag: it makes the tag follow.
+            self.bot.dispatch("draft_status_changed", draft.id, draft.status)
+            self.bot.dispatch("draft_status", draft)
         return Built(thread.id, len(entries), len(moved), created)
 
     async def _show(
@@ -152,15 +156,6 @@ class SynthesisBuilder:
             except discord.NotFound:
                 log.info("synthesis message %s was already deleted", message_id)
         return kept
-
-    async def _retag(self, tr: Tr, draft: Draft) -> None:
-        thread = await posts.thread_of(self.bot, draft.thread_id)
-        if thread is not None:
-            try:
-                await posts.apply_status(thread, tr, draft.status)
-            except discord.HTTPException as exc:
-                log.warning("tag of draft %s not updated: %s", draft.id, exc.status)
-        self.bot.dispatch("draft_status", draft)
 
 
 def _reopened(file: discord.File | None) -> discord.File | None:

@@ -7,20 +7,21 @@ Limits and permissions are checked before anything is created.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import discord
 
 from bot.drafts.rules import STATUSES
 from bot.kit import ui
+from bot.kit.checkup import Finding
 from bot.kit.i18n import Tr
+from bot.kit.limits import CATEGORY_CHANNELS, FORUM_TAGS, GUILD_CHANNELS, GUILD_ROLES
+from bot.kit.permissions import TO_CREATE_OBJECTS
 from bot.kit.user_error import UserError
 from storage.models import Theme
 
 Record = Callable[..., Awaitable[None]]
-GUILD_CHANNELS, CATEGORY_CHANNELS, GUILD_ROLES, FORUM_TAGS = 500, 50, 250, 20
-NEEDED = ("manage_channels", "manage_roles", "send_messages", "embed_links", "pin_messages")
 READ_ONLY = discord.PermissionOverwrite(
     send_messages=False,
     send_messages_in_threads=False,
@@ -57,8 +58,23 @@ def present(guild: discord.Guild, theme: Theme) -> Present:
     return found
 
 
+def checkup(guild: discord.Guild, themes: Sequence[Theme]) -> list[Finding]:
+    """For /setup check: active themes' objects deleted by hand, with the command that
+    recreates them."""
+    found: list[Finding] = []
+    for theme in themes:
+        if theme.status != "active":
+            continue
+        missing = present(guild, theme).missing
+        if missing:
+            found.append(
+                Finding("error", "check.theme.missing", {"title": theme.title, "objects": missing})
+            )
+    return found
+
+
 def check_can_create(guild: discord.Guild, found: Present) -> None:
-    missing = [name for name in NEEDED if not getattr(guild.me.guild_permissions, name)]
+    missing = [name for name in TO_CREATE_OBJECTS if not getattr(guild.me.guild_permissions, name)]
     if missing and not guild.me.guild_permissions.administrator:
         raise UserError("error.theme.bot_permissions", permissions=", ".join(missing))
     channels = sum(1 for kind in ("category", "forum", "info") if kind in found.missing)

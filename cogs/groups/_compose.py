@@ -16,6 +16,7 @@ from bot.groups import rules as composition
 from bot.groups import service as plans
 from bot.kit import ui
 from bot.kit.checks import ensure_organiser
+from bot.kit.checkup import Finding
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
@@ -39,6 +40,18 @@ class GroupsCog(GroupsBase):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await ensure_organiser(interaction)
+
+    async def cog_load(self) -> None:
+        self.services.checkup.register("groups", self._checkup)
+
+    async def cog_unload(self) -> None:
+        self.services.checkup.unregister("groups")
+
+    async def _checkup(self, guild: discord.Guild, config: GuildConfig) -> list[Finding]:
+        async with self.services.db() as db:
+            cycle = await cycles.open_cycle(db, guild.id)
+            found = await store.groups_of_cycle(db, cycle.id) if cycle is not None else []
+        return objects.checkup(guild, found)
 
     @groups.command(
         name="propose", description=_("Propose working groups for a theme from its voters")

@@ -155,6 +155,27 @@ async def test_status_moves_as_the_domain_allows_and_the_tag_follows(
     assert refused.content == "This draft is “adopted”: its text can no longer be revised."
 
 
+async def test_a_status_another_feature_stored_retags_the_post_unless_it_moved_on(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    from bot.drafts.service import DraftService
+    from storage import drafts as store
+    from storage.database import session_factory
+
+    group = await published_group(fake, sqlite_engine, clock)
+    thread = await write_draft(fake, group, group.members[3], "Un pair pour chacun", TEXT)
+    (draft,) = await drafts(sqlite_engine)
+    async with session_factory(sqlite_engine)() as db, db.begin():
+        assert await store.move(db, draft.id, "draft", "synthesised", clock.now())
+    fake.clear_requests()
+    await DraftService(bot).follow_status(draft.id, "submitted")  # stale: it moved on
+    assert fake.count("PATCH", rf"/channels/{thread.id}$") == 0
+    bot.dispatch("draft_status_changed", draft.id, "synthesised")
+    await fake.wait_for(
+        lambda: tag_names(fake, thread) == ["synthétisée"], what="the tag to follow the status"
+    )
+
+
 async def test_bad_input_is_refused_and_changes_nothing(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:

@@ -90,6 +90,8 @@ async def test_closing_now_when_discord_fails_closes_the_poll_and_posts_the_resu
 ) -> None:
     annonces, _societaires = await prepare(fake, clock)
     await open_poll(fake, annonces)
+    assert bot.services.scheduler is not None
+    await bot.services.scheduler.wake(WAKER)  # the phase started meanwhile is announced first
     fake.inject_fault("POST", rf"^/channels/{annonces.id}/messages$", status=503, times=1)
     res = await fake.slash("interest close", user=fake.owner, locale="en-US")
     assert res.content == (
@@ -107,7 +109,7 @@ async def test_closing_now_when_discord_fails_closes_the_poll_and_posts_the_resu
     done = await closing_item(sqlite_engine)
     assert (done.state, done.result_id, done.attempts) == ("done", results.id, 2)
     # both attempts carried the same nonce: a message Discord had kept would come back
-    assert [len(tries) for tries in fake.posts_by_nonce("sipw").values()] == [2]
+    assert [len(tries) for tries in fake.posts_by_nonce(f"sipw{done.id}").values()] == [2]
 
 
 async def test_a_closing_carried_over_keeps_the_nonce_of_the_old_closing(
@@ -123,4 +125,5 @@ async def test_a_closing_carried_over_keeps_the_nonce_of_the_old_closing(
         await db.execute(update(WorkItem).where(col(WorkItem.id) == item.id).values(payload=legacy))
     res = await fake.slash("interest close", user=fake.owner, locale="en-US")
     assert res.content == "Poll closed; the results are posted under it."
-    assert list(fake.posts_by_nonce("sip")) == [f"sipipc{poll_id}v0"]
+    assert list(fake.posts_by_nonce(f"sipipc{poll_id}")) == [f"sipipc{poll_id}v0"]
+    assert list(fake.posts_by_nonce(f"sipw{item.id}")) == []  # not under a nonce of its own

@@ -39,14 +39,22 @@ async def schedule(fake: FakeDiscord, group: Group, bot: SipBot, **options: Any)
 
 
 async def planned(fake: FakeDiscord, bot: SipBot, at: datetime | None = None) -> None:
+    """The reminders are planned (that happens after the reply): the engine is to wake by
+    then (other work, a phase starting, may come first), and with `at` the earliest
+    reminder still to send falls due at that instant."""
     scheduler = bot.services.scheduler
     assert scheduler is not None
 
     def ready() -> bool:
         when = scheduler.planned("work")
-        return when is not None if at is None else when == at
+        return when is not None if at is None else when is not None and when <= at
 
     await fake.wait_for(ready, what="the reminders to be planned")
+    if at is not None:
+        async with bot.services.db() as db:
+            pending = [i.due_at for i in await work_store.items(db, kind="reminder")
+                       if i.state == "pending"]  # fmt: skip
+        assert min(pending) == at
 
 
 async def stored_sessions(engine: AsyncEngine) -> list[GroupSession]:

@@ -75,7 +75,11 @@ async def test_three_groups_drafts_gathered_in_one_post_updated_in_place(
         expected = "draft" if draft.title == "Brouillon privé" else "synthesised"
         assert draft.status == expected
     rennes_thread = fake.channel(found[0].thread_id or 0)
-    assert rennes_thread is not None and tag_names(fake, rennes_thread) == ["synthétisée"]
+    assert rennes_thread is not None
+    # the drafts feature retags its post on the synthesis' draft_status_changed event
+    await fake.wait_for(
+        lambda: tag_names(fake, rennes_thread) == ["synthétisée"], what="the synthesised tag"
+    )
 
     await revise(
         fake, found[0].id, rennes.members[3], "Un binôme, revu en séance 4.", rennes.channel
