@@ -3,14 +3,14 @@
 Features never write a loop: they add work items (kind, unique key, due time, a small
 payload of ids) inside their own transaction, and register one handler per kind:
 
-    services.work.register("reminder", ReminderJob(bot).handle)
+    services.work.register("reminder", jobs.remind)
 
 The engine's loop: claim what is due (storage/work.py: one conditional update, SKIP
-LOCKED on PostgreSQL, one lease), renew the lease just before the handler runs (and
-every few seconds while it runs), call the handler, then finish the item — or release
-it with back-off when Discord failed transiently. What a handler posts carries
-`job.nonce()`, the same at every attempt, so a crash between Discord accepting a
-message and the database recording it never doubles the message. APScheduler only
+LOCKED on PostgreSQL, one lease), renew the lease of an item that waited in a slow
+batch (and every few seconds while a handler runs), call the handler, then finish the
+item — or release it with back-off when Discord failed transiently. What a handler
+posts carries `job.nonce()`, the same at every attempt, so a crash between Discord
+accepting a message and the database recording it never doubles the message. APScheduler only
 wakes the loop at the next due time (bot/kit/scheduler.py); the table is the truth and
 is read again at start-up, so a restart loses nothing.
 
@@ -186,18 +186,24 @@ class WorkEngine:
     async def run_due(self) -> datetime | None:
         """The scheduler's waker: do what is due, say when to wake next."""
         kinds = self._kinds()
+        looks = 0
         while True:
-            now = self.clock.now()
             async with self.db() as db, db.begin():
-                claimed = await store.claim_due(db, now, kinds, self.lease, self.batch)
-            if not claimed:
-                break
-            lanes: dict[str, list[WorkItem]] = {}
-            for item in claimed:
-                lanes.setdefault(item.kind, []).append(item)
-            await asyncio.gather(*(self._lane(items) for items in lanes.values()))
-        async with self.db() as db:
-            return await store.next_wake_at(db, kinds)
+                claimed = await store.claim_due(db, self.clock.now(), kinds, self.lease, self.batch)
+            if claimed:
+                lanes: dict[str, list[WorkItem]] = {}
+                for item in claimed:
+                    lanes.setdefault(item.kind, []).append(item)
+                await asyncio.gather(*(self._lane(items) for items in lanes.values()))
+                continue
+            async with self.db() as db:
+                next_at = await store.next_wake_at(db, kinds)
+            # One fell due between the claim and this look: claim it now rather than at
+            # the scheduler's next wake-up (a second later). Bounded, for work another
+            # process is claiming this very moment (SKIP LOCKED hides it for a while).
+            looks += 1
+            if next_at is None or next_at > self.clock.now() or looks > 3:
+                return next_at
 
     async def run_now(self, key: str) -> Outcome | None:
         """Do one item now, whatever its due time; None when it is done already or being
@@ -218,9 +224,7 @@ class WorkEngine:
         handler = self.handlers.get(item.kind)
         if handler is None:  # pragma: no cover - only registered kinds are claimed
             return None
-        async with self.db() as db, db.begin():
-            mine = await store.renew(db, item.id, item.claim_token, self.clock.now(), self.lease)
-        if not mine:
+        if not await self._still_mine(item):
             log.info("work %s (%s) taken over by another process", item.id, item.kind)
             return None
         heartbeat = asyncio.create_task(self._heartbeat(item), name=f"work:lease:{item.id}")
@@ -253,6 +257,16 @@ class WorkEngine:
         if not recorded:
             log.info("work %s (%s) was cancelled or taken over meanwhile", item.id, item.kind)
         return outcome
+
+    async def _still_mine(self, item: WorkItem) -> bool:
+        """Before the handler runs: an item claimed moments ago is ours for most of its
+        lease still (nobody may take it before the lease runs out); one that waited in a
+        slow batch gets its lease renewed, or is found taken over by another process."""
+        now = self.clock.now()
+        if item.lease_until is not None and item.lease_until - now > self.lease / 2:
+            return True
+        async with self.db() as db, db.begin():
+            return await store.renew(db, item.id, item.claim_token, now, self.lease)
 
     async def _release(self, item: WorkItem, error: str) -> None:
         retry_at = self.clock.now() + backoff(item.attempts)
