@@ -187,3 +187,9 @@ async def test_a_member_who_left_is_skipped_and_a_role_deleted_by_hand_fails_the
     outcome = await works.run_now(older[stays.id])
     assert outcome is not None and outcome.state == "failed"
     assert outcome.note == "the group's role was deleted by hand: /groups publish makes it again"
+
+
+def test_a_members_prefix_covers_their_items_in_that_group_only() -> None:
+    prefixes = [jobs.role_prefix(1, 2), jobs.role_prefix(1, 23), jobs.role_prefix(12, 3)]
+    for prefix in prefixes:
+        assert [p for p in prefixes if (p + "abc").startswith(prefix)] == [prefix]
