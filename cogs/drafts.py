@@ -20,6 +20,7 @@ from bot.app import SipBot
 from bot.drafts import views
 from bot.drafts.endorsements import EndorsementRecorder
 from bot.drafts.forms import NewDraftForm, ReviseForm
+from bot.drafts.jobs import TagJobs
 from bot.drafts.rules import STATUSES
 from bot.drafts.service import DraftContext, DraftService, check_title, is_organiser, may_write
 from bot.kit import choices, ui
@@ -57,6 +58,7 @@ class DraftCog(commands.Cog):
     reconciled = False
 
     async def cog_load(self) -> None:
+        TagJobs(self.bot).register()
         await self.recorder.load()
         self._reconciling = asyncio.create_task(
             self._reconcile_when_ready(), name="draft-reconcile"
@@ -90,11 +92,6 @@ class DraftCog(commands.Cog):
     @commands.Cog.listener()
     async def on_draft_status(self, draft: Draft) -> None:
         self.recorder.remember(draft)
-
-    @commands.Cog.listener()
-    async def on_draft_status_changed(self, draft_id: int, status: str) -> None:
-        """Another feature moved a draft (the synthesis): the post's tag follows."""
-        await self.writer.follow_status(draft_id, status)
 
     # ------------------------------------------------------------ look-ups
     async def _cycle(self, guild_id: int) -> Cycle:

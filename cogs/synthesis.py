@@ -45,11 +45,13 @@ class SynthesisCog(commands.Cog):
             interaction.guild, self.services.public(config), found, rows, interaction.user.id
         )
         key = "synthesis.created" if built.created else "synthesis.updated"
-        await ui.reply(
-            interaction,
-            tr(key, theme=found.title, thread=f"<#{built.thread_id}>", count=built.drafts,
-               moved=built.moved),
-        )  # fmt: skip
+        text = tr(key, theme=found.title, thread=f"<#{built.thread_id}>", count=built.drafts,
+                  moved=built.moved)  # fmt: skip
+        if built.refused:
+            text += "\n" + tr("error.discord_forbidden")
+        if built.waiting:
+            text += "\n" + tr("synthesis.tags_waiting", count=built.waiting)
+        await ui.reply(interaction, text)
 
     @build.autocomplete("theme")
     async def theme_choices(

@@ -1,7 +1,9 @@
 """Writing drafts: who may, what is stored, what the forum post shows.
 
 Stored first, then shown: a draft whose post failed (or was deleted by hand) keeps
-its versions, and the next revision or status change makes its post again.
+its versions, and the next revision or status change makes its post again. A status
+change stores, with the status, the work item that makes the post's tag follow
+(bot/drafts/jobs.py), then tries it at once and says whether Discord accepted it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.drafts import posts, rules
-from bot.kit import forums, ui
+from bot.drafts import jobs, posts, rules
+from bot.kit import forums, ui, work
 from bot.kit.access import check_manager
 from bot.kit.checks import member_is_organiser
 from bot.kit.i18n import Tr
@@ -195,7 +197,8 @@ class DraftService:
     async def move(
         self, interaction: discord.Interaction, found: DraftContext, wanted: str
     ) -> None:
-        """Checked by the domain, stored only from the status read, then the tag follows."""
+        """Checked by the domain, stored only from the status read, then the tag follows:
+        a work item stored with the status, tried at once, retried while Discord waits."""
         assert interaction.guild is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
@@ -207,45 +210,31 @@ class DraftService:
         async with self.services.db() as db, db.begin():
             if not await store.move(db, found.draft.id, current, wanted, now):
                 raise UserError("error.draft.conflict", version=found.draft.version)
+            tag = await jobs.follow_tag(db, self.services.work, found.draft)
             await setup_store.audit(db, found.draft.guild_id, interaction.user.id, "draft.status", now,
                                draft=found.draft.id, current=current, wanted=wanted)  # fmt: skip
         await interaction.response.defer(ephemeral=True, thinking=True)
         found.draft.status = wanted
         public = self.services.public(config)
-        await self.retag(interaction.guild, public, found)
+        tagged = await self.retag(interaction.guild, public, found, tag)
         if wanted == "open":
             await self.announce(public, found)
         self.bot.dispatch("draft_status", found.draft)
-        await ui.reply(interaction, tr("draft.moved", title=found.draft.title,
-                                       status=tr(f"draft.status.{wanted}")))  # fmt: skip
+        text = tr("draft.moved", title=found.draft.title, status=tr(f"draft.status.{wanted}"))
+        if tagged == "failed":
+            text += "\n" + tr("error.discord_forbidden")
+        elif tagged not in work.SETTLED:
+            text += "\n" + tr("draft.moved.tag_waiting")
+        await ui.reply(interaction, text)
 
-    async def retag(self, guild: discord.Guild, public: Tr, found: DraftContext) -> None:
-        thread = await forums.thread_of(self.bot, found.draft.thread_id)
-        if thread is None:
+    async def retag(self, guild: discord.Guild, public: Tr, found: DraftContext, key: str) -> str:
+        """The post made again when deleted by hand (with its tag), then the tag's item
+        tried now; the item's state afterwards."""
+        if await forums.thread_of(self.bot, found.draft.thread_id) is None:
             async with self.services.db() as db:
                 text = (await store.latest_texts(db, [found.draft])).get(found.draft.id, "")
-            await self.show(guild, public, found, text)  # made again, with its tag
-            return
-        try:
-            await posts.apply_status(thread, public, found.draft.status)
-        except discord.HTTPException as exc:
-            log.warning("tag of draft %s not updated: %s", found.draft.id, exc.status)
-
-    async def follow_status(self, draft_id: int, status: str) -> None:
-        """A status another feature stored (the synthesis): the post's tag follows,
-        unless the draft moved on since (that move's own tag is then the right one)."""
-        async with self.services.db() as db:
-            draft = await store.get(db, draft_id)
-        if draft is None or draft.status != status:
-            return
-        thread = await forums.thread_of(self.bot, draft.thread_id)
-        if thread is None:
-            return
-        config = await self.services.config(draft.guild_id)
-        try:
-            await posts.apply_status(thread, self.services.public(config), status)
-        except discord.HTTPException as exc:
-            log.warning("tag of draft %s not updated: %s", draft.id, exc.status)
+            await self.show(guild, public, found, text)
+        return (await self.services.work.in_order().run([key]))[key]
 
     async def announce(self, public: Tr, found: DraftContext) -> None:
         channel = self.bot.get_channel(found.theme.info_channel_id or 0)

@@ -4,6 +4,7 @@ rules.py: who meets whom (pure composition), in the terms of proposal.py (respon
 size bounds, proposed groups; pure, re-exported by rules.py); sharing.py: members who
 chose several themes shared out by load (pure); samples.py: reproducible respondents
 for tests and benchmarks. service.py: between stored polls, profiles and groups and the rules.
-objects.py: a group's role, private channel and welcome. posts.py: previews and cards.
+objects.py: a group's role, private channel and welcome. jobs.py: a member's role
+following their membership, as work for the engine. posts.py: previews and cards.
 Commands in cogs/groups/; storage in storage/groups.py.
 """

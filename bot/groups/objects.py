@@ -4,7 +4,9 @@ in the theme's category, and a pinned welcome post.
 As for themes (bot/themes/objects.py), every object is recorded as soon as it exists,
 so `/groups publish` run again finishes what a failure left and never creates
 anything twice; an object deleted by hand is recreated. Limits and permissions are
-checked for all the theme's groups before the first one is created.
+checked for all the theme's groups before the first one is created. Who holds the
+role is work for the engine (bot/groups/jobs.py): tried at once, retried while
+Discord makes it wait.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from dataclasses import dataclass, field
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.groups import jobs
+from bot.kit import work
 from bot.kit.checkup import Finding
 from bot.kit.clock import Clock
 from bot.kit.limits import CATEGORY_CHANNELS, GUILD_CHANNELS, GUILD_ROLES
 from bot.kit.permissions import TO_CREATE_OBJECTS
 from bot.kit.user_error import UserError
+from bot.kit.work import WorkEngine
 from storage import groups as store
 from storage.models import GroupMember, Theme, WorkGroup
 
@@ -78,6 +83,8 @@ class Outcome:
     welcomes: int = 0
     revoked: int = 0
     gone: list[int] = field(default_factory=list)
+    waiting: int = 0  # role changes Discord made wait: the engine retries them
+    refused: int = 0  # role changes Discord refused for good (listed by /setup check)
 
 
 def present(guild: discord.Guild, group: WorkGroup) -> Present:
@@ -183,6 +190,7 @@ async def ensure(
     members: Sequence[GroupMember],
     welcome: Callable[[], discord.Embed],
     ledger: Ledger,
+    roles: RoleChanges,
     outcome: Outcome,
 ) -> None:
     """Create whatever of the group is missing, match role holders to members, pin the welcome."""
@@ -211,7 +219,7 @@ async def ensure(
         outcome.channels += 1
     elif found.channel.category_id != where.category.id:  # category recreated by /theme edit
         await found.channel.edit(category=where.category, reason=reason)
-    await _match_holders(guild, found.role, members, fresh_role, ledger, outcome, reason)
+    await _match_holders(guild, found.role, members, fresh_role, roles, outcome)
     if new_channel or not await _message_exists(found.channel, group.welcome_message_id):
         message = await found.channel.send(embed=welcome())
         await ledger.objects(welcome_message_id=message.id)
@@ -226,56 +234,56 @@ async def _match_holders(
     role: discord.Role,
     members: Sequence[GroupMember],
     fresh_role: bool,
-    ledger: Ledger,
+    roles: RoleChanges,
     outcome: Outcome,
-    reason: str,
 ) -> None:
     """Members get the role; whoever holds it without being a member (moved away while
-    Discord refused the change) loses it. The group's rows are the truth."""
+    Discord refused the change) loses it. The group's rows are the truth: each change is
+    a work item (bot/groups/jobs.py), tried now, retried by the engine if Discord waits."""
+    needed: list[int] = []
     for member in members:
         cached = guild.get_member(member.member_id)
         if cached is not None:
-            needed = cached.get_role(role.id) is None
-        else:
-            needed = fresh_role or not member.role_granted
-        if not needed:
-            continue
-        if await grant(guild, member.member_id, role, reason):
-            await ledger.granted([member.member_id])
-            outcome.grants += 1
-        else:
-            outcome.gone.append(member.member_id)
+            if cached.get_role(role.id) is None:
+                needed.append(member.member_id)
+        elif fresh_role or not member.role_granted:
+            needed.append(member.member_id)
     wanted = {m.member_id for m in members}
-    for holder in role.members:
-        if holder.id not in wanted:
-            await holder.remove_roles(role, reason=reason)
-            outcome.revoked += 1
+    unwanted = [holder.id for holder in role.members if holder.id not in wanted]
+    states = await roles.follow([*needed, *unwanted])
+    for member_id, state in states.items():
+        if state == "done":
+            if member_id in wanted:
+                outcome.grants += 1
+            else:
+                outcome.revoked += 1
+        elif state == "skipped":
+            if member_id in wanted:
+                outcome.gone.append(member_id)
+        elif state == "failed":
+            outcome.refused += 1
+        elif state != "cancelled":  # cancelled: a newer change of that member took over
+            outcome.waiting += 1
 
 
-async def grant(guild: discord.Guild, member_id: int, role: discord.Role, reason: str) -> bool:
-    """Give the role; False when the member has left the server."""
-    member = await _member(guild, member_id)
-    if member is None:
-        return False
-    await member.add_roles(role, reason=reason)
-    return True
+@dataclass
+class RoleChanges:
+    """One group's role changes as work items: added in a short transaction of their own
+    (publishing changes no membership), then run at once by the command's runner."""
 
+    db: async_sessionmaker[AsyncSession]
+    works: WorkEngine
+    runner: work.InOrder
+    group: WorkGroup
 
-async def revoke(guild: discord.Guild, member_id: int, role_id: int | None, reason: str) -> None:
-    role = guild.get_role(role_id) if role_id else None
-    member = await _member(guild, member_id) if role is not None else None
-    if role is not None and member is not None and member.get_role(role.id) is not None:
-        await member.remove_roles(role, reason=reason)
-
-
-async def _member(guild: discord.Guild, member_id: int) -> discord.Member | None:
-    cached = guild.get_member(member_id)
-    if cached is not None:
-        return cached
-    try:
-        return await guild.fetch_member(member_id)
-    except discord.NotFound:
-        return None
+    async def follow(self, member_ids: Sequence[int]) -> dict[int, str]:
+        """member -> the state of their item after trying it now."""
+        if not member_ids:
+            return {}
+        async with self.db() as db, db.begin():
+            keys = await jobs.follow_roles(db, self.works, self.group, member_ids)
+        states = await self.runner.run(list(keys.values()))
+        return {member_id: states[key] for member_id, key in keys.items()}
 
 
 async def _message_exists(channel: discord.TextChannel, message_id: int | None) -> bool:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,8 @@ BATCH = 100
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 TRANSIENT = (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError)
+# what a command may report as done; cancelled: a newer change took the item over
+SETTLED = frozenset({"done", "skipped", "cancelled"})
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,10 @@ class WorkEngine:
         self.poke()
         return outcome
 
+    def in_order(self) -> InOrder:
+        """For one command: run its items at once, in order (see InOrder)."""
+        return InOrder(self)
+
     async def _lane(self, items: list[WorkItem]) -> None:
         for item in items:
             await self._handle(item)
@@ -287,3 +293,28 @@ class WorkEngine:
             task.cancel()
         if self._pokes:
             await asyncio.gather(*self._pokes, return_exceptions=True)
+
+
+@dataclass
+class InOrder:
+    """Runs a command's items at once, in order, until Discord makes one wait or refuses
+    it: the rest are left to the engine, so one command never waits on Discord's
+    refusals more than once. One per command; `held_up` says whether that happened."""
+
+    works: WorkEngine
+    held_up: bool = False
+
+    async def run(self, keys: Sequence[str]) -> dict[str, str]:
+        """key -> the item's state afterwards (done, skipped, failed, pending, ...)."""
+        states: dict[str, str] = {}
+        for key in keys:
+            if not self.held_up:
+                await self.works.run_now(key)
+            async with self.works.db() as db:
+                item = await store.get(db, key)
+            states[key] = item.state if item is not None else "cancelled"
+            if states[key] not in SETTLED:
+                self.held_up = True
+        if keys:
+            self.works.poke()
+        return states

@@ -4,19 +4,25 @@ The post's starter message is an overview; each draft follows in a message of it
 own (title, group, link, endorsements, the last version's text, or its opening
 lines with the whole text attached when it does not fit). Building again edits
 the same messages in place, adds or deletes the ones needed, and records them.
-Drafts it moves to "synthesised" are announced with `draft_status_changed`: their
-posts belong to the drafts feature, which makes the status tag follow.
+Drafts it moves to "synthesised" get, in the same transaction, the drafts feature's
+work item that makes their post's status tag follow (bot/drafts/rules.py `tag_work`;
+the drafts feature handles it). The items are tried right after the synthesis is
+posted, and retried by the engine while Discord makes them wait.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.drafts import rules as draft_rules
+from bot.kit import work
 from bot.kit.forums import forum_of, thread_of
 from bot.kit.i18n import Tr
 from bot.kit.text import MESSAGE_LIMIT, split_text
@@ -24,6 +30,7 @@ from bot.kit.user_error import UserError
 from storage import drafts as draft_store
 from storage import setup as setup_store
 from storage import synthesis as store
+from storage import work as work_store
 from storage.models import Draft, Theme, WorkGroup
 
 if TYPE_CHECKING:
@@ -46,6 +53,8 @@ class Built:
     drafts: int
     moved: int
     created: bool
+    waiting: int = 0  # moved drafts whose tag Discord has not accepted yet
+    refused: int = 0  # ... or refused for good (/setup check lists them)
 
 
 def entry(
@@ -93,6 +102,7 @@ class SynthesisBuilder:
                 ):
                     draft.status = "synthesised"
                     moved.append(draft)
+            tags = await self._follow_tags(db, moved)
             synthesis = await store.ensure(db, guild.id, theme.cycle_id, theme.id, user_id, now)
             texts = await draft_store.latest_texts(db, rows)
             counts = await draft_store.endorsement_counts(db, [d.id for d in rows])
@@ -122,11 +132,33 @@ class SynthesisBuilder:
             await setup_store.audit(
                 db, guild.id, user_id, "synthesis.build", now, theme=theme.id, drafts=len(rows)
             )
+        waiting, refused = await self._run_tags(tags)
         for draft in moved:
-            # The drafts feature owns the post and its status tag: it makes the tag follow.
-            self.bot.dispatch("draft_status_changed", draft.id, draft.status)
             self.bot.dispatch("draft_status", draft)
-        return Built(thread.id, len(entries), len(moved), created)
+        return Built(thread.id, len(entries), len(moved), created, waiting, refused)
+
+    async def _follow_tags(self, db: AsyncSession, moved: list[Draft]) -> list[str]:
+        """The moved drafts' tag items (the drafts feature owns the posts and handles
+        them), in the transaction that moves them; older pending ones are cancelled."""
+        works, now = self.services.work, self.services.clock.now()
+        rows = []
+        for draft in moved:
+            await work_store.cancel(
+                db, prefix=draft_rules.tag_prefix(draft.id), now=now, note="status changed"
+            )
+            kind, key, payload = draft_rules.tag_work(draft.id, secrets.token_hex(6))
+            rows.append(works.row(kind=kind, key=key, guild_id=draft.guild_id,
+                                  due_at=now + draft_rules.TAG_TAKEOVER, payload=payload))  # fmt: skip
+        if rows:
+            await works.add_many(db, rows)
+        return [row["key"] for row in rows]
+
+    async def _run_tags(self, keys: list[str]) -> tuple[int, int]:
+        """Try the tag items now, in order (the engine takes over from the first Discord
+        makes wait or refuses); how many wait, how many were refused."""
+        states = list((await self.services.work.in_order().run(keys)).values())
+        refused = states.count("failed")
+        return sum(state not in work.SETTLED for state in states) - refused, refused
 
     async def _show(
         self, thread: discord.Thread, entries: list[Entry], old: list[int]

@@ -10,11 +10,11 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot.groups import objects
+from bot.groups import jobs, objects
 from bot.groups import posts as cards
 from bot.groups import rules as composition
 from bot.groups import service as plans
-from bot.kit import ui
+from bot.kit import ui, work
 from bot.kit.checks import ensure_organiser
 from bot.kit.checkup import Finding
 from bot.kit.i18n import Tr
@@ -43,6 +43,7 @@ class GroupsCog(GroupsBase):
 
     async def cog_load(self) -> None:
         self.services.checkup.register("groups", self._checkup)
+        jobs.RoleJobs(self.bot).register()
 
     async def cog_unload(self) -> None:
         self.services.checkup.unregister("groups")
@@ -155,18 +156,13 @@ class GroupsCog(GroupsBase):
         origin = by_name[source.name] if source else None
         if target.status == "published":
             await interaction.response.defer(ephemeral=True, thinking=True)
-        await self._save_move(interaction, member.id, origin, target, after)
+        keys = await self._save_move(interaction, member.id, origin, target, after)
+        roles = "none"
         if target.status == "published":
-            try:
-                await self._move_in_discord(guild, config, member, origin, target)
-            except discord.HTTPException as exc:
-                log.warning(
-                    "move to group %s: Discord refused %s %s", target.id, exc.status, exc.text
-                )
-                await ui.reply(
-                    interaction, tr("groups.moved.discord_failed", member=member.mention)
-                )
-                return
+            roles = await self._move_in_discord(guild, config, member, origin, target, keys)
+        if roles == "refused":
+            await ui.reply(interaction, tr("groups.moved.discord_failed", member=member.mention))
+            return
         moved = after.group(target.name)
         size = moved.size if moved else 0
         text = tr(
@@ -183,6 +179,8 @@ class GroupsCog(GroupsBase):
                 min=config.group_min_size,
                 max=config.group_max_size,
             )
+        if roles == "waiting":
+            text += "\n" + tr("groups.moved.waiting", member=member.mention)
         await ui.reply(interaction, text)
 
     async def _save_move(
@@ -192,10 +190,13 @@ class GroupsCog(GroupsBase):
         origin: WorkGroup | None,
         target: WorkGroup,
         after: composition.Proposal,
-    ) -> None:
-        """The member's rows follow the move; both groups' roles follow composition.move."""
+    ) -> list[str]:
+        """The member's rows follow the move; both groups' roles follow composition.move;
+        in published groups, the member's Discord roles will follow: the items' keys,
+        the group left first."""
         assert target.id is not None and interaction.guild_id is not None  # noqa: S101
         now = self.services.clock.now()
+        keys: list[str] = []
         async with self.services.db() as db, db.begin():
             if origin is not None and origin.id is not None:
                 await store.remove_member(db, origin.id, member_id)
@@ -211,10 +212,14 @@ class GroupsCog(GroupsBase):
                 notes = regrouped.secretary if regrouped else None
                 await store.set_roles(db, row.id, lead, notes, now)
                 row.facilitator_id, row.secretary_id = lead, notes
+                if row.status == "published":
+                    follow = await jobs.follow_roles(db, self.services.work, row, [member_id])
+                    keys += follow.values()
             await setup_store.audit(
                 db, interaction.guild_id, interaction.user.id, "groups.move", now,
                 member=member_id, origin=origin.id if origin else None, group=target.id,
             )  # fmt: skip
+        return keys
 
     async def _move_in_discord(
         self,
@@ -223,20 +228,23 @@ class GroupsCog(GroupsBase):
         member: discord.Member,
         origin: WorkGroup | None,
         target: WorkGroup,
-    ) -> None:
-        """Roles follow the member; a line in the new channel says who joined."""
-        reason = f"sipbot group move to {target.id}"
-        if origin is not None:
-            await objects.revoke(guild, member.id, origin.role_id, reason)
-        role = guild.get_role(target.role_id) if target.role_id else None
-        if role is not None and await objects.grant(guild, member.id, role, reason):
-            async with self.services.db() as db, db.begin():
-                await store.set_granted(db, target.id, [member.id], True)
+        keys: list[str],
+    ) -> str:
+        """Roles follow the member (tried now, else retried by the engine); a line in the
+        new channel says who joined. "done", "waiting" (for Discord) or "refused"."""
+        states = await self.services.work.in_order().run(keys)
         public = self.services.public(config)
-        await objects.post(guild, target, public("groups.moved.notice", member=member.mention))
-        for row in (origin, target):
-            if row is not None and row.status == "published":
-                await objects.refresh_welcome(guild, row, await self._welcome(config, row))
+        try:
+            await objects.post(guild, target, public("groups.moved.notice", member=member.mention))
+            for row in (origin, target):
+                if row is not None and row.status == "published":
+                    await objects.refresh_welcome(guild, row, await self._welcome(config, row))
+        except discord.HTTPException as exc:
+            log.warning("move to group %s: Discord refused %s %s", target.id, exc.status, exc.text)
+            return "refused"
+        if "failed" in states.values():
+            return "refused"
+        return "waiting" if any(s not in work.SETTLED for s in states.values()) else "done"
 
     @groups.command(name="publish", description=_("Create the groups' private channels and roles"))
     @app_commands.describe(theme=_("The theme whose proposed groups to publish"))
@@ -255,15 +263,19 @@ class GroupsCog(GroupsBase):
         organisers = guild.get_role(config.organiser_role_id or 0)
         where = objects.Where(guild, category, current, organisers)
         outcome = objects.Outcome()
+        runner = self.services.work.in_order()
         async with self.services.db() as db:
             phases = await cycles.phases_of(db, cycle.id)
         try:
             for row in rows:
-                await self._publish_one(where, config, row, phases, outcome)
+                await self._publish_one(where, config, row, phases, runner, outcome)
         except discord.HTTPException as exc:
             log.warning(
                 "groups of theme %s partly published: %s %s", current.id, exc.status, exc.text
             )
+            await ui.reply(interaction, tr("groups.publish.partial", title=current.title))
+            return
+        if outcome.refused:  # a role Discord refused for good: listed by /setup check
             await ui.reply(interaction, tr("groups.publish.partial", title=current.title))
             return
         now = self.services.clock.now()
@@ -281,6 +293,7 @@ class GroupsCog(GroupsBase):
         config: GuildConfig,
         row: WorkGroup,
         phases: Sequence[Phase],
+        runner: work.InOrder,
         outcome: objects.Outcome,
     ) -> None:
         async with self.services.db() as db:
@@ -292,7 +305,8 @@ class GroupsCog(GroupsBase):
             return cards.welcome(public, where.theme, row, ids, phases)
 
         ledger = objects.Ledger(self.services.db, self.services.clock, row.id)
-        await objects.ensure(where, row, members, welcome, ledger, outcome)
+        roles = objects.RoleChanges(self.services.db, self.services.work, runner, row)
+        await objects.ensure(where, row, members, welcome, ledger, roles, outcome)
 
     @staticmethod
     def _published_text(
@@ -300,7 +314,7 @@ class GroupsCog(GroupsBase):
     ) -> str:
         channels = ", ".join(ui.channel_mention(r.channel_id) or "—" for r in rows)
         done = outcome.channels + outcome.roles + outcome.grants + outcome.welcomes
-        if not done + outcome.revoked:
+        if not done + outcome.revoked + outcome.waiting:
             text = tr("groups.published.nothing", count=len(rows), title=theme.title)
         else:
             text = tr(
@@ -318,6 +332,8 @@ class GroupsCog(GroupsBase):
         if outcome.gone:
             gone = " ".join(cards.mention(m) for m in outcome.gone)
             text += "\n" + tr("groups.published.gone", members=gone)
+        if outcome.waiting:
+            text += "\n" + tr("groups.published.waiting", count=outcome.waiting)
         return text
 
     @propose.autocomplete("theme")

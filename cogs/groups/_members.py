@@ -7,9 +7,9 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot.groups import objects
+from bot.groups import jobs, objects
 from bot.groups import posts as cards
-from bot.kit import ui
+from bot.kit import ui, work
 from bot.kit.checks import member_is_organiser, organiser_only
 from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
@@ -116,14 +116,17 @@ class GroupCog(GroupsBase):
         if role is None:
             raise UserError("error.groups.role_missing", group=row.name)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await member.add_roles(role, reason=f"sipbot group {row.id}: invited")
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
-            await store.add_members(db, row.id, [member.id], "invite", now, role_granted=True)
+            await store.add_members(db, row.id, [member.id], "invite", now)
+            keys = await jobs.follow_roles(db, self.services.work, row, [member.id])
             await setup_store.audit(
                 db, guild.id, interaction.user.id, "group.invite", now, group=row.id,
                 member=member.id, over_cap=over_cap,
             )  # fmt: skip
+        # The role is must-happen work: tried now, retried while Discord makes it wait.
+        runner = self.services.work.in_order()
+        access = (await runner.run(list(keys.values())))[keys[member.id]]
         public = self.services.public(config)
         welcome = public(
             "groups.invite.welcome", member=member.mention, by=interaction.user.mention
@@ -133,6 +136,10 @@ class GroupCog(GroupsBase):
         text = tr("groups.invite.done", member=member.mention, group=row.name)
         if over_cap:
             text += "\n" + tr("groups.invite.over_cap", cap=config.max_groups_per_member)
+        if access == "failed":
+            text += "\n" + tr("error.discord_forbidden")
+        elif access not in work.SETTLED:
+            text += "\n" + tr("groups.invite.waiting", member=member.mention)
         await ui.reply(interaction, text)
 
     async def _check_invite(

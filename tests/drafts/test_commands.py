@@ -158,22 +158,34 @@ async def test_status_moves_as_the_domain_allows_and_the_tag_follows(
 async def test_a_status_another_feature_stored_retags_the_post_unless_it_moved_on(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
-    from bot.drafts.service import DraftService
+    """What the synthesis does: the status and its tag item stored together. An item a
+    newer change superseded does nothing; the newest one is taken over by the engine when
+    the command that stored it did not run it (its process died)."""
+    from bot.drafts import jobs
     from storage import drafts as store
+    from storage import work as work_store
     from storage.database import session_factory
 
     group = await published_group(fake, sqlite_engine, clock)
     thread = await write_draft(fake, group, group.members[3], "Un pair pour chacun", TEXT)
     (draft,) = await drafts(sqlite_engine)
+    works = bot.services.work
     async with session_factory(sqlite_engine)() as db, db.begin():
         assert await store.move(db, draft.id, "draft", "synthesised", clock.now())
+        stale = await jobs.follow_tag(db, works, draft)
+        newest = await jobs.follow_tag(db, works, draft)
     fake.clear_requests()
-    await DraftService(bot).follow_status(draft.id, "submitted")  # stale: it moved on
+    assert await works.run_now(stale) is None  # stale: a newer change took over
     assert fake.count("PATCH", rf"/channels/{thread.id}$") == 0
-    bot.dispatch("draft_status_changed", draft.id, "synthesised")
+    clock.advance(seconds=30)
+    assert bot.services.scheduler is not None
+    await bot.services.scheduler.clock_moved()
     await fake.wait_for(
         lambda: tag_names(fake, thread) == ["synthétisée"], what="the tag to follow the status"
     )
+    async with session_factory(sqlite_engine)() as db:
+        items = {i.key: i.state for i in await work_store.items(db, kind="draft_tag")}
+    assert (items[stale], items[newest]) == ("cancelled", "done")
 
 
 async def test_bad_input_is_refused_and_changes_nothing(

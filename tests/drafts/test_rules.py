@@ -1,4 +1,4 @@
-"""The draft status machine and the two-field form joint."""
+"""The draft status machine, the two-field form joint, and the tag items' keys."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.drafts.forms import FIELD_MAX, joined, prefill
-from bot.drafts.rules import FINAL, ORGANISERS_ONLY, STATUSES, TRANSITIONS, check_transition
+from bot.drafts.rules import (
+    FINAL,
+    ORGANISERS_ONLY,
+    STATUSES,
+    TRANSITIONS,
+    check_transition,
+    tag_prefix,
+    tag_work,
+)
 from bot.kit.user_error import UserError
 
 
@@ -63,3 +71,13 @@ def test_two_fields_without_a_space_at_the_joint_continue_on_a_new_line() -> Non
     assert joined("Premier ", "second.") == "Premier second."
     with pytest.raises(UserError):
         joined("  ", "\n")
+
+
+@given(st.integers(1, 10**6), st.integers(1, 10**6), st.text("0123456789abcdef", min_size=1))
+def test_a_drafts_tag_items_fall_under_its_prefix_and_no_other_drafts(
+    draft_id: int, other: int, token: str
+) -> None:
+    kind, key, payload = tag_work(draft_id, token)
+    assert (kind, payload) == ("draft_tag", {"draft_id": draft_id})
+    assert key.startswith(tag_prefix(draft_id))
+    assert key.startswith(tag_prefix(other)) == (other == draft_id)

@@ -1,4 +1,5 @@
-"""`/synthesis build`: one forum post per theme, updated in place when built again."""
+"""`/synthesis build`: one forum post per theme, updated in place when built again; the
+tags of the drafts it moves follow even when Discord makes them wait."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from storage import work as work_store
 from storage.database import session_factory
 from storage.models import Synthesis, SynthesisDraft
 from tests.clock import MovableClock
 from tests.drafts.helpers import add_group, drafts, revise, tag_names, theme_of, write_draft
 from tests.fakediscord import FakeDiscord
+from tests.harness import eventually, running_bot
 from tests.sessions.helpers import published_group
 
 LONG = ("Une mutuelle de trésorerie pour passer les mois creux sans s'endetter. " * 40).strip()
@@ -76,7 +79,7 @@ async def test_three_groups_drafts_gathered_in_one_post_updated_in_place(
         assert draft.status == expected
     rennes_thread = fake.channel(found[0].thread_id or 0)
     assert rennes_thread is not None
-    # the drafts feature retags its post on the synthesis' draft_status_changed event
+    # the synthesis stored the drafts feature's tag item with the status and ran it
     await fake.wait_for(
         lambda: tag_names(fake, rennes_thread) == ["synthétisée"], what="the synthesised tag"
     )
@@ -102,3 +105,42 @@ async def test_three_groups_drafts_gathered_in_one_post_updated_in_place(
         locale="en-US",
     )
     assert refused.ephemeral and "organiser" in (refused.content or "").lower()
+
+
+async def test_a_tag_discord_makes_wait_is_said_and_applied_once_after_a_restart(
+    fake: FakeDiscord, sqlite_engine: AsyncEngine, clock: MovableClock
+) -> None:
+    async with running_bot(fake, sqlite_engine, clock):
+        rennes = await published_group(fake, sqlite_engine, clock)
+        theme = await theme_of(sqlite_engine)
+        thread = await write_draft(
+            fake, rennes, rennes.members[2], "Un pair pour chacun", "Un binôme."
+        )
+        (draft,) = await drafts(sqlite_engine)
+        await status(fake, rennes.facilitator, rennes.channel, draft.id, "open")
+        fake.inject_fault("PATCH", rf"/channels/{thread.id}$", 429, times=5)
+        built = await fake.slash(
+            "synthesis build", user=fake.owner, options={"theme": f"#{theme.id}"}, locale="en-US"
+        )
+        assert (built.content or "").endswith(
+            "1 draft(s), 1 moved to “synthesised”.\n"
+            "⏳ 1 post tag(s) waiting for Discord: each follows as soon as Discord accepts it."
+        ), built.content
+    assert tag_names(fake, thread) == ["ouverte aux avis"]
+    assert (await drafts(sqlite_engine))[0].status == "synthesised"
+    clock.advance(minutes=1)
+    async with running_bot(fake, sqlite_engine, clock):
+        await fake.wait_for(lambda: tag_names(fake, thread) == ["synthétisée"], what="the tag")
+        await eventually(lambda: _tag_done(sqlite_engine), "the tag item to finish")
+    async with running_bot(fake, sqlite_engine, clock) as third:  # and once more: nothing new
+        assert third.services.scheduler is not None
+        await third.services.scheduler.wake("work")
+    edits = fake.matching("PATCH", rf"/channels/{thread.id}$")
+    # the open status' tag, then the synthesised one: refused five times, accepted once
+    assert [r.status for r in edits] == [200] + [429] * 5 + [200]
+
+
+async def _tag_done(engine: AsyncEngine) -> bool:
+    async with session_factory(engine)() as db:
+        items = await work_store.items(db, kind="draft_tag")
+    return [i.state for i in items] == ["done", "done"]
