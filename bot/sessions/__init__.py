@@ -6,5 +6,5 @@ engine hands it over. polls.py: time polls by reaction, closed at their deadline
 work item (the winner posted once), and the winner's button.
 minutes.py: the minutes form. files.py / calendar.py: RFC 5545 files.
 rules.py: lengths, links, slots, the reminder decision (pure).
-Storage in storage/sessions.py and storage/timepolls.py.
+Storage in storage/sessions.py (sessions, RSVPs, minutes, time polls).
 """

@@ -23,7 +23,7 @@ from bot.kit.user_error import UserError
 from bot.sessions import rules
 from bot.sessions.service import SessionService, scheduled_text
 from storage import groups as group_store
-from storage import timepolls as store
+from storage import sessions as store
 from storage.models import GroupSession, TimePoll, TimeSlot, WorkGroup
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class SlotModal(SipForm):
             channel_id=group.channel_id, created_by=interaction.user.id, created_at=now, updated_at=now,
         )  # fmt: skip
         async with bot.services.db() as db, db.begin():
-            if not await store.mark_scheduled(db, self.poll_id):
+            if not await store.mark_poll_scheduled(db, self.poll_id):
                 raise UserError("error.timepoll.already_scheduled")
         await interaction.response.defer(ephemeral=True, thinking=True)
         change = await SessionService(bot).schedule(config, group, row)
@@ -194,12 +194,12 @@ class TimePolls:
         starts: list[datetime],
     ) -> TimePoll:
         async with self.services.db() as db, db.begin():
-            slots = await store.create(db, poll, starts)
+            slots = await store.create_poll(db, poll, starts)
             await plan_closing(self.services.work, db, poll)
         self.services.work.poke()
         message = await channel.send(embed=poll_card(tr, group, slots, poll.deadline, poll.minutes))
         async with self.services.db() as db, db.begin():
-            poll = await store.get(db, poll.id) or poll
+            poll = await store.get_poll(db, poll.id) or poll
             poll.message_id = message.id
         self.remember(poll, slots)
         for slot in slots:
@@ -223,7 +223,7 @@ class TimePolls:
         async with self.services.db() as db, db.begin():
             if payload.user_id not in await self._voters(db, poll.group_id):
                 return
-            await store.vote(
+            await store.vote_slot(
                 db,
                 poll.poll_id,
                 slot_id,
@@ -252,7 +252,7 @@ class TimePolls:
                     (slot_id, u.id) async for u in reaction.users(limit=None) if u.id in voters
                 }
         async with self.services.db() as db, db.begin():
-            await store.replace_votes(db, poll.poll_id, actual, self.services.clock.now())
+            await store.replace_slot_votes(db, poll.poll_id, actual, self.services.clock.now())
 
     # ------------------------------------------------------------ the winner
     async def announce(self, poll: TimePoll, nonce: str) -> tuple[int | None, int]:
@@ -260,7 +260,7 @@ class TimePolls:
         (`nonce` is the same at every attempt). (winning slot id, message id)."""
         async with self.services.db() as db:
             slots = await store.slots_of(db, poll.id)
-            counts = await store.counts(db, poll.id)
+            counts = await store.slot_counts(db, poll.id)
             group = await db.get(WorkGroup, poll.group_id)
         assert group is not None  # noqa: S101 - foreign key
         config = await self.services.config(poll.guild_id)
@@ -290,7 +290,7 @@ class TimePolls:
 
 async def winning_slot(bot: Host, poll_id: int) -> tuple[TimePoll, TimeSlot, WorkGroup]:
     async with bot.services.db() as db:
-        poll = await store.get(db, poll_id)
+        poll = await store.get_poll(db, poll_id)
         if poll is None or poll.status == "open" or poll.winner_slot_id is None:
             raise UserError("error.timepoll.not_closed")
         if poll.status == "scheduled":
@@ -316,10 +316,10 @@ class TimePollClosing:
     async def handle(self, job: work.Job) -> work.Outcome:
         poll_id = int(job.payload["poll_id"])
         async with self.services.db() as db, db.begin():
-            poll = await store.get(db, poll_id)
+            poll = await store.get_poll(db, poll_id)
             if poll is None:
                 return work.skipped("the poll was deleted")
-            closing_now = await store.mark_closed(db, poll_id)
+            closing_now = await store.close_poll(db, poll_id)
             slots = await store.slots_of(db, poll_id)
         known = self.polls.forget(poll)
         if known is None and closing_now:
