@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +23,6 @@ from bot.drafts import posts, rules
 from bot.kit import forums, work
 from bot.kit.work import Job, Outcome, WorkEngine
 from storage import drafts as store
-from storage import work as work_store
 from storage.models import Draft
 
 if TYPE_CHECKING:
@@ -36,14 +35,18 @@ POST_DELETED = "the forum post was deleted by hand: the next /draft revise or st
 async def follow_tag(db: AsyncSession, works: WorkEngine, draft: Draft) -> str:
     """Inside the caller's transaction: the post's tag will follow the draft's status as
     stored when the item runs. Returns the item's key, for the caller to run it now."""
-    now = works.clock.now()
-    await work_store.cancel(db, prefix=rules.tag_prefix(draft.id), now=now, note="status changed")
-    kind, key, payload = rules.tag_work(draft.id, secrets.token_hex(6))
-    await works.add(
-        db, kind=kind, key=key, guild_id=draft.guild_id, due_at=now + rules.TAG_TAKEOVER,
-        payload=payload,
-    )  # fmt: skip
+    (key,) = await works.supersede(db, [tag_item(works, draft)], note="status changed")
     return key
+
+
+def tag_item(works: WorkEngine, draft: Draft) -> tuple[str, dict[str, Any]]:
+    """(prefix, row) of the item that makes the draft's post tag follow its status."""
+    kind, key, payload = rules.tag_work(draft.id, secrets.token_hex(6))
+    row = works.row(
+        kind=kind, key=key, guild_id=draft.guild_id,
+        due_at=works.clock.now() + rules.TAG_TAKEOVER, payload=payload,
+    )  # fmt: skip
+    return rules.tag_prefix(draft.id), row
 
 
 class TagJobs:

@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.kit import work
 from bot.kit.work import Job, Outcome, WorkEngine
 from storage import groups as store
-from storage import work as work_store
 from storage.models import WorkGroup
 
 if TYPE_CHECKING:
@@ -54,24 +53,22 @@ async def follow_roles(
     """Inside the caller's transaction: each member's role will follow their membership
     of `group` as stored when the item runs. Returns member -> key, in the given order."""
     now = works.clock.now()
-    keys: dict[int, str] = {}
-    for member_id in dict.fromkeys(member_ids):
-        prefix = role_prefix(group.id, member_id)
-        await work_store.cancel(db, prefix=prefix, now=now, note="membership changed")
-        keys[member_id] = prefix + secrets.token_hex(6)
-    rows = [
-        works.row(
-            kind=ROLE,
-            key=key,
-            guild_id=group.guild_id,
-            due_at=now + TAKEOVER,
-            payload={"group_id": group.id, "member_id": member_id},
+    members = list(dict.fromkeys(member_ids))
+    items = [
+        (
+            role_prefix(group.id, member_id),
+            works.row(
+                kind=ROLE,
+                key=role_prefix(group.id, member_id) + secrets.token_hex(6),
+                guild_id=group.guild_id,
+                due_at=now + TAKEOVER,
+                payload={"group_id": group.id, "member_id": member_id},
+            ),
         )
-        for member_id, key in keys.items()
+        for member_id in members
     ]
-    if rows:
-        await works.add_many(db, rows)
-    return keys
+    keys = await works.supersede(db, items, note="membership changed")
+    return dict(zip(members, keys, strict=True))
 
 
 async def member_of(guild: discord.Guild, member_id: int) -> discord.Member | None:

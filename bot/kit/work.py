@@ -176,6 +176,19 @@ class WorkEngine:
             payload=payload,
         )  # fmt: skip
 
+    async def supersede(
+        self, db: AsyncSession, items: Sequence[tuple[str, dict[str, Any]]], *, note: str
+    ) -> list[str]:
+        """Converging work, inside the caller's transaction: for each (prefix, row), what
+        is still pending under the prefix is cancelled (the new item brings Discord to the
+        state stored when it runs), then the rows are added. Returns their keys, in order."""
+        now = self.clock.now()
+        for prefix, _row in items:
+            await store.cancel(db, prefix=prefix, now=now, note=note)
+        if items:
+            await self.add_many(db, [row for _prefix, row in items])
+        return [row["key"] for _prefix, row in items]
+
     def poke(self) -> None:
         """The plan changed (work added, moved or cancelled): look at the table again
         soon. Returns at once: a command never waits for the loop."""

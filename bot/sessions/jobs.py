@@ -74,14 +74,11 @@ async def cancel_reminders(db: AsyncSession, session_id: int, now: datetime) -> 
 
 async def follow_event(db: AsyncSession, works: WorkEngine, session: GroupSession) -> str:
     """Plan bringing the Discord event to the session as it is now; returns the key."""
-    await work_store.cancel(
-        db, prefix=f"{EVENT}:{session.id}:", now=works.clock.now(), note="session changed"
-    )
-    key = rules.event_key(session.id, session.version, session.status)
-    await works.add(
-        db, kind=EVENT, key=key, guild_id=session.guild_id, due_at=works.clock.now(),
-        payload={"session_id": session.id},
+    row = works.row(
+        kind=EVENT, key=rules.event_key(session.id, session.version, session.status),
+        guild_id=session.guild_id, due_at=works.clock.now(), payload={"session_id": session.id},
     )  # fmt: skip
+    (key,) = await works.supersede(db, [(f"{EVENT}:{session.id}:", row)], note="session changed")
     return key
 
 

@@ -30,7 +30,6 @@ from bot.kit.user_error import UserError
 from storage import drafts as draft_store
 from storage import setup as setup_store
 from storage import synthesis as store
-from storage import work as work_store
 from storage.models import Draft, Theme, WorkGroup
 
 if TYPE_CHECKING:
@@ -141,17 +140,13 @@ class SynthesisBuilder:
         """The moved drafts' tag items (the drafts feature owns the posts and handles
         them), in the transaction that moves them; older pending ones are cancelled."""
         works, now = self.services.work, self.services.clock.now()
-        rows = []
+        items = []
         for draft in moved:
-            await work_store.cancel(
-                db, prefix=draft_rules.tag_prefix(draft.id), now=now, note="status changed"
-            )
             kind, key, payload = draft_rules.tag_work(draft.id, secrets.token_hex(6))
-            rows.append(works.row(kind=kind, key=key, guild_id=draft.guild_id,
-                                  due_at=now + draft_rules.TAG_TAKEOVER, payload=payload))  # fmt: skip
-        if rows:
-            await works.add_many(db, rows)
-        return [row["key"] for row in rows]
+            row = works.row(kind=kind, key=key, guild_id=draft.guild_id,
+                            due_at=now + draft_rules.TAG_TAKEOVER, payload=payload)  # fmt: skip
+            items.append((draft_rules.tag_prefix(draft.id), row))
+        return await works.supersede(db, items, note="status changed")
 
     async def _run_tags(self, keys: list[str]) -> tuple[int, int]:
         """Try the tag items now, in order (the engine takes over from the first Discord

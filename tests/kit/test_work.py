@@ -259,3 +259,18 @@ async def test_items_carried_over_keep_the_nonce_they_were_first_sent_with(
         (item,) = await store.items(db)
     job = Job(item, store.payload_of(item))
     assert (job.nonce(), job.nonce(1)) == ("siprm12", f"sipw{item.id}p1")
+
+
+async def test_superseding_cancels_what_is_pending_under_the_prefix_and_adds_the_new_item(
+    engine: AsyncEngine,
+) -> None:
+    works = engine_of(engine, MovableClock(NOW))
+    await add(works, "tag:1:old", NOW + timedelta(seconds=30))
+    await add(works, "tag:12:other", NOW + timedelta(seconds=30))
+    row = works.row(kind="test", key="tag:1:new", guild_id=GUILD, due_at=NOW, payload={})
+    async with works.db() as db, db.begin():
+        keys = await works.supersede(db, [("tag:1:", row)], note="status changed")
+    assert keys == ["tag:1:new"]
+    assert await states(works) == {
+        "tag:1:old": "cancelled", "tag:12:other": "pending", "tag:1:new": "pending",
+    }  # fmt: skip
