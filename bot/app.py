@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import Any
 
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.kit import errors
+from bot.kit import errors, fit, inputs
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
 from bot.kit.permissions import intents
@@ -46,6 +47,27 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
 
 
 class SipTree(app_commands.CommandTree["SipBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[SipBot]) -> bool:
+        """Every command's options pass through one rule first (bot/kit/inputs.py)."""
+        if interaction.type not in (
+            discord.InteractionType.application_command,
+            discord.InteractionType.autocomplete,
+        ):
+            return True
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        inputs.clean_options(data.get("options", []))
+        if interaction.type is discord.InteractionType.autocomplete or data.get("type", 1) != 1:
+            return True
+        try:
+            command, options = self._get_app_command_options(data)  # type: ignore[arg-type]
+        except app_commands.AppCommandError:
+            return True  # discord.py reports an unknown command itself
+        refusal = inputs.out_of_bounds(command.parameters, options)  # type: ignore[arg-type]
+        if refusal is None:
+            return True
+        await errors.report(interaction.client, interaction, refusal)
+        return False
+
     async def on_error(
         self, interaction: discord.Interaction[SipBot], error: app_commands.AppCommandError
     ) -> None:
@@ -63,6 +85,8 @@ class SipBot(Host):
         # The bot never joins voice: silence the warnings about voice libraries.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        # Whatever the bot sends fits Discord's limits (idempotent, process-wide).
+        fit.install()
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

@@ -163,7 +163,7 @@ class AssemblyCog(commands.Cog):
         for vote in votes:
             if f"#{vote.id}" == wanted or vote.title.casefold() == wanted.casefold():
                 return vote
-        raise UserError("error.assembly.unknown", value=wanted.lstrip("#")[:100])
+        raise UserError("error.assembly.unknown", value=wanted.lstrip("#"))
 
     @close.autocomplete("vote")
     @results.autocomplete("vote")

@@ -104,7 +104,10 @@ class CycleCog(commands.Cog):
     )
     @organiser_only()
     async def create(
-        self, interaction: discord.Interaction, name: str, first_year: int | None = None
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        first_year: app_commands.Range[int, 2000, 2100] | None = None,
     ) -> None:
         assert interaction.guild_id is not None  # noqa: S101 - guild-only group
         config = await self.services.config(interaction.guild_id)
@@ -175,8 +178,8 @@ class CycleCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         now = self.services.clock.now()
-        starts_at = parse_moment(start, config.timezone, calendar.PHASE_START).at
-        ends_at = parse_moment(end, config.timezone, calendar.PHASE_END).at
+        starts_at = parse_moment(start, config.timezone, calendar.PHASE_START, now=now).at
+        ends_at = parse_moment(end, config.timezone, calendar.PHASE_END, now=now).at
         async with self.services.db() as db, db.begin():
             cycle = await cycles.open_cycle(db, interaction.guild_id)
             if cycle is None or cycle.id is None:

@@ -103,7 +103,7 @@ class DraftCog(commands.Cog):
         async with self.services.db() as db:
             found = await store.find(db, cycle.id, value)
         if found is None or found.id is None:
-            raise UserError("error.draft.unknown", value=value.lstrip("#")[:100])
+            raise UserError("error.draft.unknown", value=value.lstrip("#"))
         return await self.writer.load(interaction.guild_id, found.id)
 
     # ------------------------------------------------------------ new and revise
@@ -151,8 +151,8 @@ class DraftCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         draft: str,
-        compare_from: app_commands.Range[int, 1, None] | None = None,
-        compare_to: app_commands.Range[int, 1, None] | None = None,
+        compare_from: app_commands.Range[int, 1, 9999] | None = None,
+        compare_to: app_commands.Range[int, 1, 9999] | None = None,
     ) -> None:
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
@@ -216,7 +216,7 @@ class DraftCog(commands.Cog):
         async with self.services.db() as db:
             found = await themes.find(db, cycle.id, value)
         if found is None:
-            raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
+            raise UserError("error.theme.unknown", value=value.lstrip("#"))
         return found
 
     # ------------------------------------------------------------ autocomplete

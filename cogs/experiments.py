@@ -129,7 +129,7 @@ class ExperimentCog(commands.Cog):
                 await group_store.member_ids(db, found.group_id) if found is not None else set()
             )
         if found is None or group is None or found.guild_id != interaction.guild_id:
-            raise UserError("error.experiment.unknown", value=value[:40])
+            raise UserError("error.experiment.unknown", value=value)
         if not (member_ok and interaction.user.id in members):
             check_manager(interaction, config, group)
         return config, tr, found, group
@@ -217,8 +217,9 @@ class ExperimentCog(commands.Cog):
             phase = await cycles.phase(db, group.cycle_id, "experiments")
         if phase is not None:
             default_start, default_end = phase.starts_at, phase.ends_at
-        starts_at = parse_moment(start, config.timezone).at if start else default_start
-        ends_at = parse_moment(end, config.timezone, PHASE_END).at if end else default_end
+        now = self.services.clock.now()
+        starts_at = parse_moment(start, config.timezone, now=now).at if start else default_start
+        ends_at = parse_moment(end, config.timezone, PHASE_END, now=now).at if end else default_end
         if starts_at is None or ends_at is None:
             raise UserError("error.experiment.no_window")
         return starts_at, ends_at

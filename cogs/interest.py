@@ -210,7 +210,7 @@ class InterestCog(commands.Cog):
                 if f"#{t.id}" == theme or t.title.casefold() == theme.strip().casefold()
             ]
             if not shown:
-                raise UserError("error.theme.unknown", value=theme.lstrip("#")[:100])
+                raise UserError("error.theme.unknown", value=theme.lstrip("#"))
         card = ui.embed(
             tr("interest.results.title"),
             tr("interest.results.voters", count=counts.voters, without=len(counts.without_profile)),

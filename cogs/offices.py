@@ -113,7 +113,7 @@ class OfficeCog(commands.Cog):
                     name=removed.name,
                 )
         if removed is None:
-            raise UserError("error.office.unknown", name=name[:MAX_NAME])
+            raise UserError("error.office.unknown", name=name)
         self.services.forget("offices", interaction.guild_id)
         await ui.reply(interaction, tr("office.removed", name=removed.name))
 

@@ -43,7 +43,7 @@ class ReportCog(commands.Cog):
                 raise UserError("error.cycle.none")
             only = await themes.find(db, cycle.id, theme) if theme else None
             if theme and only is None:
-                raise UserError("error.theme.unknown", value=theme.lstrip("#")[:100])
+                raise UserError("error.theme.unknown", value=theme.lstrip("#"))
             await interaction.response.defer(ephemeral=True, thinking=True)
             data = await reports.load(db, cycle, only.id if only else None)
 

@@ -91,7 +91,7 @@ class SessionCog(commands.Cog):
         interaction: discord.Interaction,
         slots: str,
         deadline: str | None = None,
-        duration: int | None = None,
+        duration: app_commands.Range[int, 1, rules.MAX_MINUTES] | None = None,
     ) -> None:
         config, tr, group = await managed_group_here(self.services, interaction)
         now = self.services.clock.now()
@@ -142,7 +142,7 @@ class SessionCog(commands.Cog):
             found = await store.get(db, int(text)) if text.isdigit() else None
             group = await db.get(WorkGroup, found.group_id) if found is not None else None
         if found is None or group is None or found.guild_id != interaction.guild_id:
-            raise UserError("error.session.unknown", value=value[:40])
+            raise UserError("error.session.unknown", value=value)
         check_manager(interaction, config, group)
         return config, tr, group, found
 
@@ -159,7 +159,7 @@ class SessionCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         start: str,
-        duration: int | None = None,
+        duration: app_commands.Range[int, 1, rules.MAX_MINUTES] | None = None,
         place: str | None = None,
         visio_url: str | None = None,
         voice: discord.VoiceChannel | None = None,

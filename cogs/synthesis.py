@@ -38,7 +38,7 @@ class SynthesisCog(commands.Cog):
         if cycle is None:
             raise UserError("error.cycle.none")
         if found is None:
-            raise UserError("error.theme.unknown", value=theme.lstrip("#")[:100])
+            raise UserError("error.theme.unknown", value=theme.lstrip("#"))
         rows = await self.builder.gathered(found)
         await interaction.response.defer(ephemeral=True, thinking=True)
         built = await self.builder.build(

@@ -66,7 +66,7 @@ class ThemeCog(commands.Cog):
         async with self.services.db() as db:
             theme = await store.find(db, cycle.id, value)
         if theme is None:
-            raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
+            raise UserError("error.theme.unknown", value=value.lstrip("#"))
         return theme
 
     def _recorder(self, theme_id: int) -> objects.Record:

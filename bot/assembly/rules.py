@@ -53,11 +53,11 @@ def parse_options(text: str) -> list[str]:
     for option in options:
         if len(option) > OPTION_MAX:
             raise UserError(
-                "error.assembly.options.too_long", value=option[:40] + "…", maximum=OPTION_MAX
+                "error.assembly.options.too_long", value=option + "…", maximum=OPTION_MAX
             )
         key = option.casefold()
         if key in seen:
-            raise UserError("error.assembly.options.duplicate", value=option[:100])
+            raise UserError("error.assembly.options.duplicate", value=option)
         seen.add(key)
     return options
 
@@ -71,7 +71,7 @@ def check_title(text: str) -> str:
 
 def check_method(method: str) -> str:
     if method not in METHODS:
-        raise UserError("error.assembly.method", value=method[:40])
+        raise UserError("error.assembly.method", value=method)
     return method
 
 

@@ -118,7 +118,7 @@ def check_can_publish(
     granted = guild.me.guild_permissions
     missing = [name for name in TO_CREATE_OBJECTS if not getattr(granted, name)]
     if missing and not granted.administrator:
-        raise UserError("error.groups.bot_permissions", permissions=", ".join(missing))
+        raise UserError("error.groups.bot_permissions", permissions=missing)
     found = [present(guild, group) for group in groups]
     channels = sum(1 for f in found if f.channel is None)
     roles = sum(1 for f in found if f.role is None)

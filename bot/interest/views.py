@@ -184,7 +184,7 @@ class ProfileView(discord.ui.View):
         tr, offices, _profile = await self._load(interaction)
         assert interaction.guild_id is not None  # noqa: S101 - checked by _load
         if "office" in fields and fields["office"] not in {o.name for o in offices}:
-            raise UserError("error.profile.office", value=str(fields["office"])[:80])
+            raise UserError("error.profile.office", value=str(fields["office"]))
         services = self.bot.services
         async with services.db() as db, db.begin():
             await self._refuse_when_closed(db, interaction.guild_id)

@@ -17,6 +17,7 @@ from discord import app_commands
 
 from bot.kit.checks import NotInGuild, NotOrganiser
 from bot.kit.i18n import Tr
+from bot.kit.text import excerpt
 from bot.kit.user_error import UserError
 
 if TYPE_CHECKING:
@@ -36,14 +37,22 @@ def unwrap(error: BaseException) -> BaseException:
     return error
 
 
+def _shown(value: object) -> object:
+    """A refusal's parameter as quoted: dates as Discord timestamps, texts as excerpts
+    (a refused value may be anything a member typed, 6,000 characters included)."""
+    if isinstance(value, datetime):
+        return f"<t:{int(value.timestamp())}:D>"
+    if isinstance(value, str):
+        return excerpt(value)
+    if isinstance(value, list | tuple):  # names the bot lists itself (permissions)
+        return ", ".join(str(part) for part in value)
+    return value
+
+
 def describe(error: BaseException, tr: Tr) -> str | None:
     """The message for a known error, or None when it is unexpected."""
     if isinstance(error, UserError):
-        params = {
-            name: f"<t:{int(value.timestamp())}:D>" if isinstance(value, datetime) else value
-            for name, value in error.params.items()
-        }
-        return tr(error.key, **params)
+        return tr(error.key, **{name: _shown(value) for name, value in error.params.items()})
     if isinstance(error, NotOrganiser):
         if error.role_id:
             return tr("error.not_organiser.role", role=f"<@&{error.role_id}>")
@@ -55,7 +64,7 @@ def describe(error: BaseException, tr: Tr) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return tr("error.cooldown", seconds=round(error.retry_after, 1))
     if isinstance(error, app_commands.TransformerError):
-        return tr("error.bad_value", value=str(error.value)[:100])
+        return tr("error.bad_value", value=excerpt(error.value))
     if isinstance(error, app_commands.CheckFailure):
         return tr("error.not_allowed")
     if isinstance(error, discord.Forbidden):

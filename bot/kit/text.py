@@ -37,3 +37,24 @@ def pack(tokens: Sequence[str], limit: int, sep: str = "\n") -> list[str]:
     if current:
         blocks.append(current)
     return blocks
+
+
+ELLIPSIS = "…"
+EXCERPT = 100
+
+
+def cut(text: str, limit: int) -> str:
+    """The text itself when it fits, else its first characters and an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)] + ELLIPSIS
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """What a reply may quote of a member's input: one line, at most `limit` characters.
+
+    A value is echoed back so its author recognises it, not to be reproduced: whatever was
+    typed (6,000 characters, line breaks, a mention), the quote stays short and on one line.
+    """
+    flat = " ".join(str(value).split())
+    return cut(flat, limit)

@@ -33,7 +33,7 @@ async def groups_for(
                 or chosen.guild_id != interaction.guild_id
                 or (chosen.id not in {g.id for g in mine} and not organiser)
             ):
-                raise UserError("error.ics.unknown_group", value=value[:40])
+                raise UserError("error.ics.unknown_group", value=value)
             return [chosen]
         here = await group_store.by_channel(db, interaction.channel_id)
     if here is not None:

@@ -65,7 +65,7 @@ class MinutesModal(SipForm):
             raise UserError("error.minutes.empty")
         count = self.attendees.value.strip()
         if not count.isdigit() or int(count) > 500:
-            raise UserError("error.minutes.attendees", value=count[:10])
+            raise UserError("error.minutes.attendees", value=count)
         now = services.clock.now()
         await interaction.response.defer(ephemeral=True, thinking=True)
         channel = self.bot.get_partial_messageable(

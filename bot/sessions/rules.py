@@ -29,7 +29,7 @@ def check_visio(url: str | None) -> str | None:
         return None
     link = url.strip()
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", link) or len(link) > 500:
-        raise UserError("error.session.visio", value=link[:80])
+        raise UserError("error.session.visio", value=link)
     return link
 
 

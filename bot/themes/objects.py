@@ -76,7 +76,7 @@ def checkup(guild: discord.Guild, themes: Sequence[Theme]) -> list[Finding]:
 def check_can_create(guild: discord.Guild, found: Present) -> None:
     missing = [name for name in TO_CREATE_OBJECTS if not getattr(guild.me.guild_permissions, name)]
     if missing and not guild.me.guild_permissions.administrator:
-        raise UserError("error.theme.bot_permissions", permissions=", ".join(missing))
+        raise UserError("error.theme.bot_permissions", permissions=missing)
     channels = sum(1 for kind in ("category", "forum", "info") if kind in found.missing)
     if len(guild.channels) + channels > GUILD_CHANNELS:
         raise UserError(

@@ -50,7 +50,7 @@ def clean_link(raw: str | None) -> str | None:
         return None
     link = raw.strip()
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", link) or len(link) > LINK_MAX:
-        raise UserError("error.theme.link", value=link[:80])
+        raise UserError("error.theme.link", value=link)
     return link
 
 
@@ -81,7 +81,7 @@ def parse_emoji(raw: str) -> ThemeEmoji:
         return ThemeEmoji(text, int(custom.group(3)))
     if _is_unicode_emoji(text):
         return ThemeEmoji(text)
-    raise UserError("error.theme.emoji", value=text[:40])
+    raise UserError("error.theme.emoji", value=text)
 
 
 def choose_emoji(raw: str | None, used: set[str]) -> ThemeEmoji:

@@ -46,7 +46,7 @@ class GroupsBase(commands.Cog):
         async with self.services.db() as db:
             theme = await themes.find(db, cycle.id, value)
         if theme is None:
-            raise UserError("error.theme.unknown", value=value.lstrip("#")[:100])
+            raise UserError("error.theme.unknown", value=value.lstrip("#"))
         if theme.status == "archived":
             raise UserError("error.theme.archived", title=theme.title)
         return theme
@@ -57,7 +57,7 @@ class GroupsBase(commands.Cog):
             theme = await themes.get(db, group.theme_id) if group else None
             members = await store.members_of(db, [group.id]) if group and group.id else {}
         if group is None or group.id is None or theme is None:
-            raise UserError("error.groups.unknown_group", group=value.lstrip("#")[:100])
+            raise UserError("error.groups.unknown_group", group=value.lstrip("#"))
         return group, theme, members[group.id]
 
     async def _welcome(self, config: GuildConfig, group: WorkGroup) -> discord.Embed:

@@ -81,7 +81,7 @@ class GroupCog(GroupsBase):
             if group is not None:
                 found = await store.find(db, cycle.id, group)
                 if found is None:
-                    raise UserError("error.groups.unknown_group", group=group.lstrip("#")[:100])
+                    raise UserError("error.groups.unknown_group", group=group.lstrip("#"))
                 rows = [found]
             else:
                 here = await store.by_channel(db, interaction.channel_id or 0)

@@ -98,6 +98,7 @@ class DrivingMixin:
         channel: Channel | int | None = None,
         timeout: float = 5.0,
         settle: bool = True,
+        raw: bool = False,
     ) -> InteractionResult:
         fake = self._fake()
         user = user or fake.owner
@@ -105,7 +106,7 @@ class DrivingMixin:
         guild = fake.world.guild_of(chan)
         pending = self._new_pending(2, user, chan)
         payload = ix.base_interaction(fake, pending, user, chan, locale or user.locale)
-        payload["data"] = ix.command_data(fake, name, guild, options or {})
+        payload["data"] = ix.command_data(fake, name, guild, options or {}, raw=raw)
         return await self._run(pending, payload, timeout, settle)
 
     def prepare_slash(

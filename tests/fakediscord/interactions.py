@@ -103,7 +103,10 @@ def build_options(
     given: dict[str, Any],
     resolved: dict[str, Any],
     focused: str | None = None,
+    raw: bool = False,
 ) -> list[dict[str, Any]]:
+    """The options of an interaction as Discord's client builds them; `raw` sends values
+    outside the declared choices, as a hand-made request can (the bot must still cope)."""
     declared = {
         o["name"]: o for o in spec.get("options", []) if o["type"] not in (SUB_COMMAND, SUB_GROUP)
     }
@@ -130,7 +133,7 @@ def build_options(
             continue
         value = _resolve_value(world, guild, opt, given[name], resolved)
         choices = opt.get("choices")
-        if choices and value not in [c["value"] for c in choices]:
+        if choices and not raw and value not in [c["value"] for c in choices]:
             raise AssertionError(
                 f"{value!r} is not a choice of {name!r}: {[c['value'] for c in choices]}"
             )
@@ -146,6 +149,7 @@ def command_data(
     guild: Guild | None,
     given: dict[str, Any],
     focused: str | None = None,
+    raw: bool = False,
 ) -> dict[str, Any]:
     cmd, rest = find_command(fake, path, guild.id if guild else None)
     resolved: dict[str, Any] = {}
@@ -163,7 +167,7 @@ def command_data(
         chain.append(spec)
     if any(o["type"] in (SUB_COMMAND, SUB_GROUP) for o in spec.get("options", [])):
         raise AssertionError(f"{path!r} is a group; name a subcommand")
-    options = build_options(fake.world, guild, spec, given, resolved, focused)
+    options = build_options(fake.world, guild, spec, given, resolved, focused, raw)
     for sub in reversed(chain):
         options = [{"name": sub["name"], "type": sub["type"], "options": options}]
     data: dict[str, Any] = {"id": cmd["id"], "name": cmd["name"], "type": 1, "options": options}

@@ -294,13 +294,14 @@ async def test_bad_input_opens_nothing(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
     res = await fake.slash(
-        "interest open", user=fake.owner, options={"deadline": "2030-01-01"}, locale="en-US"
+        "interest open", user=fake.owner, options={"deadline": "2027-06-01"}, locale="en-US"
     )
     assert res.content == "There is no open cycle. An organiser creates one with /cycle create."
     annonces, _role = await prepare(fake, clock)
     for deadline, expected in [
         ("01/11/2020 10h00", "“01/11/2020 10h00” is in the past."),
         ("next week", "“next week” is not a date I can read."),
+        ("9999-12-31 23:59", "“9999-12-31 23:59” is more than 2 years from today"),
     ]:
         res = await fake.slash(
             "interest open", user=fake.owner, options={"deadline": deadline}, locale="en-US"

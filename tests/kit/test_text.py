@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.kit.text import pack, split_text
+from bot.kit.text import EXCERPT, excerpt, pack, split_text
 
 
 @given(
@@ -32,3 +32,17 @@ def test_pack_keeps_every_token_whole_and_in_order(tokens: list[str], limit: int
     blocks = pack(tokens, limit, ", ")
     assert all(len(block) <= limit for block in blocks)
     assert ", ".join(blocks) == ", ".join(tokens)
+
+
+@given(st.text(max_size=7000))
+def test_an_excerpt_is_one_short_line_that_begins_like_the_value(value: str) -> None:
+    quoted = excerpt(value)
+    assert len(quoted) <= EXCERPT
+    assert "\n" not in quoted and "\r" not in quoted
+    flat = " ".join(value.split())
+    assert quoted == flat or (quoted.endswith("…") and flat.startswith(quoted[:-1]))
+
+
+def test_a_six_thousand_character_value_is_quoted_as_a_hundred() -> None:
+    quoted = excerpt("5m," * 2000)
+    assert len(quoted) == EXCERPT and quoted.startswith("5m,5m,") and quoted.endswith("…")

@@ -281,8 +281,16 @@ async def test_bad_input_stores_nothing(
             {"start": "mardi prochain"},
             "“mardi prochain” is not a date I can read.",
         ),
-        (group.facilitator, {"duration": 0}, "0 minutes is not a possible length"),
-        (group.facilitator, {"duration": 721}, "721 minutes is not a possible length"),
+        (
+            group.facilitator,
+            {"duration": 0},
+            "The option “duration” goes from 1 to 720: 0 is outside",
+        ),
+        (
+            group.facilitator,
+            {"duration": 721},
+            "The option “duration” goes from 1 to 720: 721 is outside",
+        ),
         (
             group.facilitator,
             {"visio_url": "meet.jit.si/sip"},

@@ -180,7 +180,10 @@ async def test_bad_slots_are_refused(
             "The vote must close before the first slot.",
         ),
         ({"slots": "20/01/2027 18h00; 2027-01-20 18:00"}, "The same slot is given twice."),
-        ({"slots": "20/01/2027 18h00", "duration": 0}, "0 minutes is not a possible length"),
+        (
+            {"slots": "20/01/2027 18h00", "duration": 0},
+            "The option “duration” goes from 1 to 720: 0 is outside",
+        ),
     ]
     for options, expected in cases:
         res = await fake.slash(
