@@ -1,9 +1,11 @@
 """Recommendation drafts: the statuses a draft goes through (one forum tag each), who
-may move it from one to another, and the work item that makes the post's tag follow
-(open to other features that store a status: the synthesis)."""
+may move it from one to another, the work item that makes the post's tag follow
+(open to other features that store a status: the synthesis), and the unified diff
+between two versions that `/draft history` shows and attaches."""
 
 from __future__ import annotations
 
+import difflib
 from datetime import timedelta
 
 from bot.kit.user_error import UserError
@@ -58,3 +60,40 @@ def tag_work(draft_id: int, token: str) -> tuple[str, str, dict[str, int]]:
     """(kind, key, payload) of the item making the draft's post show its stored status;
     `token` tells apart the changes of one draft (the key is unique)."""
     return TAG_KIND, f"{tag_prefix(draft_id)}{token}", {"draft_id": draft_id}
+
+
+# GNU diff's marker after a line the file does not end with a newline: without it the
+# next line of the diff would be read as the end of that line.
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def diff_lines(text: str) -> list[str]:
+    r"""`text` cut into lines the way `patch` reads a file: at "\n" only, each line
+    keeping its end ("\r\n" stays "\r\n"; the last line may have none).
+
+    Not str.splitlines: it also cuts at "\r", "\x0b", "\x1c", U+2028 and others,
+    which `patch` keeps inside a line, so a diff built from it would not apply.
+    """
+    pieces = text.split("\n")
+    lines = [piece + "\n" for piece in pieces[:-1]]
+    if pieces[-1]:
+        lines.append(pieces[-1])
+    return lines
+
+
+def _header_name(name: str) -> str:
+    """One line, no tab: a file name in a ---/+++ header ends at the line's end."""
+    return " ".join(name.split()) or "draft"
+
+
+def unified_diff(old: str, new: str, old_name: str, new_name: str) -> str:
+    r"""The unified diff turning `old` into `new`, every line of it ending in "\n":
+    a changed, added or removed last line without a newline is followed by the
+    "\ No newline at end of file" marker, as GNU diff writes it, so `patch` gives
+    back `new` exactly. Empty when the texts are equal."""
+    out: list[str] = []
+    for line in difflib.unified_diff(
+        diff_lines(old), diff_lines(new), _header_name(old_name), _header_name(new_name)
+    ):
+        out.append(line if line.endswith("\n") else line + "\n" + NO_NEWLINE)
+    return "".join(out)

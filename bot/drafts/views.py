@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import io
 from collections.abc import Sequence
 
 import discord
 
+from bot.drafts import rules
 from bot.kit import ui
 from bot.kit.i18n import Tr
 from bot.kit.text import pack
@@ -36,25 +36,21 @@ def pick(versions: Sequence[DraftVersion], number: int) -> DraftVersion:
 
 
 def unified_diff(draft: Draft, old: DraftVersion, new: DraftVersion) -> str:
-    return "".join(
-        difflib.unified_diff(
-            old.text.splitlines(keepends=True),
-            new.text.splitlines(keepends=True),
-            fromfile=f"{draft.title} v{old.number}",
-            tofile=f"{draft.title} v{new.number}",
-        )
+    return rules.unified_diff(
+        old.text, new.text, f"{draft.title} v{old.number}", f"{draft.title} v{new.number}"
     )
 
 
 def diff_reply(
     tr: Tr, draft: Draft, old: DraftVersion, new: DraftVersion
 ) -> tuple[str, discord.File | None]:
-    """Inline in a code block when it fits, else attached whole as a .diff file."""
+    """Inline in a code block when it fits, else attached whole as a .diff file (the
+    bytes `patch` applies; the inline copy only has its fences defused)."""
     diff = unified_diff(draft, old, new)
     title = tr("draft.diff.title", old=old.number, new=new.number)
     if not diff:
         return f"{title}\n{tr('draft.diff.same')}", None
-    fenced = f"```diff\n{diff.replace('```', 'ʼʼʼ')}\n```"
+    fenced = f"```diff\n{diff.replace('```', 'ʼʼʼ')}```"  # every diff line ends in "\n"
     if len(fenced) <= BLOCK_LIMIT:
         return f"{title}\n{fenced}", None
     name = f"draft-{draft.id}-v{old.number}-v{new.number}.diff"

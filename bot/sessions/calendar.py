@@ -8,7 +8,7 @@ from bot.kit.checks import member_is_organiser
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.services import Services
-from bot.sessions.files import CalendarEntry
+from bot.sessions.files import CalendarEntry, sequence_of
 from storage import groups as group_store
 from storage.models import GroupSession, GuildConfig, Theme, WorkGroup
 
@@ -53,7 +53,8 @@ def entry(
     )
     return CalendarEntry(
         uid_key=f"{row.guild_id}-{row.id}", title=tr("session.event.name", group=group.name, number=row.number),
-        starts_at=row.starts_at, minutes=row.minutes, status=row.status, sequence=row.version - 1,
+        starts_at=row.starts_at, minutes=row.minutes, status=row.status,
+        sequence=sequence_of(row.version, row.status),
         location=location, url=url, description=f"{theme.title if theme else ''} · {group.name}",
         updated_at=row.updated_at,
     )  # fmt: skip
