@@ -9,22 +9,12 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.kit import ui
-from bot.kit.checks import member_is_organiser
+from bot.kit.checks import for_organisers, member_is_organiser
 from bot.kit.i18n import Tr
 from bot.kit.text import pack
 from bot.kit.translator import command_key
 
 Leaf = app_commands.Command
-
-
-def organiser_only(command: app_commands.Command | app_commands.Group) -> bool:
-    """Organiser commands carry Manage Server as default permissions, on themselves
-    (a subcommand of a mixed group) or on their top-level group."""
-    for node in (command, command.root_parent):
-        permissions = getattr(node, "default_permissions", None)
-        if permissions is not None and permissions.manage_guild:
-            return True
-    return False
 
 
 def leaves(tree: app_commands.CommandTree) -> list[Leaf]:
@@ -72,7 +62,7 @@ class HelpCog(commands.Cog):
         card = ui.embed(tr("help.title"), tr("help.intro"))
         sections: dict[str, list[str]] = {}
         for command in leaves(self.bot.tree):
-            if organiser_only(command) and not organiser:
+            if for_organisers(command) and not organiser:
                 continue
             root = spoken_name(tr, command).split(" ")[0]
             line = f"`{spoken_name(tr, command)}` — {spoken_description(tr, command)}"

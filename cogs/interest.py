@@ -17,9 +17,10 @@ from bot.app import SipBot
 from bot.interest import jobs
 from bot.interest.files import export_csv
 from bot.interest.posts import PROFILE_BUTTON, poll_card, profile_button
+from bot.interest.refusals import RefusalJobs
 from bot.interest.rules import tally
 from bot.interest.views import ProfileView
-from bot.interest.votes import OpenPoll, VoteRecorder
+from bot.interest.votes import VoteRecorder
 from bot.kit import choices, errors, ui
 from bot.kit.checks import organiser_only
 from bot.kit.dates import parse_future
@@ -49,10 +50,10 @@ class InterestCog(commands.Cog):
         await self.recorder.load()
         self.bot.add_view(self.profile_view)
         self.services.work.register(jobs.KIND, self.closing.handle)
+        RefusalJobs(self.bot).register()
         self._tasks.append(
             asyncio.create_task(self._reconcile_when_ready(), name="interest-reconcile")
         )
-        self._tasks.append(asyncio.create_task(self._tell_rejected(), name="interest-notices"))
 
     async def cog_unload(self) -> None:
         for task in self._tasks:
@@ -62,7 +63,8 @@ class InterestCog(commands.Cog):
         await self.recorder.stop()
 
     async def _reconcile_when_ready(self) -> None:
-        """Reactions added or removed while the bot was offline count exactly once."""
+        """Reactions added or removed while the bot was offline count exactly once; those
+        of non-members are removed and the people told, as live (bot/interest/refusals.py)."""
         await self.bot.wait_until_ready()
         for poll in list(self.recorder.polls.values()):
             try:
@@ -72,37 +74,6 @@ class InterestCog(commands.Cog):
         self.reconciled = True
 
     reconciled = False
-
-    async def _tell_rejected(self) -> None:
-        """Non-members' reactions are removed and they are told why, once, by DM."""
-        while True:
-            poll, member, emoji = await self.recorder.rejected.get()
-            try:
-                await self._reject(poll, member, emoji)
-            except discord.HTTPException as exc:
-                log.info(
-                    "could not remove a non-member reaction on poll %s: %s",
-                    poll.poll_id,
-                    exc.status,
-                )
-
-    async def _reject(self, poll: OpenPoll, member: discord.Member, emoji: str) -> None:
-        await self.bot.http.remove_reaction(
-            poll.channel_id, poll.message_id, emoji.strip("<>"), member.id
-        )
-        async with self.services.db() as db, db.begin():
-            first = await interest.remember_notice(
-                db, poll.poll_id, member.id, self.services.clock.now()
-            )
-        if not first:
-            return
-        config = await self.services.config(poll.guild_id)
-        tr = self.services.public(config)
-        role = member.guild.get_role(config.member_role_id or 0)
-        with contextlib.suppress(discord.Forbidden):  # DMs closed: say nothing publicly
-            await member.send(
-                tr("interest.rejected", guild=member.guild.name, role=role.name if role else "—")
-            )
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

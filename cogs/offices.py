@@ -7,11 +7,10 @@ from itertools import groupby
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
-from discord.ext import commands
 
 from bot.app import SipBot
 from bot.kit import ui
-from bot.kit.checks import ensure_organiser
+from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.user_error import UserError
 from storage import offices as offices_store
 from storage import setup as setup_store
@@ -28,20 +27,17 @@ def clean_label(raw: str, what: str) -> str:
     return value
 
 
-class OfficeCog(commands.Cog):
+class OfficeCog(OrganiserCog):
     office = app_commands.Group(
         name="office",
         description=_("The cooperative's offices (bureaux)"),
-        default_permissions=discord.Permissions(manage_guild=True),
+        default_permissions=ORGANISERS,
         guild_only=True,
     )
 
     def __init__(self, bot: SipBot) -> None:
         self.bot = bot
         self.services = bot.services
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await ensure_organiser(interaction)
 
     @office.command(name="add", description=_("Add an office"))
     @app_commands.describe(

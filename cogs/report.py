@@ -7,20 +7,22 @@ import io
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
-from discord.ext import commands
 
 from bot.app import SipBot
 from bot.kit import choices
-from bot.kit.checks import organiser_only
+from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.user_error import UserError
 from bot.report import files as report
 from storage import cycles, themes
 from storage import report as reports
 
 
-class ReportCog(commands.Cog):
+class ReportCog(OrganiserCog):
     report = app_commands.Group(
-        name="report", description=_("Reports for the board"), guild_only=True
+        name="report",
+        description=_("Reports for the board"),
+        default_permissions=ORGANISERS,
+        guild_only=True,
     )
 
     def __init__(self, bot: SipBot) -> None:
@@ -31,7 +33,6 @@ class ReportCog(commands.Cog):
         name="export", description=_("The cycle as a Markdown file, plus participation")
     )
     @app_commands.describe(theme=_("Only this theme (default: the whole cycle)"))
-    @organiser_only()
     async def export(self, interaction: discord.Interaction, theme: str | None = None) -> None:
         guild = interaction.guild
         assert guild is not None  # noqa: S101 - guild-only group

@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
-from discord.ext import commands
 
 from bot.app import SipBot
 from bot.groups.rules import Bounds
 from bot.kit import ui
-from bot.kit.checks import ensure_organiser
+from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import rules as session_rules
@@ -34,20 +33,17 @@ def permission_list(tr: Tr, names: list[str]) -> str:
     return ", ".join(f"**{tr('permname.' + name)}**" for name in names)
 
 
-class SetupCog(commands.Cog):
+class SetupCog(OrganiserCog):
     setup = app_commands.Group(
         name="setup",
         description=_("Configure sipbot for this server"),
-        default_permissions=discord.Permissions(manage_guild=True),
+        default_permissions=ORGANISERS,
         guild_only=True,
     )
 
     def __init__(self, bot: SipBot) -> None:
         self.bot = bot
         self.services = bot.services
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await ensure_organiser(interaction)
 
     async def _save(
         self, interaction: discord.Interaction, action: str, **changes: Any

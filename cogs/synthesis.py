@@ -5,19 +5,21 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
-from discord.ext import commands
 
 from bot.app import SipBot
 from bot.kit import choices, ui
-from bot.kit.checks import organiser_only
+from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.user_error import UserError
 from bot.synthesis.service import SynthesisBuilder
 from storage import cycles, themes
 
 
-class SynthesisCog(commands.Cog):
+class SynthesisCog(OrganiserCog):
     synthesis = app_commands.Group(
-        name="synthesis", description=_("Syntheses of the themes' drafts"), guild_only=True
+        name="synthesis",
+        description=_("Syntheses of the themes' drafts"),
+        default_permissions=ORGANISERS,
+        guild_only=True,
     )
 
     def __init__(self, bot: SipBot) -> None:
@@ -27,7 +29,6 @@ class SynthesisCog(commands.Cog):
 
     @synthesis.command(name="build", description=_("Gather a theme's drafts into one forum post"))
     @app_commands.describe(theme=_("The theme"))
-    @organiser_only()
     async def build(self, interaction: discord.Interaction, theme: str) -> None:
         assert interaction.guild is not None  # noqa: S101 - guild-only group
         config = await self.services.config(interaction.guild.id)

@@ -8,11 +8,10 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
-from discord.ext import commands
 
 from bot.app import SipBot
 from bot.kit import choices, ui
-from bot.kit.checks import ensure_organiser
+from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.checkup import Finding
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
@@ -30,20 +29,17 @@ COUNTRY_CHOICES = [
 ]
 
 
-class ThemeCog(commands.Cog):
+class ThemeCog(OrganiserCog):
     theme = app_commands.Group(
         name="theme",
         description=_("The cycle's themes and their channels"),
-        default_permissions=discord.Permissions(manage_guild=True),
+        default_permissions=ORGANISERS,
         guild_only=True,
     )
 
     def __init__(self, bot: SipBot) -> None:
         self.bot = bot
         self.services = bot.services
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await ensure_organiser(interaction)
 
     async def cog_load(self) -> None:
         self.services.checkup.register("themes", self._checkup)

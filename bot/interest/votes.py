@@ -4,12 +4,12 @@ Reaction events are checked against an in-memory map of open polls (message id -
 emoji -> theme), then buffered and written every few milliseconds in one
 transaction. A crash can lose at most the last unflushed batch, and the message's
 reactions are the truth: `reconcile` makes the stored votes equal to them, at
-start-up and when a poll closes.
+start-up and when a poll closes. Non-members' reactions, live or found by the
+recount, are refused in the same transaction (refusals.py: removed, and told once).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.interest.refusals import Refusal, plan
 from bot.kit.checks import member_is_member
-from bot.kit.reactions import BatchWriter, reaction_counter
+from bot.kit.reactions import COUNTS, IGNORED, REFUSED, BatchWriter, reaction_standing
 from storage import interest
 from storage.interest import VoteChange
 from storage.models import InterestPoll
@@ -57,12 +58,28 @@ class Reaction:
     emoji: str
 
 
+def refusal(poll: OpenPoll, user_id: int, theme_id: int, emoji: str) -> Refusal:
+    return Refusal(poll.poll_id, poll.guild_id, poll.channel_id, poll.message_id, user_id,
+                   theme_id, emoji)  # fmt: skip
+
+
+@dataclass
+class Read:
+    """What the poll's message shows: members' votes, refused reactions, and the cost."""
+
+    votes: dict[int, set[int]]
+    refused: list[Refusal]
+    reactions: int
+    calls: int
+
+
 @dataclass
 class Reconciled:
     added: int
     removed: int
     reactions: int
     calls: int
+    refused: int = 0
 
 
 class VoteRecorder:
@@ -73,7 +90,6 @@ class VoteRecorder:
         self.writer: BatchWriter[Reaction] = BatchWriter(
             "interest votes", self._write, FLUSH_EVERY, FLUSH_AT
         )
-        self.rejected: asyncio.Queue[tuple[OpenPoll, discord.Member, str]] = asyncio.Queue()
 
     # ------------------------------------------------------------ lifecycle
     async def load(self) -> None:
@@ -119,57 +135,69 @@ class VoteRecorder:
         change = VoteChange(payload.user_id, theme_id, added)
         self.writer.add(Reaction(poll, change, payload.member, str(payload.emoji)))
 
-    async def _counted(self, item: Reaction) -> bool:
-        """Removals always apply; an add counts for a member who was not forgotten.
-        Non-members' reactions are handed over to be removed, and they told why."""
+    async def _standing(self, item: Reaction) -> str:
+        """Removals always apply; an add counts for a member who was not forgotten, and
+        is refused for someone of the server who is not a member."""
         if not item.change.added:
-            return True
+            return COUNTS
         if await self.services.opted_out(item.poll.guild_id, item.change.member_id):
-            return False  # forgotten at their request: not counted until they opt in again
+            return IGNORED  # forgotten at their request: not counted until they opt in again
         member = item.member
         config = await self.services.config(item.poll.guild_id)
-        if member is None or not member_is_member(member, config):
-            if member is not None and not member.bot:
-                self.rejected.put_nowait((item.poll, member, item.emoji))
-            return False
-        return True
+        if member is None or member.bot:
+            return IGNORED
+        return COUNTS if member_is_member(member, config) else REFUSED
 
     async def _write(self, batch: list[Reaction]) -> None:
         by_poll: dict[int, list[VoteChange]] = defaultdict(list)
+        refused: list[Refusal] = []
         for item in batch:
-            if await self._counted(item):
+            standing = await self._standing(item)
+            if standing == COUNTS:
                 by_poll[item.poll.poll_id].append(item.change)
+            elif standing == REFUSED:
+                change = item.change
+                refused.append(refusal(item.poll, change.member_id, change.theme_id, item.emoji))
         async with self.services.db() as db, db.begin():
             for poll_id, changes in by_poll.items():
                 await interest.apply_votes(db, poll_id, changes, self.services.clock.now())
+            await plan(db, self.services.work, refused)
+        if refused:
+            self.services.work.poke()
 
     # ------------------------------------------------------------ reconciliation
     async def reconcile(self, poll: OpenPoll) -> Reconciled:
         """Stored votes := the message's reactions (members only). Writing pauses meanwhile,
         so events that arrive while the reactions are read are applied after, in order."""
         async with self.writer.paused():
-            actual, reactions, calls = await self._read_reactions(poll)
+            read = await self._read_reactions(poll)
             async with self.services.db() as db, db.begin():
                 added, removed = await interest.replace_votes(
-                    db, poll.poll_id, actual, self.services.clock.now()
+                    db, poll.poll_id, read.votes, self.services.clock.now()
                 )
-        log.info("poll %s reconciled: %d added, %d removed", poll.poll_id, added, removed)
-        return Reconciled(added, removed, reactions, calls)
+                await plan(db, self.services.work, read.refused)
+        if read.refused:
+            self.services.work.poke()
+        log.info("poll %s reconciled: %d added, %d removed, %d refused", poll.poll_id, added,
+                 removed, len(read.refused))  # fmt: skip
+        return Reconciled(added, removed, read.reactions, read.calls, len(read.refused))
 
-    async def _read_reactions(self, poll: OpenPoll) -> tuple[dict[int, set[int]], int, int]:
+    async def _read_reactions(self, poll: OpenPoll) -> Read:
         channel = self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
         message = await channel.fetch_message(poll.message_id)
-        calls = 1
-        counts = await reaction_counter(self.bot, poll.guild_id)
-        actual: dict[int, set[int]] = defaultdict(set)
-        reactions = 0
+        standing = await reaction_standing(self.bot, poll.guild_id)
+        read = Read(defaultdict(set), [], 0, 1)
         for reaction in message.reactions:
             theme_id = poll.themes_by_emoji.get(str(reaction.emoji))
             if theme_id is None:
                 continue
-            calls += max(1, -(-reaction.count // 100))
+            read.calls += max(1, -(-reaction.count // 100))
             async for user in reaction.users(limit=None):
-                reactions += 1
-                if counts(user):
-                    actual[user.id].add(theme_id)
-        return dict(actual), reactions, calls
+                read.reactions += 1
+                verdict = standing(user)
+                if verdict == COUNTS:
+                    read.votes[user.id].add(theme_id)
+                elif verdict == REFUSED:
+                    read.refused.append(refusal(poll, user.id, theme_id, str(reaction.emoji)))
+        read.votes = dict(read.votes)
+        return read

@@ -1,4 +1,19 @@
-"""Who may do what (SPEC §1): organisers by role or Manage Server."""
+"""Who may do what (SPEC §1): organisers by role or Manage Server.
+
+Organiser commands have two layers: Discord hides them from people without Manage
+Server (`default_member_permissions`, which server admins may change), and the bot
+checks the organiser role or Manage Server at run time (which they may not). Discord
+reads default permissions on top-level commands only: on a subcommand they are
+ignored. So a command group is either
+- for organisers as a whole: its cog is an `OrganiserCog` (checked at run time) and the
+  group carries `default_permissions=ORGANISERS` (hidden), or
+- mixed, visible on purpose because members use some of its subcommands (`/interest
+  profile` beside `/interest open`): the organisers' subcommands carry
+  `organiser_only()`, which checks at run time; they stay in the member's picker.
+Mixed groups are kept rather than split because splitting would rename commands people
+already use; tests/kit/test_visibility.py lists them and fails for any other group
+that holds an organiser command and is visible to members.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from storage.models import GuildConfig
 
@@ -14,6 +30,8 @@ if TYPE_CHECKING:
     from bot.kit.host import Host
 
 T = TypeVar("T")
+# What Discord asks of members before it shows an organiser command (Manage Server).
+ORGANISERS = discord.Permissions(manage_guild=True)
 
 
 class NotOrganiser(app_commands.CheckFailure):
@@ -55,11 +73,25 @@ async def ensure_organiser(interaction: discord.Interaction) -> bool:
 
 
 def organiser_only() -> Callable[[T], T]:
-    """Both layers of SPEC §1: hidden by default permissions AND checked at run time
-    (server admins can change who sees a command, not who may run it)."""
+    """One organisers' command of a mixed group, checked at run time. The default
+    permissions set here count only for a top-level command: a subcommand's group
+    decides whether Discord shows it (see the module's docstring)."""
 
     def decorator(func: T) -> T:
         checked = app_commands.check(ensure_organiser)(cast(Any, func))
-        return cast(T, app_commands.default_permissions(manage_guild=True)(checked))
+        return cast(T, app_commands.default_permissions(ORGANISERS)(checked))
 
     return decorator
+
+
+class OrganiserCog(commands.Cog):
+    """A cog whose every command is for organisers: each is checked at run time. Its
+    command group carries `default_permissions=ORGANISERS`, so Discord hides it too."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await ensure_organiser(interaction)
+
+
+def for_organisers(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """Whether the bot refuses this command to anyone but organisers at run time."""
+    return ensure_organiser in command.checks or isinstance(command.binding, OrganiserCog)

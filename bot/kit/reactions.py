@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Counts = Callable[[discord.User | discord.Member], bool]
+Sort = Callable[[discord.User | discord.Member], str]
+COUNTS, REFUSED, IGNORED = "counts", "refused", "ignored"
 
 
 class BatchWriter(Generic[T]):
@@ -93,9 +95,11 @@ class BatchWriter(Generic[T]):
         return len(batch)
 
 
-async def reaction_counter(bot: Host, guild_id: int) -> Counts:
-    """Who counts among a message's reaction users: members (by the member role, the
-    member list fetched once if needed), never bots, never those who asked to be forgotten."""
+async def reaction_standing(bot: Host, guild_id: int) -> Sort:
+    """Where each user of a message's reactions stands: COUNTS for members (by the member
+    role, the member list fetched once if needed); REFUSED for people of the server who
+    are not members (their reaction is removed and they are told why); IGNORED for bots,
+    people no longer in the server, and those who asked to be forgotten."""
     services = bot.services
     config = await services.config(guild_id)
     guild = bot.get_guild(guild_id)
@@ -104,12 +108,20 @@ async def reaction_counter(bot: Host, guild_id: int) -> Counts:
     async with services.db() as db:
         forgotten = await privacy.opted_out(db, guild_id)
 
-    def counts(user: discord.User | discord.Member) -> bool:
+    def standing(user: discord.User | discord.Member) -> str:
         if user.bot or privacy.member_key(guild_id, user.id) in forgotten:
-            return False
+            return IGNORED
         if config.member_role_id is None:
-            return True
+            return COUNTS
         member = guild.get_member(user.id) if guild is not None else None
-        return member is not None and member_is_member(member, config)
+        if member is None:
+            return IGNORED
+        return COUNTS if member_is_member(member, config) else REFUSED
 
-    return counts
+    return standing
+
+
+async def reaction_counter(bot: Host, guild_id: int) -> Counts:
+    """Who counts among a message's reaction users (see `reaction_standing`)."""
+    standing = await reaction_standing(bot, guild_id)
+    return lambda user: standing(user) == COUNTS

@@ -4,9 +4,10 @@ Reminders: one work item per (session, version, offset), key
 `reminder:<session>:<version>:<offset>`. A reschedule or a cancellation cancels every
 item of the session still pending before planning the new version's, so a stale
 reminder never goes out; the handler checks again that its version is the session's
-current one. A reminder missed while the bot was down is sent late if the session has
-not started yet, and skipped otherwise (bot/sessions/rules.py `decide`). Posted in the
-group's channel with a ping of the group's role and the item's nonce.
+current one. A reminder missed while the bot was down is sent if the session has not
+started yet, and skipped otherwise; one sent later than a tenth of its offset after its
+due time is marked late (bot/sessions/rules.py `decide`). Posted in the group's channel
+with a ping of the group's role and the item's nonce.
 
 The event: one work item per change of the session, key
 `session_event:<session>:<version>:<status>`. Its handler brings the Discord event to
@@ -18,7 +19,7 @@ looks for the event it may have created before a crash.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -119,7 +120,10 @@ class SessionJobs:
         session, group = loaded
         now = self.services.clock.now()
         current = session.status == "scheduled" and session.version == job.payload["version"]
-        decision = rules.decide(job.item.due_at, session.starts_at, now, current)
+        offset = int(job.payload["offset"])
+        decision = rules.decide(
+            job.item.due_at, session.starts_at, now, current, timedelta(minutes=offset)
+        )
         if not decision.send:
             return work.Outcome("skipped" if current else "cancelled", note=decision.reason)
         if group.channel_id is None:
@@ -131,10 +135,7 @@ class SessionJobs:
             users=False,
             roles=[discord.Object(group.role_id)] if group.role_id else False,
         )
-        text = reminder_text(
-            self.services.public(config), session, group, int(job.payload["offset"]),
-            decision.late,
-        )  # fmt: skip
+        text = reminder_text(self.services.public(config), session, group, offset, decision.late)
         message = await channel.send(text, nonce=job.nonce(), allowed_mentions=mentions)
         return work.done(message.id, late=decision.late)
 

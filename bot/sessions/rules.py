@@ -13,7 +13,11 @@ from bot.kit.user_error import UserError
 MAX_MINUTES = 12 * 60
 MAX_SLOTS = 10
 SESSIONS_PER_GROUP = 5
-LATE_AFTER = timedelta(minutes=2)
+# A reminder is late when it goes out later than a tenth of its offset after its due
+# time (a "2m" reminder 23 s late is late; a "7d" one an hour late is not), and never
+# within a few seconds, which a busy loop or a short restart may take.
+LATE_SHARE = 10  # a tenth
+LATE_AT_LEAST = timedelta(seconds=5)
 PLACE_MAX = 100
 SLOT_LETTERS = tuple(chr(0x1F1E6 + i) for i in range(MAX_SLOTS))  # 🇦 🇧 🇨 …
 
@@ -85,13 +89,24 @@ class ReminderDecision:
     reason: str = ""
 
 
-def decide(due_at: datetime, starts_at: datetime, now: datetime, current: bool) -> ReminderDecision:
+def late_after(offset: timedelta) -> timedelta:
+    """How long after its due time a reminder still goes out on time."""
+    return max(LATE_AT_LEAST, offset / LATE_SHARE)
+
+
+def is_late(due_at: datetime, sent_at: datetime, offset: timedelta) -> bool:
+    return sent_at - due_at > late_after(offset)
+
+
+def decide(
+    due_at: datetime, starts_at: datetime, now: datetime, current: bool, offset: timedelta
+) -> ReminderDecision:
     """Send on time; send marked late if missed but the session has not started; else skip."""
     if not current:
         return ReminderDecision(False, False, "stale version or session not scheduled")
     if now >= starts_at:
         return ReminderDecision(False, False, "session already started")
-    return ReminderDecision(True, now - due_at > LATE_AFTER)
+    return ReminderDecision(True, is_late(due_at, now, offset))
 
 
 def warnings(

@@ -15,7 +15,7 @@ from bot.groups import posts as cards
 from bot.groups import rules as composition
 from bot.groups import service as plans
 from bot.kit import ui, work
-from bot.kit.checks import ensure_organiser
+from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.checkup import Finding
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
@@ -30,16 +30,13 @@ Size = app_commands.Range[int, 1, 100]
 IN_PERSON_WISH = " 📍"
 
 
-class GroupsCog(GroupsBase):
+class GroupsCog(OrganiserCog, GroupsBase):
     groups = app_commands.Group(
         name="groups",
         description=_("Compose and publish the working groups"),
-        default_permissions=discord.Permissions(manage_guild=True),
+        default_permissions=ORGANISERS,
         guild_only=True,
     )
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await ensure_organiser(interaction)
 
     async def cog_load(self) -> None:
         self.services.checkup.register("groups", self._checkup)

@@ -57,6 +57,7 @@ class FakeDiscord(DrivingMixin, FakeCore):
         )  # gateway message content + guild members (limited)
         self.requests: list[ApiRequest] = []
         self.unhandled: list[str] = []
+        self.ignored: list[str] = []  # fields sent that Discord ignores (routes_app.py)
         self.faults: list[Fault] = []
         self.delays: list[Delay] = []
         self.pending: dict[int, PendingInteraction] = {}

@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from .driver import FakeDiscord
 
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
+# Fields of the application command object that the option object (a subcommand or a
+# subcommand group) does not have: Discord reads permissions, contexts and the like on
+# top-level commands only and ignores them below (an unknown field of an option is not
+# an error). The fake drops them as Discord does, and lists each in `fake.ignored`, so
+# a test can see a permission that was set where it has no effect.
+TOP_LEVEL_ONLY = ("default_member_permissions", "dm_permission", "nsfw", "contexts",
+                  "integration_types")  # fmt: skip
 
 
 @route("GET", "/users/@me")
@@ -108,6 +115,23 @@ def _validate_command(cmd: dict[str, Any], where: str) -> None:
             seen_optional = True
 
 
+def _drop_top_level_fields(fake: FakeDiscord, cmd: dict[str, Any], where: str) -> dict[str, Any]:
+    """The command with its subcommands' top-level-only fields dropped (and reported)."""
+    options = []
+    for i, opt in enumerate(cmd.get("options") or []):
+        if opt.get("type") in (1, 2):
+            inner = f"{where}.options.{i}"
+            opt = dict(_drop_top_level_fields(fake, opt, inner))
+            for name in TOP_LEVEL_ONLY:
+                if name in opt:
+                    fake.ignored.append(
+                        f"{inner}.{name} ({opt['name']}): ignored below the top level"
+                    )
+                    del opt[name]
+        options.append(opt)
+    return {**cmd, "options": options} if "options" in cmd else cmd
+
+
 def _store_commands(fake: FakeDiscord, body: Any, guild_id: int | None) -> list[dict[str, Any]]:
     if not isinstance(body, list):
         raise invalid_form("_root", "Expected an array")
@@ -121,6 +145,7 @@ def _store_commands(fake: FakeDiscord, body: Any, guild_id: int | None) -> list[
     stored = []
     for i, cmd in enumerate(body):
         _validate_command(cmd, str(i))
+        cmd = _drop_top_level_fields(fake, cmd, str(i))
         key = (cmd["name"], cmd.get("type", 1))
         if key in seen:
             raise invalid_form(
@@ -136,6 +161,8 @@ def _store_commands(fake: FakeDiscord, body: Any, guild_id: int | None) -> list[
             "application_id": str(fake.world.app_id),
             "version": str(fake.world.ids.next()),
         }  # fmt: skip
+        if data["default_member_permissions"] is not None:  # a bitfield: Discord answers a string
+            data["default_member_permissions"] = str(int(data["default_member_permissions"]))
         if guild_id:
             data["guild_id"] = str(guild_id)
         stored.append(data)
