@@ -48,7 +48,7 @@ from storage.models import (
 from storage.upsert import insert_ignore, table_of
 
 DELETE, CLEAR = "delete", "clear"
-# (model, member column, what forgetting does, guild column if the table has one)
+# (model, member column, what forgetting does)
 PERSONAL: list[tuple[type[Any], str, str]] = [
     (MemberProfile, "member_id", DELETE),
     (InterestVote, "member_id", DELETE),

@@ -323,7 +323,7 @@ def _audit(r: Reader, row: Row) -> Row:
 
 
 # table -> how one of its rows is told, in the order the file shows them (every table
-# storage/privacy.py exports has one: tests/privacy/test_files.py checks it)
+# storage/privacy.py exports has one: tests/privacy/test_store.py checks it)
 SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "member_profile": _profile,
     "group_member": _group_member,
