@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import logging
 
 import discord
@@ -14,6 +13,7 @@ from discord.ext import commands
 from bot.app import SipBot
 from bot.kit import errors
 from bot.kit.i18n import Tr
+from bot.privacy import files
 from storage import privacy
 from storage import setup as setup_store
 
@@ -71,19 +71,14 @@ class PrivacyCog(commands.Cog):
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.db() as db:
-            data = await privacy.export(db, interaction.user.id)
-        document = {
-            "member_id": str(interaction.user.id),
-            "exported_at": self.services.clock.now().isoformat(),
-            "note": tr("privacy.export.note"),
-            "tables": data,
-        }
-        payload = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-        count = sum(len(rows) for rows in data.values())
-        await interaction.response.send_message(
-            tr("privacy.export.ready", count=count),
-            file=discord.File(io.BytesIO(payload), filename="sipbot-my-data.json"),
+            found = await privacy.export(db, interaction.user.id)
+        now = self.services.clock.now()
+        told = files.document(found, interaction.user.id, now, tr, config.timezone)
+        await interaction.followup.send(
+            files.summary(tr, found),
+            file=discord.File(io.BytesIO(files.encode(told)), filename="sipbot-my-data.json"),
             ephemeral=True,
         )
 

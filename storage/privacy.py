@@ -8,11 +8,14 @@ the column (what they wrote stays, authored by a former member).
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from storage.models import (
     AssemblyVote,
@@ -27,6 +30,7 @@ from storage.models import (
     ExperimentEvaluation,
     GroupMember,
     GroupSession,
+    GuildConfig,
     InterestPoll,
     InterestVote,
     MemberProfile,
@@ -37,13 +41,14 @@ from storage.models import (
     Synthesis,
     Theme,
     TimePoll,
+    TimeSlot,
     TimeVote,
     WorkGroup,
 )
 from storage.upsert import insert_ignore, table_of
 
 DELETE, CLEAR = "delete", "clear"
-# (model, member column, what forgetting does, guild column if the table has one)
+# (model, member column, what forgetting does)
 PERSONAL: list[tuple[type[Any], str, str]] = [
     (MemberProfile, "member_id", DELETE),
     (InterestVote, "member_id", DELETE),
@@ -77,23 +82,113 @@ def member_key(guild_id: int, member_id: int) -> str:
     return hashlib.sha256(f"sipbot-opt-out:{guild_id}:{member_id}".encode()).hexdigest()
 
 
+# columns that hold JSON text: exported decoded, so that what they hold reads as data
+JSON_COLUMNS = {("audit_log", "detail"), ("ballot", "choices"), ("assembly_vote", "options")}
+# what the member's rows point at, loaded so that each row can say what it is about:
+# (table, model, the (table, column) pairs that hold its ids), in an order where every
+# table is loaded after the ones whose rows point at it
+RELATED: list[tuple[str, type[Any], list[tuple[str, str]]]] = [
+    ("group_session", GroupSession, [("rsvp", "session_id"), ("session_minutes", "session_id")]),
+    ("time_slot", TimeSlot, [("time_vote", "slot_id")]),
+    ("time_poll", TimePoll, [("time_vote", "poll_id")]),
+    ("interest_poll", InterestPoll, [("interest_vote", "poll_id"), ("poll_notice", "poll_id")]),
+    ("assembly_vote", AssemblyVote, [("ballot", "vote_id")]),
+    ("experiment", Experiment, [("experiment_checkin", "experiment_id"),
+                                ("experiment_evaluation", "experiment_id")]),
+    ("draft", Draft, [("endorsement", "draft_id"), ("draft_version", "draft_id")]),
+    ("work_group", WorkGroup, [("group_member", "group_id"), ("group_session", "group_id"),
+                               ("time_poll", "group_id"), ("draft", "group_id"),
+                               ("experiment", "group_id")]),
+    ("theme", Theme, [("interest_vote", "theme_id"), ("work_group", "theme_id"),
+                      ("draft", "theme_id"), ("synthesis", "theme_id")]),
+    ("cycle", Cycle, [("interest_poll", "cycle_id"), ("theme", "cycle_id")]),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Export:
+    """The member's rows by table, and what they point at, so that each can be told."""
+
+    tables: dict[str, list[dict[str, Any]]]  # every row holding the member's id
+    related: dict[str, dict[int, dict[str, Any]]]  # table -> id -> row, the member's included
+    timezones: dict[int, str]  # guild -> its time zone, for every guild the rows belong to
+
+    @property
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
+
+
+def _decoded(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # not JSON (an empty detail, or one a forget rewrote): kept as written
+
+
 def _row(obj: Any) -> dict[str, Any]:
-    return {
-        name: (value.isoformat() if isinstance(value, datetime) else value)
-        for name, value in obj.model_dump().items()
-    }
+    """The row's columns in the table's order, JSON text decoded."""
+    table = table_of(type(obj))
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        value = getattr(obj, column.name)
+        json_text = (table.name, column.name) in JSON_COLUMNS and isinstance(value, str)
+        row[column.name] = _decoded(value) if json_text else value
+    return row
 
 
-async def export(db: AsyncSession, member_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every row holding the member's id, by table (their secret ballots included)."""
+async def export(db: AsyncSession, member_id: int) -> Export:
+    """Every row holding the member's id, by table (their secret ballots included), with
+    the themes, groups, sessions, votes... those rows are about."""
     found: dict[str, list[dict[str, Any]]] = {}
     for model, column, _action in PERSONAL:
         table = table_of(model)
-        result = await db.execute(select(model).where(table.c[column] == member_id))
-        rows = [_row(r) for r in result.scalars()]
-        if rows:
-            found.setdefault(table.name, []).extend(rows)
-    return found
+        result = await db.execute(
+            select(model).where(table.c[column] == member_id).order_by(table.c.id)
+        )
+        rows = found.setdefault(table.name, [])
+        seen = {row["id"] for row in rows}  # a group the member both facilitates and records
+        rows.extend(_row(r) for r in result.scalars() if r.id not in seen)
+    tables = {name: rows for name, rows in found.items() if rows}
+    related = await _related(db, tables)
+    return Export(tables, related, await _timezones(db, tables, related))
+
+
+async def _related(
+    db: AsyncSession, tables: dict[str, list[dict[str, Any]]]
+) -> dict[str, dict[int, dict[str, Any]]]:
+    related: dict[str, dict[int, dict[str, Any]]] = {}
+    for name, model, pointers in RELATED:
+        known = {row["id"]: row for row in tables.get(name, [])}
+        wanted = {
+            row[column]
+            for source, column in pointers
+            for row in related.get(source, {}).values() or tables.get(source, [])
+            if row.get(column) is not None
+        } - known.keys()
+        if wanted:
+            table = table_of(model)
+            result = await db.execute(select(model).where(table.c.id.in_(sorted(wanted))))
+            known.update({r.id: _row(r) for r in result.scalars()})
+        related[name] = known
+    return related
+
+
+async def _timezones(
+    db: AsyncSession,
+    tables: dict[str, list[dict[str, Any]]],
+    related: dict[str, dict[int, dict[str, Any]]],
+) -> dict[int, str]:
+    rows = [row for rows in tables.values() for row in rows]
+    rows += [row for by_id in related.values() for row in by_id.values()]
+    guilds = {row["guild_id"] for row in rows if row.get("guild_id") is not None}
+    if not guilds:
+        return {}
+    result = await db.execute(
+        select(col(GuildConfig.guild_id), col(GuildConfig.timezone)).where(
+            col(GuildConfig.guild_id).in_(sorted(guilds))
+        )
+    )
+    return {guild_id: zone for guild_id, zone in result.all()}
 
 
 async def forget(db: AsyncSession, member_id: int) -> dict[str, int]:

@@ -13,5 +13,6 @@
 - checkup.py: the checks features register for `/setup check`.
 - limits.py: Discord's limits on a server's channels, roles and forum tags.
 - dates.py: dates as members type them; choices.py: shared autocompletes.
+- jsonout.py: every JSON handed to people, ids written as strings (as Discord writes them).
 - permissions.py, logs.py, firstrun.py: the bot's permissions, logging, the first run.
 """

@@ -137,14 +137,17 @@ async def test_export_then_forget_leaves_only_the_audit_entry(
     await seed_writings(sqlite_engine, fake.guild.id, group.id, member.id)
     await seed_votes_and_notes(sqlite_engine, fake.guild.id, group.id, member.id)
     res = await fake.slash("privacy export", user=member, locale="en-US")
-    assert res.ephemeral and (res.content or "").endswith("stored about you, in the attached file.")
+    assert res.ephemeral and (res.content or "").startswith("The attached file (JSON, UTF-8)")
     ((name, data),) = res.attachments
     exported = json.loads(data)
-    assert name == "sipbot-my-data.json" and exported["member_id"] == str(member.id)
-    assert set(exported["tables"]) >= {
+    records = exported["records"]
+    assert name == "sipbot-my-data.json" and records["member_id"] == str(member.id)
+    assert set(records["tables"]) >= {
         "member_profile", "rsvp", "group_member", "draft_version", "draft", "endorsement", "ballot",
     }  # fmt: skip
-    assert exported["tables"]["ballot"][0]["choices"] == "[1]"  # their own secret ballot, for them
+    assert records["tables"]["ballot"][0]["choices"] == [1]  # their own secret ballot, for them
+    (ballot,) = exported["Your ballots in assembly votes"]  # in the reader's language
+    assert ballot["Vote"] == "Thèmes 2027" and ballot["Your ballot"] == ["B"]
     ask = await fake.slash("privacy forget", user=member, locale="fr")
     assert ask.message is not None and (ask.content or "").startswith("Vous oublier ?")
     done = await fake.click(ask.message, "sip:privacy:forget:yes", user=member, locale="fr")
