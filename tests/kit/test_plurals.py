@@ -107,3 +107,13 @@ def test_a_family_without_a_whole_count_says_so_and_uses_its_general_form(
         True,
         True,
     ]
+
+
+def test_the_real_catalogue_speaks_french_counts() -> None:
+    tr = Catalog.load().bind("fr")
+    assert [tr("groups.welcome.more", count=n) for n in (1, 2)] == ["et 1 autre", "et 2 autres"]
+    assert [tr.plural("report.sessions.count", n) for n in (0, 1, 2)] == [
+        "aucune séance tenue",
+        "1 séance tenue",
+        "2 séances tenues",
+    ]
