@@ -52,13 +52,17 @@ def plural_category(language: str, count: int) -> str:
     return "one" if n == 1 else "other"
 
 
+def is_plural_family(messages: dict[str, str], key: str) -> bool:
+    """A family has at least `.one` and `.other`; a lone `x.other` is an ordinary key."""
+    return f"{key}.one" in messages and f"{key}.other" in messages
+
+
 def plural_families(messages: dict[str, str]) -> dict[str, dict[str, str]]:
-    """The plural families of one language's catalogue: bare key -> form -> template. A
-    family has at least `.one` and `.other`; a lone `x.other` is an ordinary key."""
+    """The plural families of one language's catalogue: bare key -> form -> template."""
     families: dict[str, dict[str, str]] = {}
     for key, template in messages.items():
         base, _, form = key.rpartition(".")
-        if form in PLURAL_FORMS and f"{base}.one" in messages and f"{base}.other" in messages:
+        if form in PLURAL_FORMS and is_plural_family(messages, base):
             families.setdefault(base, {})[form] = template
     return families
 
@@ -95,7 +99,7 @@ class Catalog:
     def has(self, language: str, key: str) -> bool:
         """The key is a message, or a plural family, in that language."""
         found = self.messages.get(language, {})
-        return key in found or f"{key}.other" in found
+        return key in found or is_plural_family(found, key)
 
     def get(self, language: str, key: str) -> str | None:
         return self.messages.get(language, {}).get(key)
@@ -125,7 +129,7 @@ class Catalog:
             found = self.messages.get(lang, {})
             if key in found:
                 return found[key]
-            if f"{key}.other" in found:
+            if is_plural_family(found, key):
                 return self._form(lang, key, params.get("count"))
         return None
 
