@@ -59,8 +59,7 @@ class ReportCog(OrganiserCog):
         table = report.participation_csv(tr, data, now)
         stem = f"sipbot-{cycle.name}" + (f"-theme-{only.id}" if only else "")
         await interaction.followup.send(
-            tr("report.ready", themes=len(data.themes), groups=len(data.groups),
-               drafts=len(data.drafts)),
+            report.ready(tr, data),
             files=[
                 discord.File(io.BytesIO(text.encode("utf-8")), filename=f"{stem}.md"),
                 discord.File(io.BytesIO(table), filename=f"{stem}-participation.csv"),

@@ -2,6 +2,15 @@
 
 Ephemeral replies follow the reader's Discord locale; public posts follow the
 guild's language. Catalogues are flat JSON files of `str.format` templates.
+
+A count is never glued to a noun in code: a message that depends on one is a plural
+family, `key.one` and `key.other` (CLDR cardinal categories) plus, where a language says
+nothing at all differently ("Aucune séance", "No sessions"), `key.zero`. The family is
+asked for by its bare key with `count=` (`tr("report.sessions.count", count=n)` or
+`tr.plural("report.sessions.count", n)`), and the form follows the reader's language:
+French counts 0 and 1 as "one", English and Dutch only 1. `key.zero`, when present, wins
+for 0 in every language (as ICU's `=0`). French's "many" (1 000 000 de …) is not used:
+such counts take "other".
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("fr", "en", "nl")
 DEFAULT_LANGUAGE = "fr"
 COMMAND_REFERENCE = re.compile(r"\[\[([a-z_ ]+)\]\]")
+PLURAL_FORMS = ("zero", "one", "other")
 
 
 def language_of(locale: str | None, fallback: str = DEFAULT_LANGUAGE) -> str:
@@ -32,6 +42,29 @@ def language_of(locale: str | None, fallback: str = DEFAULT_LANGUAGE) -> str:
 
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def plural_category(language: str, count: int) -> str:
+    """CLDR's cardinal category of a whole number: "one" or "other" (fr, en, nl)."""
+    n = abs(count)
+    if language == "fr":
+        return "one" if n in (0, 1) else "other"
+    return "one" if n == 1 else "other"
+
+
+def is_plural_family(messages: dict[str, str], key: str) -> bool:
+    """A family has at least `.one` and `.other`; a lone `x.other` is an ordinary key."""
+    return f"{key}.one" in messages and f"{key}.other" in messages
+
+
+def plural_families(messages: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The plural families of one language's catalogue: bare key -> form -> template."""
+    families: dict[str, dict[str, str]] = {}
+    for key, template in messages.items():
+        base, _, form = key.rpartition(".")
+        if form in PLURAL_FORMS and is_plural_family(messages, base):
+            families.setdefault(base, {})[form] = template
+    return families
 
 
 @dataclass(frozen=True)
@@ -64,7 +97,9 @@ class Catalog:
         return cls(messages)
 
     def has(self, language: str, key: str) -> bool:
-        return key in self.messages.get(language, {})
+        """The key is a message, or a plural family, in that language."""
+        found = self.messages.get(language, {})
+        return key in found or is_plural_family(found, key)
 
     def get(self, language: str, key: str) -> str | None:
         return self.messages.get(language, {}).get(key)
@@ -74,7 +109,7 @@ class Catalog:
             rendered = self._plain.get((language, key))
             if rendered is not None:
                 return rendered
-        template = self.get(language, key) or self.get("en", key)
+        template = self._template(language, key, params)
         if template is None:
             log.error("missing message key %s", key)
             return key
@@ -87,6 +122,25 @@ class Catalog:
         if not params:
             self._plain[(language, key)] = text
         return text
+
+    def _template(self, language: str, key: str, params: dict[str, Any]) -> str | None:
+        """The reader's message, else the English one; a plural family's form by `count`."""
+        for lang in (language, "en"):
+            found = self.messages.get(lang, {})
+            if key in found:
+                return found[key]
+            if is_plural_family(found, key):
+                return self._form(lang, key, params.get("count"))
+        return None
+
+    def _form(self, language: str, key: str, count: object) -> str:
+        found = self.messages[language]
+        if not isinstance(count, int) or isinstance(count, bool):
+            log.error("plural message %s needs an integer count, got %r", key, count)
+            return found[f"{key}.other"]
+        if count == 0 and f"{key}.zero" in found:
+            return found[f"{key}.zero"]
+        return found.get(f"{key}.{plural_category(language, count)}", found[f"{key}.other"])
 
     def _commands_spoken(self, language: str, text: str) -> str:
         """`[[setup roles]]` -> the command as the reader types it (see `command`)."""
@@ -116,3 +170,7 @@ class Tr:
 
     def __call__(self, key: str, /, **params: Any) -> str:
         return self.catalog.text(self.language, key, **params)
+
+    def plural(self, key: str, count: int, /, **params: Any) -> str:
+        """The form of plural family `key` for `count`, which it may show as `{count}`."""
+        return self.catalog.text(self.language, key, count=count, **params)

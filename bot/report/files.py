@@ -4,12 +4,21 @@ participation per theme and region.
 Dates are written in the guild's time zone (a file has no Discord timestamps), people
 by their display name when the guild cache knows them, else by their id. A session
 counts as held when its minutes were written or when it ended without being cancelled.
+
+Wording: every count goes through a plural family of the catalogue ("Aucune séance
+tenue", "1 séance tenue", "2 séances tenues"), every state through its catalogue key.
+Themes are headed as Discord names them (emoji and title, "1️⃣ Accompagnement"): the
+keycaps the themes are voted with are their numbers, so the report adds none of its own.
+What people typed (minutes, drafts, goals, evaluations) is quoted with its line breaks
+kept: a Markdown line ending in two spaces is a hard break in CommonMark and in the
+original Markdown alike, and stays invisible in Discord's preview of the file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +31,8 @@ from storage.report import ReportData
 
 Names = Callable[[int | None], str]
 CSV_COLUMNS = ("theme", "region", "groups", "members", "sessions_held", "attendees", "drafts", "endorsements")  # fmt: skip
+CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
+HARD_BREAK = "  "
 
 
 @dataclass
@@ -44,13 +55,37 @@ class Writer:
             or (session.starts_at.timestamp() + session.minutes * 60 <= self.now.timestamp())
         )
 
+    def count(self, what: str, count: int) -> str:
+        """ "3 séances tenues", "aucune recommandation": `report.<what>.count` for `count`."""
+        return self.tr.plural(f"report.{what}.count", count)
+
+
+def hard_breaks(text: str) -> list[str]:
+    """The text's lines, each one followed by another ending in a hard line break, so the
+    line breaks typed in Discord survive a Markdown reader (fenced code is left as is)."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    fenced = False
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced and line and i + 1 < len(lines) and lines[i + 1]:
+            lines[i] = line + HARD_BREAK
+    return lines
+
 
 def quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines()) or ">"
+    return "\n".join(f"> {line}" if line else ">" for line in hard_breaks(text)) or ">"
 
 
 def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def theme_heading(theme: Theme) -> str:
+    """The theme as Discord names it; a custom emoji, unreadable in a file, by its name."""
+    emoji = CUSTOM_EMOJI.sub(r":\1:", theme.emoji or "").strip()
+    return f"{emoji} {theme.title}" if emoji else theme.title
 
 
 def markdown(
@@ -59,8 +94,7 @@ def markdown(
     w = Writer(tr, data, name, ZoneInfo(zone), now)
     title = tr("report.title.theme", cycle=data.cycle.name, theme=only.title) if only else tr("report.title", cycle=data.cycle.name)  # fmt: skip
     parts = [f"# {title}", "", f"_{tr('report.generated', when=w.when(now))}_", "", summary(w)]
-    for number, theme in enumerate(data.themes, start=1):
-        parts.append(theme_section(w, number, theme))
+    parts += [theme_section(w, theme) for theme in data.themes]
     if data.experiments:
         parts.append(experiments(w))
     return "\n".join(parts).rstrip() + "\n"
@@ -78,17 +112,20 @@ def summary(w: Writer) -> str:
                       "| " + " | ".join(str(c) for c in counts) + " |", ""])  # fmt: skip
 
 
-def theme_section(w: Writer, number: int, theme: Theme) -> str:
+def theme_section(w: Writer, theme: Theme) -> str:
     tr, data = w.tr, w.data
     groups = [g for g in data.groups if g.theme_id == theme.id]
-    lines = [f"## {number}. {theme.emoji} {theme.title}", ""]
+    drafts = [d for d in data.drafts if d.theme_id == theme.id]
+    held = sum(w.held(s) for g in groups for s in data.sessions.get(g.id, []))
+    lines = [f"## {theme_heading(theme)}", ""]
     if theme.description:
-        lines += [theme.description, ""]
+        lines += [*hard_breaks(theme.description), ""]
     countries = " · ".join(tr(f"country.{c}") for c in theme.country_list)
-    lines += [tr("report.theme.meta", countries=countries, groups=len(groups)), ""]
+    lines += [tr("report.theme.meta", countries=countries, groups=w.count("groups", len(groups)),
+                 sessions=w.count("sessions", held), drafts=w.count("drafts", len(drafts))), ""]  # fmt: skip
     lines += group_table(w, groups)
     lines += sessions_held(w, groups)
-    lines += drafts_of(w, [d for d in data.drafts if d.theme_id == theme.id], groups)
+    lines += drafts_of(w, drafts, groups)
     lines += synthesis_of(w, theme)
     return "\n".join(lines)
 
@@ -97,7 +134,7 @@ def group_table(w: Writer, groups: list[WorkGroup]) -> list[str]:
     tr = w.tr
     lines = [f"### {tr('report.groups')}", ""]
     if not groups:
-        return [*lines, tr("report.none"), ""]
+        return [*lines, tr("report.groups.none"), ""]
     lines += ["| " + " | ".join(tr(f"report.group.{k}") for k in ("name", "region", "mode", "facilitator", "secretary", "members")) + " |",
               "|---|---|---|---|---|---|"]  # fmt: skip
     for g in groups:
@@ -116,15 +153,18 @@ def sessions_held(w: Writer, groups: list[WorkGroup]) -> list[str]:
         for s in (s for s in w.data.sessions.get(g.id, []) if w.held(s)):
             found = True
             minutes = w.data.minutes.get(s.id)
-            attendees = minutes.attendees if minutes else "?"
-            lines += [f"#### {tr('report.session', group=g.name, number=s.number, when=w.when(s.starts_at), attendees=attendees)}", ""]  # fmt: skip
+            when = w.when(s.starts_at)
             if minutes is None:
-                lines += [f"_{tr('report.minutes.none')}_", ""]
+                heading = tr("report.session.unknown", group=g.name, number=s.number, when=when)
+                lines += [f"#### {heading}", "", f"_{tr('report.minutes.none')}_", ""]
                 continue
-            lines += [f"**{tr('report.minutes.summary')}**", "", minutes.summary, ""]
+            attendees = w.count("attendees", minutes.attendees)
+            heading = tr("report.session", group=g.name, number=s.number, when=when, attendees=attendees)  # fmt: skip
+            lines += [f"#### {heading}", "", f"**{tr('report.minutes.summary')}**", ""]
+            lines += [quote(minutes.summary), ""]
             if minutes.decisions:
-                lines += [f"**{tr('report.minutes.decisions')}**", "", minutes.decisions, ""]
-    return lines if found else [*lines, tr("report.none"), ""]
+                lines += [f"**{tr('report.minutes.decisions')}**", "", quote(minutes.decisions), ""]
+    return lines if found else [*lines, tr("report.sessions.none"), ""]
 
 
 def drafts_of(w: Writer, rows: list[Draft], groups: list[WorkGroup]) -> list[str]:
@@ -132,11 +172,12 @@ def drafts_of(w: Writer, rows: list[Draft], groups: list[WorkGroup]) -> list[str
     names = {g.id: g.name for g in groups}
     lines = [f"### {tr('report.drafts')}", ""]
     if not rows:
-        return [*lines, tr("report.none"), ""]
+        return [*lines, tr("report.drafts.none"), ""]
     for d in rows:
+        endorsements = w.count("endorsements", w.data.endorsements.get(d.id, 0))
         lines += [f"#### {d.title} — {names.get(d.group_id, '?')}", ""]
         lines += [tr("report.draft.meta", status=tr(f"draft.status.{d.status}"), version=d.version,
-                     endorsements=w.data.endorsements.get(d.id, 0), when=w.when(d.updated_at)), ""]  # fmt: skip
+                     endorsements=endorsements, when=w.when(d.updated_at)), ""]  # fmt: skip
         lines += [quote(w.data.texts.get(d.id, "")), ""]
     return lines
 
@@ -149,7 +190,9 @@ def synthesis_of(w: Writer, theme: Theme) -> list[str]:
         return [*lines, tr("report.synthesis.none"), ""]
     gathered = w.data.gathered.get(found.id, {})
     titles = {d.id: d.title for d in w.data.drafts}
-    lines += [tr("report.synthesis.meta", when=w.when(found.updated_at), count=len(gathered)), ""]
+    lines += [tr.plural("report.synthesis.meta", len(gathered), when=w.when(found.updated_at)), ""]
+    if not gathered:
+        return lines
     lines += [f"- {titles.get(d, '?')} (v{v})" for d, v in sorted(gathered.items())]
     return [*lines, ""]
 
@@ -161,14 +204,23 @@ def experiments(w: Writer) -> str:
     for e in w.data.experiments:
         lines += [f"### {e.title} — {names.get(e.group_id, '?')}", ""]
         lines += [tr("report.experiment.meta", start=w.when(e.starts_at), end=w.when(e.ends_at),
-                     status=e.status, checkins=w.data.checkins.get(e.id, 0)), ""]  # fmt: skip
-        if e.goal:
-            lines += [f"**{tr('report.experiment.goal')}** {e.goal}", ""]
+                     status=tr(f"experiment.status.{e.status}"),
+                     checkins=w.count("checkins", w.data.checkins.get(e.id, 0))), ""]  # fmt: skip
+        typed = [("goal", e.goal)]
         evaluation = w.data.evaluations.get(e.id)
         if evaluation is not None:
-            for key in ("done", "worked", "failed", "lessons"):
-                lines += [f"**{tr(f'report.experiment.{key}')}** {getattr(evaluation, key)}", ""]
+            typed += [(key, getattr(evaluation, key)) for key in ("done", "worked", "failed", "lessons")]  # fmt: skip
+        for key, text in typed:
+            if text:
+                lines += [f"**{tr(f'report.experiment.{key}')}**", "", quote(text), ""]
     return "\n".join(lines)
+
+
+def ready(tr: Tr, data: ReportData) -> str:
+    """The reply that comes with the files: what the report covers, counted in words."""
+    return tr("report.ready", themes=tr.plural("report.themes.count", len(data.themes)),
+              groups=tr.plural("report.groups.count", len(data.groups)),
+              drafts=tr.plural("report.drafts.count", len(data.drafts)))  # fmt: skip
 
 
 def participation_csv(tr: Tr, data: ReportData, now: datetime) -> bytes:

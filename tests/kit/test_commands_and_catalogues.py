@@ -1,5 +1,6 @@
-"""Every message exists in fr, en and nl with the same placeholders; every command is
-localised in fr and nl within Discord's rules; no two commands share a name."""
+"""Every message exists in fr, en and nl with the same placeholders; every plural family
+has its forms in every language and tells every count apart; every command is localised
+in fr and nl within Discord's rules; no two commands share a name."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from discord import app_commands
 
-from bot.kit.i18n import LANGUAGES, Catalog, placeholders
+from bot.kit.i18n import LANGUAGES, PLURAL_FORMS, Catalog, placeholders, plural_families
 from bot.kit.translator import command_key
 from tests.databases import sqlite_database
 from tests.fakediscord import FakeDiscord
@@ -29,12 +30,55 @@ def test_every_message_exists_in_every_language(language: str) -> None:
     assert message_keys(language) == reference
 
 
+def family_keys(language: str) -> set[str]:
+    families = plural_families(CATALOG.messages[language])
+    return {f"{base}.{form}" for base, forms in families.items() for form in forms}
+
+
 @pytest.mark.parametrize("language", ["fr", "nl"])
 def test_placeholders_match_english(language: str) -> None:
-    for key in message_keys("en"):
+    for key in message_keys("en") - family_keys("en"):
         assert placeholders(CATALOG.messages[language][key]) == placeholders(
             CATALOG.messages["en"][key]
         ), key
+
+
+def family_parameters(language: str, base: str) -> set[str]:
+    forms = plural_families(CATALOG.messages[language])[base]
+    return set().union(*(placeholders(t) for t in forms.values())) | {"count"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plural_families_are_whole_and_alone(language: str) -> None:
+    """A form never stands without its family, a bare key never shadows one, and the
+    general form speaks the same parameters as English's (a form may leave some out:
+    "Aucune séance" shows no count)."""
+    messages = CATALOG.messages[language]
+    families = plural_families(messages)
+    assert families.keys() == plural_families(CATALOG.messages["en"]).keys()
+    for key in messages:
+        base, _, form = key.rpartition(".")
+        if form in ("zero", "one"):
+            assert base in families, f"{key} has no {base}.one and {base}.other"
+    for base, forms in families.items():
+        assert base not in messages, f"{base} is both a message and a plural family"
+        assert set(forms) <= set(PLURAL_FORMS)
+        assert family_parameters(language, base) == family_parameters("en", base), base
+        assert placeholders(forms["other"]) == placeholders(
+            CATALOG.messages["en"][f"{base}.other"]
+        ), base
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_plural_family_tells_counts_apart(language: str) -> None:
+    """0, 1, 2, 3 and 1000 never read the same: whichever form a language picks for a
+    count either shows it or is that count's own form."""
+    tr = CATALOG.bind(language)
+    for base in plural_families(CATALOG.messages[language]):
+        params = {name: f"<{name}>" for name in family_parameters(language, base) - {"count"}}
+        texts = [tr.plural(base, n, **params) for n in (0, 1, 2, 3, 1000)]
+        assert len(set(texts)) == len(texts), (base, texts)
+        assert all("{" not in text and "<count>" not in text for text in texts), base
 
 
 def test_command_references_resolve() -> None:
