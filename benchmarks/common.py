@@ -17,7 +17,7 @@ import psutil
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COLUMNS = ("benchmark", "metric", "value", "unit", "target", "ok")
-DIGITS = {"ms": 2, "s": 3, "µs": 1, "/s": 0, "MB": 1, "x": 2, "count": 0, "%": 0}
+DIGITS = {"ms": 2, "s": 3, "µs": 1, "/s": 0, "MB": 1, "KB": 0, "x": 2, "count": 0, "%": 0}
 
 
 class BenchmarkError(RuntimeError):

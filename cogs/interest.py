@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
 from collections import Counter
 
@@ -15,13 +14,13 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.interest import jobs
-from bot.interest.files import export_csv
+from bot.interest.files import answers
 from bot.interest.posts import PROFILE_BUTTON, poll_card, profile_button
 from bot.interest.refusals import RefusalJobs
 from bot.interest.rules import tally
 from bot.interest.views import ProfileView
 from bot.interest.votes import VoteRecorder
-from bot.kit import choices, errors, ui
+from bot.kit import choices, errors, sheets, ui
 from bot.kit.checks import organiser_only
 from bot.kit.dates import parse_future
 from bot.kit.user_error import UserError
@@ -234,24 +233,33 @@ class InterestCog(commands.Cog):
             interaction, tr("interest.closed" if closed is not None else "interest.close_later")
         )
 
-    @interest.command(name="export", description=_("Download the answers as a CSV file"))
+    @interest.command(
+        name="export", description=_("Download the answers as a spreadsheet (.xlsx and .csv)")
+    )
     @organiser_only()
     async def export(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
         poll, themes = await self._latest(interaction.guild.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         await self.recorder.flush()
         async with self.services.db() as db:
             votes = await interest.votes_of(db, poll.id)
             profiles = await interest.profiles(db, interaction.guild.id)
             offices = await interest.offices_by_name(db, interaction.guild.id)
         names = {m.id: m.display_name for m in interaction.guild.members}
-        data = export_csv(votes, profiles, offices, {t.id: t for t in themes}, names)
+        public = self.services.public(config)  # the file is the guild's, in its language
+        table = answers(public, votes, profiles, offices, {t.id: t for t in themes}, names)
         counts = tally(votes, profiles, offices)
-        await interaction.response.send_message(
-            tr("interest.exported", count=counts.voters),
-            file=discord.File(io.BytesIO(data), filename=f"interest-{poll.id}.csv"),
+        files = await sheets.attachments(
+            f"interest-{poll.id}", [table], sheets.Style.of(public, config.timezone)
+        )
+        await interaction.followup.send(
+            tr("interest.exported", count=counts.voters)
+            + "\n"
+            + tr("sheet.formats", zone=config.timezone),
+            files=files,
             ephemeral=True,
         )
 

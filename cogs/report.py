@@ -1,4 +1,5 @@
-"""`/report export`: the cycle (or one theme) for the board, as Markdown and CSV files."""
+"""`/report export`: the cycle (or one theme) for the board, as a Markdown file and the
+participation table as .xlsx and .csv."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 
 from bot.app import SipBot
-from bot.kit import choices
+from bot.kit import choices, sheets
 from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.user_error import UserError
 from bot.report import files as report
@@ -56,13 +57,17 @@ class ReportCog(OrganiserCog):
 
         now = self.services.clock.now()
         text = report.markdown(tr, data, name, config.timezone, now, only)
-        table = report.participation_csv(tr, data, now)
+        public = self.services.public(config)  # the table is the guild's, in its language
+        table = report.participation(public, data, now)
         stem = f"sipbot-{cycle.name}" + (f"-theme-{only.id}" if only else "")
+        tables = await sheets.attachments(
+            f"{stem}-participation", [table], sheets.Style.of(public, config.timezone)
+        )
         await interaction.followup.send(
-            report.ready(tr, data),
+            report.ready(tr, data) + "\n" + tr("sheet.formats", zone=config.timezone),
             files=[
                 discord.File(io.BytesIO(text.encode("utf-8")), filename=f"{stem}.md"),
-                discord.File(io.BytesIO(table), filename=f"{stem}-participation.csv"),
+                *tables,
             ],
             ephemeral=True,
         )  # fmt: skip

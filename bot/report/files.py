@@ -1,5 +1,5 @@
-"""The cycle report for the board: a Markdown file readable without Discord, and a CSV of
-participation per theme and region.
+"""The cycle report for the board: a Markdown file readable without Discord, and the table of
+participation per theme and region (written as .xlsx and .csv by `bot.kit.sheets`).
 
 Dates are written in the guild's time zone (a file has no Discord timestamps), people
 by their display name when the guild cache knows them, else by their id. A session
@@ -16,9 +16,8 @@ original Markdown alike, and stays invisible in Discord's preview of the file.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.kit.i18n import Tr
+from bot.kit.sheets import Cell, Column, Kind, Table
 from storage.models import Draft, GroupSession, Theme, WorkGroup
 from storage.report import ReportData
 
@@ -223,13 +223,14 @@ def ready(tr: Tr, data: ReportData) -> str:
               drafts=tr.plural("report.drafts.count", len(data.drafts)))  # fmt: skip
 
 
-def participation_csv(tr: Tr, data: ReportData, now: datetime) -> bytes:
-    """One row per theme × region (online groups: their own row). Members are counted
-    once per row; attendees add up the minutes' counts; endorsements, those of the
-    row's drafts. Semicolons and a BOM, as the interest export."""
+def participation(tr: Tr, data: ReportData, now: datetime) -> Table:
+    """One row per theme × region (online groups: their own row), every theme of the
+    report included: one without a group has a row of zeros. Members are counted once
+    per row; attendees add up the minutes' counts; endorsements, those of the row's
+    drafts. Themes in the report's order, regions alphabetically."""
     w = Writer(tr, data, str, ZoneInfo("UTC"), now)
-    rows: dict[tuple[int, str], dict[str, int]] = {}
-    members: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows: dict[tuple[int, str | None], dict[str, int]] = {}
+    members: dict[tuple[int, str | None], set[int]] = defaultdict(set)
     for g in data.groups:
         key = (g.theme_id, g.region or tr("report.region.none"))
         row = rows.setdefault(key, dict.fromkeys(CSV_COLUMNS[2:], 0))
@@ -241,13 +242,23 @@ def participation_csv(tr: Tr, data: ReportData, now: datetime) -> bytes:
         row["attendees"] += sum(m.attendees for s in held if (m := data.minutes.get(s.id)))
         row["drafts"] += len(own)
         row["endorsements"] += sum(data.endorsements.get(d.id, 0) for d in own)
+    for theme in data.themes:
+        if not any(theme_id == theme.id for theme_id, _region in rows):
+            rows[(theme.id, None)] = dict.fromkeys(CSV_COLUMNS[2:], 0)
+    order = {t.id: n for n, t in enumerate(data.themes)}
     titles = {t.id: t.title for t in data.themes}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
+    lines: list[list[Cell]] = []
     for (theme_id, region), row in sorted(
-        rows.items(), key=lambda item: (titles.get(item[0][0], ""), item[0][1])
+        rows.items(), key=lambda item: (order.get(item[0][0], len(order)), collation(item[0][1]))
     ):
         row["members"] = len(members[(theme_id, region)])
-        writer.writerow([titles.get(theme_id, "?"), region, *(row[c] for c in CSV_COLUMNS[2:])])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        lines.append([titles.get(theme_id, "?"), region, *(row[c] for c in CSV_COLUMNS[2:])])
+    columns = [Column(tr(f"report.sheet.{c}"), Kind.INTEGER if n >= 2 else Kind.TEXT)
+               for n, c in enumerate(CSV_COLUMNS)]  # fmt: skip
+    return Table("participation", tr("report.sheet.title"), columns, lines)
+
+
+def collation(text: str | None) -> str:
+    """Alphabetical as a reader expects it: "Île-de-France" before "Nord"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

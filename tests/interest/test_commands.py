@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from typing import Any
 
@@ -19,7 +17,6 @@ from tests.harness import running_bot
 from tests.interest.helpers import (
     DEADLINE,
     EMOJIS,
-    NOW,
     eventually_equal,
     members,
     open_poll,
@@ -235,58 +232,6 @@ async def test_profile_with_select_menus_then_frozen_at_close(
     refused = await fake.slash("interest profile", user=visitor, locale="en-US")
     assert refused.content == (
         "Only members of the cooperative have a profile here. Ask the organisers if you should have the member role."
-    )
-
-
-async def test_export_is_a_csv_for_organisers(
-    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
-) -> None:
-    annonces, societaires = await prepare(fake, clock)
-    message = await open_poll(fake, annonces)
-    alice, bob = members(fake, 2, societaires)
-    await fake.react(message, "3️⃣", alice)
-    await fake.react(message, "1️⃣", alice)
-    await fake.react(message, "4️⃣", bob)
-    async with session_factory(sqlite_engine)() as db, db.begin():
-        await interest.save_profile(
-            db, fake.guild.id, alice.id, NOW, office="Gent", mode="either", take_notes=True
-        )
-    ids = await theme_ids(sqlite_engine, fake.guild.id)
-    await eventually_equal(
-        bot, sqlite_engine, fake.guild.id, {alice.id: {ids["1️⃣"], ids["3️⃣"]}, bob.id: {ids["4️⃣"]}}
-    )
-    res = await fake.slash("interest export", user=fake.owner, locale="en-US")
-    assert (
-        res.ephemeral
-        and res.content == "Answers of 2 member(s), one line each (separator: semicolon)."
-    )
-    ((name, data),) = res.attachments
-    assert name.endswith(".csv") and data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == [
-        "member_id",
-        "display_name",
-        "themes",
-        "office",
-        "region",
-        "mode",
-        "facilitate",
-        "take_notes",
-    ]
-    assert [
-        str(alice.id),
-        "m0",
-        "Accompagnement | Égalité de genre",
-        "Gent",
-        "Vlaanderen",
-        "either",
-        "no",
-        "yes",
-    ] in rows
-    assert [str(bob.id), "m1", "Modèle économique", "", "", "", "no", "no"] in rows
-    member_try = await fake.slash("interest export", user=alice, locale="en-US")
-    assert member_try.attachments == [] and (member_try.content or "").startswith(
-        "This command is for organisers"
     )
 
 
