@@ -35,6 +35,7 @@ ALSO_PURE = (
     "bot/kit/user_error.py",
     "bot/kit/dates.py",
     "bot/kit/text.py",
+    "bot/kit/jsonout.py",
 )
 
 

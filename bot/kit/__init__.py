@@ -6,7 +6,12 @@
 - errors.py: how failures become messages; user_error.py: UserError (pure).
 - checks.py, access.py: who may do what (organisers, members, who manages a group).
 - i18n.py, translator.py: catalogues and localised command names.
-- ui.py, text.py: timestamps, embeds, replies; long texts split under Discord's limits.
+- ui.py, text.py: timestamps, embeds, replies; long texts split under Discord's limits,
+  quotes of what members typed cut to excerpts.
+- fit.py: Discord's limits on everything sent (content, embeds, components, forms,
+  choices), applied once beneath discord.py's message builders.
+- inputs.py: every command's options cleaned (invisible and control characters) and
+  numbers held to their declared range, before any command runs.
 - host.py: the bot as the kit and the features know it (bot.app.SipBot fills it in).
 - forms.py, formwatch.py: modals that survive a restart; reactions.py: reaction batches.
 - forums.py: a forum and its posts found again from stored ids.
@@ -14,5 +19,6 @@
 - limits.py: Discord's limits on a server's channels, roles and forum tags.
 - dates.py: dates as members type them; choices.py: shared autocompletes.
 - jsonout.py: every JSON handed to people, ids written as strings (as Discord writes them).
+- sheets.py: every tabular export as an .xlsx with typed columns and a formula-safe .csv.
 - permissions.py, logs.py, firstrun.py: the bot's permissions, logging, the first run.
 """

@@ -26,6 +26,8 @@ from storage.database import session_factory
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.fuzz.helpers import (
+    DATE_WORDS,
+    HOSTILE_TEXTS,
     INTEGER,
     NUMBER,
     STRING,
@@ -83,13 +85,18 @@ class Case:
 
 
 def _must_refuse(option: dict[str, Any], value: Any) -> bool:
-    """Values no command may accept: a number outside the declared range, or a required
-    text made only of characters nobody sees."""
+    """Values no command may accept: a number outside the declared range, a date in
+    year 9999 or on 31 February, or a required text made only of characters nobody sees."""
     if option["type"] in (INTEGER, NUMBER):
         return not option.get("min_value", -(2**53)) <= value <= option.get("max_value", 2**53)
-    if option["type"] == STRING and option.get("required"):
-        return isinstance(value, str) and clean(value) == ""
-    return False
+    if option["type"] != STRING or not isinstance(value, str):
+        return False
+    if any(word in option["name"] for word in DATE_WORDS) and value in (
+        HOSTILE_TEXTS["far future"],
+        HOSTILE_TEXTS["impossible"],
+    ):
+        return True
+    return bool(option.get("required")) and clean(value) == ""
 
 
 def _cases(world: World, leaf: Leaf) -> list[Case]:
