@@ -6,6 +6,7 @@ from storage.models.assembly import AssemblyVote, Ballot
 from storage.models.cycles import Cycle, Phase
 from storage.models.drafts import Draft, DraftVersion, Endorsement
 from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
+from storage.models.gateway import GatewayLease
 from storage.models.groups import GroupMember, WorkGroup
 from storage.models.interest import (
     InterestPoll,
@@ -41,6 +42,7 @@ __all__ = [
     "Experiment",
     "ExperimentCheckin",
     "ExperimentEvaluation",
+    "GatewayLease",
     "GroupMember",
     "GroupSession",
     "GuildConfig",
