@@ -128,7 +128,8 @@ def status(
 
 
 def summary(tr: Tr, mode: str, rows: Sequence[tuple[WorkGroup, consent.Answers]]) -> str:
-    every = consent.total(answers for _group, answers in rows)
+    # a proposal's members are not in a group yet: only published groups are counted
+    every = consent.total(answers for group, answers in rows if group.status == "published")
     lines = [
         tr("invitation.status.summary", count=len(rows), accepted=len(every.accepted),
            pending=len(every.pending), declined=len(every.declined),

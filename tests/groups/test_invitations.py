@@ -162,3 +162,18 @@ async def test_a_member_sees_their_invitations_from_the_interest_profile(
     await fake.wait_for(lambda: fake.world.messages[dm.id].components == [],
                         what="the DM's buttons to go too")  # fmt: skip
     assert person.id in holders(fake, invited.group.role_id or 0)
+
+
+async def test_help_shows_invitations_to_members_and_their_follow_up_to_organisers(
+    fake: FakeDiscord, bot: SipBot
+) -> None:
+    member = fake.add_member("sacha")
+    text = (await fake.slash("help", user=member, locale="en-US")).text
+    assert "`/group invitations` — Your invitations to working groups: accept or decline" in text
+    assert "/groups status" not in text
+    organiser = (await fake.slash("help", user=fake.owner, locale="fr")).text
+    assert (
+        "`/groupes suivi` — Qui a accepté, décliné ou pas encore répondu, groupe par groupe"
+        in organiser
+    )
+    assert "`/groupe invitations` — Vos invitations à des groupes de travail" in organiser

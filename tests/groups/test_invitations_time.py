@@ -118,19 +118,19 @@ async def _expired(engine: AsyncEngine, group_id: int, count: int) -> bool:
 async def test_closed_dms_are_answered_with_group_invitations_and_shown_to_organisers(
     fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
 ) -> None:
-    invited, res = await published(fake, clock, sqlite_engine, closed=1)
-    closed = invited.people[0]
+    invited, res = await published(fake, clock, sqlite_engine, closed=2)
+    closed, declining = invited.people[:2]
     assert res.content and (
-        "\n📪 1 member does not accept DMs from this server: they can answer with "
+        "\n📪 2 members do not accept DMs from this server: they can answer with "
         "/group invitations (tell them)." in res.content
     ), res.content
-    assert "📨 4 invitations sent by DM" in res.content
+    assert "📨 3 invitations sent by DM" in res.content
     assert dms(fake, closed) == []
     stored = await invitations(sqlite_engine, invited.group.id)
     assert stored[closed.id].dm_status == "closed" and stored[closed.id].state == "pending"
     text = await status(fake, invited)
-    assert f"<@{closed.id}> 📪" in text
-    assert "📪 DM closed: 1 invited member does not accept DMs from this server" in text
+    assert f"<@{closed.id}> 📪" in text and f"<@{declining.id}> 📪" in text
+    assert "📪 DM closed: 2 invited members do not accept DMs from this server" in text
 
     mine = await fake.slash("group invitations", user=closed, locale="en-US")
     assert mine.ephemeral and mine.message is not None
@@ -142,6 +142,17 @@ async def test_closed_dms_are_answered_with_group_invitations_and_shown_to_organ
     await clicked.wait_followup()
     assert closed.id in holders(fake, invited.group.role_id or 0)
     assert "✅ In the group (1): " + f"<@{closed.id}>" in await status(fake, invited)
+    listed = await fake.slash("group invitations", user=declining, locale="en-US")
+    assert listed.message is not None
+    form = await fake.click(listed.message, DECLINE.format(stored[declining.id].id),
+                            user=declining, locale="en-US")  # fmt: skip
+    assert form.modal is not None
+    done = await fake.submit_modal(f"sip:inv:{stored[declining.id].id}:reason",
+                                   {"reason": "Trop loin."}, user=declining, locale="en-US")  # fmt: skip
+    await done.wait_followup()
+    shown = fake.world.messages[listed.message.id]  # the list again: nothing left to answer
+    assert shown.components == [] and "✖️ You declined on" in shown.embeds[0]["description"]
+    assert f"<@{declining.id}> — « Trop loin. »" in await status(fake, invited)
     nobody = fake.add_member("personne", roles=[invited.world.societaires])
     none = await fake.slash("group invitations", user=nobody, locale="en-US")
     assert none.content == "You have no invitation to a working group in this cycle."
