@@ -59,7 +59,8 @@ class InvitationJobs:
             self.services.work.register(kind, handler, after_connect=True)
 
     async def _load(self, job: Job) -> Loaded | Outcome:
-        """The invitation if it still waits for an answer in the version planned."""
+        """The invitation if it still waits for an answer in the version planned, before
+        its deadline (a DM or reminder made late by a long outage is not sent after it)."""
         invitation_id, version = int(job.payload["invitation_id"]), int(job.payload["version"])
         async with self.services.db() as db:
             invitation = await store.get(db, invitation_id)
@@ -69,6 +70,8 @@ class InvitationJobs:
             return work.skipped("invitation deleted with its group")
         if invitation.version != version or invitation.state != consent.PENDING:
             return work.skipped(f"invitation {invitation.state} (version {invitation.version})")
+        if self.services.clock.now() >= invitation.deadline:  # late: the expiry comes instead
+            return work.skipped("the deadline passed")
         guild = self.bot.get_guild(group.guild_id)
         if guild is None:
             raise work.Retry("server not available yet")

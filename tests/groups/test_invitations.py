@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from storage import groups as group_store
 from storage import setup as setup_store
 from storage.database import session_factory
 from tests.clock import MovableClock
@@ -124,7 +125,13 @@ async def test_declining_with_a_reason_frees_the_seat_and_shows_in_groups_status
     # the facilitator who declined leaves the role empty, and the pinned card says so
     welcome = fake.message(group.welcome_message_id or 0)
     assert welcome is not None
-    assert "Pas encore d'animation ou de secrétariat" in welcome.embeds[0]["description"]
+    await fake.wait_for(
+        lambda: "Pas encore d'animation ou de secrétariat" in welcome.embeds[0]["description"],
+        what="the pinned card to show the role left empty",
+    )
+    async with session_factory(sqlite_engine)() as db:
+        after_group = await group_store.get(db, group.id)
+    assert after_group is not None and after_group.facilitator_id is None
 
     accepting = next(p for p in people if p.id != lead.id)
     (other_dm,) = dms(fake, accepting)

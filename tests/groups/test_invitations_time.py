@@ -156,3 +156,24 @@ async def test_closed_dms_are_answered_with_group_invitations_and_shown_to_organ
     nobody = fake.add_member("personne", roles=[invited.world.societaires])
     none = await fake.slash("group invitations", user=nobody, locale="en-US")
     assert none.content == "You have no invitation to a working group in this cycle."
+
+
+async def test_after_an_outage_past_the_deadline_no_reminder_goes_and_all_expire(
+    fake: FakeDiscord, sqlite_engine: AsyncEngine, clock: MovableClock
+) -> None:
+    async with running_bot(fake, sqlite_engine, clock):
+        invited, _res = await published(fake, clock, sqlite_engine)
+    deadline = (await invitations(sqlite_engine, invited.group.id))[invited.people[0].id].deadline
+    clock.set(deadline + timedelta(hours=1))
+
+    async def reminders_finished() -> bool:
+        async with session_factory(sqlite_engine)() as db:
+            items = await work_store.items(db, kind=service.REMIND)
+        return len(items) == 5 and all(i.state == "skipped" for i in items)
+
+    async with running_bot(fake, sqlite_engine, clock):
+        await eventually(lambda: _expired(sqlite_engine, invited.group.id, 5), "the expiries")
+        await eventually(reminders_finished, "the late reminders to be skipped")
+        await fake.wait_for(lambda: all(dms(fake, p)[0].components == [] for p in invited.people),
+                            what="the expired invitations' buttons to go")  # fmt: skip
+    assert [len(dms(fake, p)) for p in invited.people] == [1] * 5
