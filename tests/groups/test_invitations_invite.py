@@ -12,6 +12,7 @@ from bot.app import SipBot
 from bot.groups import invitations as service
 from storage import work as work_store
 from storage.database import session_factory
+from storage.models import GuildConfig
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.state import Message
@@ -24,7 +25,6 @@ from tests.groups.invitation_helpers import (
     invitations,
     members,
     published,
-    status,
 )
 
 
@@ -208,4 +208,6 @@ async def test_bad_input_to_the_new_commands_and_buttons_is_refused_and_changes_
         "an invitation waits 3 days for an answer, with one reminder 2 days before its deadline "
         "(halfway for shorter ones)."
     )
-    assert "📨" not in await status(fake, invited)
+    async with session_factory(sqlite_engine)() as db:
+        config = await db.get(GuildConfig, fake.guild.id, populate_existing=True)
+    assert config is not None and (config.group_join, config.invitation_days) == ("consent", 3)
