@@ -15,6 +15,7 @@ from storage.models.interest import (
     PollNotice,
     PollOption,
 )
+from storage.models.invitations import Invitation
 from storage.models.offices import Office
 from storage.models.privacy import PrivacyOptOut
 from storage.models.sessions import (
@@ -48,6 +49,7 @@ __all__ = [
     "GuildConfig",
     "InterestPoll",
     "InterestVote",
+    "Invitation",
     "MemberProfile",
     "Office",
     "Phase",
