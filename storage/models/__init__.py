@@ -6,7 +6,7 @@ from storage.models.assembly import AssemblyVote, Ballot
 from storage.models.cycles import Cycle, Phase
 from storage.models.drafts import Draft, DraftVersion, Endorsement
 from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
-from storage.models.groups import GroupMember, WorkGroup
+from storage.models.groups import GroupGuest, GroupMember, WorkGroup
 from storage.models.interest import (
     InterestPoll,
     InterestVote,
@@ -41,6 +41,7 @@ __all__ = [
     "Experiment",
     "ExperimentCheckin",
     "ExperimentEvaluation",
+    "GroupGuest",
     "GroupMember",
     "GroupSession",
     "GuildConfig",
