@@ -5,6 +5,8 @@ size bounds, proposed groups; pure, re-exported by rules.py); sharing.py: member
 chose several themes shared out by load (pure); samples.py: reproducible respondents
 for tests and benchmarks. service.py: between stored polls, profiles and groups and the rules.
 objects.py: a group's role, private channel and welcome. jobs.py: a member's role
-following their membership, as work for the engine. posts.py: previews and cards.
-Commands in cogs/groups/; storage in storage/groups.py.
+following their membership, as work for the engine. guests.py: a guest's access to the
+group's channel, given and taken back on time by the engine; guest_rules.py: how long a
+guest stays (pure). posts.py: previews and cards. Commands in cogs/groups/; storage in
+storage/groups.py and storage/guests.py.
 """

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot.groups import jobs, objects
+from bot.groups import guests, jobs, objects
 from bot.groups import posts as cards
 from bot.groups import rules as composition
 from bot.groups import service as plans
@@ -41,6 +41,7 @@ class GroupsCog(OrganiserCog, GroupsBase):
     async def cog_load(self) -> None:
         self.services.checkup.register("groups", self._checkup)
         jobs.RoleJobs(self.bot).register()
+        guests.GuestJobs(self.bot).register()
 
     async def cog_unload(self) -> None:
         self.services.checkup.unregister("groups")
