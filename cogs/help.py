@@ -9,10 +9,11 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.kit import ui
-from bot.kit.checks import for_organisers, member_is_organiser
+from bot.kit.checks import for_group_managers, for_organisers, member_is_organiser
 from bot.kit.i18n import Tr
 from bot.kit.text import pack
 from bot.kit.translator import command_key
+from storage import groups as group_store
 
 Leaf = app_commands.Command
 
@@ -59,10 +60,19 @@ class HelpCog(commands.Cog):
         organiser = isinstance(interaction.user, discord.Member) and member_is_organiser(
             interaction.user, config, interaction.permissions
         )
+        # a group's facilitator or secretary also sees the commands for those who run one
+        manager = organiser
+        if not manager:
+            async with self.services.db() as db:
+                manager = await group_store.runs_a_group(
+                    db, interaction.guild_id, interaction.user.id
+                )
         card = ui.embed(tr("help.title"), tr("help.intro"))
         sections: dict[str, list[str]] = {}
         for command in leaves(self.bot.tree):
             if for_organisers(command) and not organiser:
+                continue
+            if for_group_managers(command) and not manager:
                 continue
             root = spoken_name(tr, command).split(" ")[0]
             line = f"`{spoken_name(tr, command)}` — {spoken_description(tr, command)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -262,3 +262,18 @@ async def member_groups_in_guild(
         .order_by(col(WorkGroup.id))
     )
     return list(result.scalars())
+
+
+async def runs_a_group(db: AsyncSession, guild_id: int, member_id: int) -> bool:
+    """Whether the member facilitates or is secretary of a group of the server."""
+    result = await db.execute(
+        select(col(WorkGroup.id))
+        .where(
+            col(WorkGroup.guild_id) == guild_id,
+            or_(
+                col(WorkGroup.facilitator_id) == member_id, col(WorkGroup.secretary_id) == member_id
+            ),
+        )
+        .limit(1)
+    )
+    return result.first() is not None

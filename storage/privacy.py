@@ -28,6 +28,7 @@ from storage.models import (
     Experiment,
     ExperimentCheckin,
     ExperimentEvaluation,
+    GroupGuest,
     GroupMember,
     GroupSession,
     GuildConfig,
@@ -58,6 +59,7 @@ PERSONAL: list[tuple[type[Any], str, str]] = [
     (Rsvp, "member_id", DELETE),
     (GroupMember, "member_id", DELETE),
     (Invitation, "member_id", DELETE),
+    (GroupGuest, "member_id", DELETE),
     (Endorsement, "member_id", DELETE),
     (Ballot, "member_id", DELETE),
     (DraftVersion, "author_id", CLEAR),
@@ -75,6 +77,7 @@ PERSONAL: list[tuple[type[Any], str, str]] = [
     (Theme, "created_by", CLEAR),
     (Cycle, "created_by", CLEAR),
     (Synthesis, "built_by", CLEAR),
+    (GroupGuest, "added_by", CLEAR),
     (AuditLog, "actor_id", CLEAR),
 ]
 
@@ -103,6 +106,7 @@ RELATED: list[tuple[str, type[Any], list[tuple[str, str]]]] = [
                                 ("experiment_evaluation", "experiment_id")]),
     ("draft", Draft, [("endorsement", "draft_id"), ("draft_version", "draft_id")]),
     ("work_group", WorkGroup, [("group_member", "group_id"), ("invitation", "group_id"),
+                               ("group_guest", "group_id"),
                                ("group_session", "group_id"),
                                ("time_poll", "group_id"), ("draft", "group_id"),
                                ("experiment", "group_id")]),

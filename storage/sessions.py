@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -55,6 +55,25 @@ async def sessions_of(db: AsyncSession, group_ids: Sequence[int]) -> list[GroupS
         .order_by(col(GroupSession.starts_at), col(GroupSession.id))
     )
     return list(result.scalars())
+
+
+async def next_scheduled(
+    db: AsyncSession, group_id: int, now: datetime, *, longest: timedelta = timedelta(days=1)
+) -> GroupSession | None:
+    """The group's next scheduled session not over yet (one in progress included);
+    `longest` bounds how long a session may run, to look back no further."""
+    result = await db.execute(
+        select(GroupSession)
+        .where(
+            col(GroupSession.group_id) == group_id,
+            col(GroupSession.status) == "scheduled",
+            col(GroupSession.starts_at) > now - longest,
+        )
+        .order_by(col(GroupSession.starts_at), col(GroupSession.id))
+    )
+    return next(
+        (s for s in result.scalars() if s.starts_at + timedelta(minutes=s.minutes) > now), None
+    )
 
 
 async def count_scheduled(db: AsyncSession, group_id: int) -> int:

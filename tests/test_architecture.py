@@ -33,6 +33,7 @@ ALSO_PURE = (
     "bot/groups/consent.py",
     "bot/groups/sharing.py",
     "bot/groups/samples.py",
+    "bot/groups/guest_rules.py",
     "bot/kit/user_error.py",
     "bot/kit/dates.py",
     "bot/kit/text.py",

@@ -1,5 +1,8 @@
 """Endorsements: 👍 on a draft's starter message, one per member; reconciled from the message.
 
+Who counts: members of the cooperative (the member role), never a guest of the draft's
+group (storage/guests.py: guests come to contribute, they do not endorse).
+
 Reaction events for the starter messages of drafts still in play are buffered in
 arrival order and written in batches by one task, so an add followed by a removal
 is never applied the other way round. The message's reactions are the truth:
@@ -18,6 +21,7 @@ from bot.drafts.rules import FINAL
 from bot.kit.checks import member_is_member
 from bot.kit.reactions import BatchWriter, reaction_counter
 from storage import drafts as store
+from storage import guests as guest_store
 from storage.drafts import EndorsementChange
 from storage.models import Draft
 
@@ -39,6 +43,7 @@ class Watched:
     draft_id: int
     guild_id: int
     thread_id: int
+    group_id: int
 
 
 class EndorsementRecorder:
@@ -46,7 +51,7 @@ class EndorsementRecorder:
         self.bot = bot
         self.services = bot.services
         self.watched: dict[int, Watched] = {}  # by starter message id (= thread id)
-        self.writer: BatchWriter[tuple[EndorsementChange, int, discord.Member | None]] = (
+        self.writer: BatchWriter[tuple[EndorsementChange, Watched, discord.Member | None]] = (
             BatchWriter("endorsements", self._write, FLUSH_EVERY)
         )
 
@@ -69,7 +74,9 @@ class EndorsementRecorder:
             if known.draft_id == draft.id:
                 del self.watched[message_id]
         if draft.id is not None and draft.thread_id is not None and draft.status not in FINAL:
-            self.watched[draft.thread_id] = Watched(draft.id, draft.guild_id, draft.thread_id)
+            self.watched[draft.thread_id] = Watched(
+                draft.id, draft.guild_id, draft.thread_id, draft.group_id
+            )
 
     # ------------------------------------------------------------ events
     async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
@@ -80,23 +87,30 @@ class EndorsementRecorder:
             return
         added = payload.event_type == "REACTION_ADD"
         change = EndorsementChange(watched.draft_id, payload.user_id, added)
-        self.writer.add((change, watched.guild_id, payload.member))
+        self.writer.add((change, watched, payload.member))
 
-    async def _counted(self, guild_id: int, member: discord.Member | None) -> bool:
-        config = await self.services.config(guild_id)
+    async def _counted(self, watched: Watched, member: discord.Member | None) -> bool:
+        config = await self.services.config(watched.guild_id)
         if member is None or not member_is_member(member, config):
             return False  # non-members' 👍 are not counted
+        if member.id in await self._guests(watched):
+            return False  # nor those of the group's guests
         # forgotten at their request: ignored until they opt in again
-        return not await self.services.opted_out(guild_id, member.id)
+        return not await self.services.opted_out(watched.guild_id, member.id)
+
+    async def _guests(self, watched: Watched) -> set[int]:
+        async with self.services.db() as db:
+            found = await guest_store.guests_of(db, [watched.group_id], self.services.clock.now())
+        return {guest.member_id for guest in found[watched.group_id]}
 
     # ------------------------------------------------------------ writing
     async def _write(
-        self, batch: list[tuple[EndorsementChange, int, discord.Member | None]]
+        self, batch: list[tuple[EndorsementChange, Watched, discord.Member | None]]
     ) -> None:
         changes = [
             change
-            for change, guild_id, member in batch
-            if not change.added or await self._counted(guild_id, member)
+            for change, watched, member in batch
+            if not change.added or await self._counted(watched, member)
         ]
         async with self.services.db() as db, db.begin():
             await store.apply_endorsements(db, changes, self.services.clock.now())
@@ -127,10 +141,11 @@ class EndorsementRecorder:
         channel = self.bot.get_partial_messageable(watched.thread_id, guild_id=watched.guild_id)
         message = await channel.fetch_message(watched.thread_id)
         counts = await reaction_counter(self.bot, watched.guild_id)
+        guests = await self._guests(watched)
         actual: set[int] = set()
         for reaction in message.reactions:
             if is_thumbs(str(reaction.emoji)):
                 async for user in reaction.users(limit=None):
-                    if counts(user):
+                    if counts(user) and user.id not in guests:
                         actual.add(user.id)
         return actual

@@ -12,7 +12,11 @@ Consent to groups (the server's `consent` mode, SPEC §9): consent.py the pure r
 invitation_jobs.py their DM, reminder and expiry as work for the engine;
 invitation_views.py their persistent buttons, decline form and the member's list;
 invitation_posts.py their cards and the organisers' `/groups status`.
-Commands in cogs/groups/; storage in storage/groups.py and storage/invitations.py.
+
+Guests: guests.py: a guest's access to the
+group's channel, given and taken back on time by the engine; guest_rules.py: how long a
+guest stays (pure). Commands in cogs/groups/; storage in storage/groups.py, storage/invitations.py and
+storage/guests.py.
 """
 
 # The "My invitations" button other features may show (the interest poll's profile):

@@ -16,8 +16,8 @@ import discord
 from bot.groups import rules as composition
 from bot.kit import ui
 from bot.kit.i18n import Tr
-from bot.kit.text import pack
-from storage.models import Phase, Theme, WorkGroup
+from bot.kit.text import excerpt, pack
+from storage.models import GroupGuest, Phase, Theme, WorkGroup
 
 if TYPE_CHECKING:
     from bot.groups.objects import Outcome
@@ -170,9 +170,12 @@ def proposal_preview(
 
 
 def info(
-    tr: Tr, rows: Sequence[tuple[WorkGroup, Theme, Sequence[int]]]
+    tr: Tr,
+    rows: Sequence[tuple[WorkGroup, Theme, Sequence[int]]],
+    guests: Mapping[int, Sequence[GroupGuest]],
 ) -> list[list[discord.Embed]]:
-    """One embed per group: theme, place, who runs it, where it meets, who is in it."""
+    """One embed per group: theme, place, who runs it, where it meets, who is in it,
+    and its guests apart (they are not members), each with the end of their stay."""
     embeds: list[discord.Embed] = []
     for group, theme, members in rows:
         where = (
@@ -187,8 +190,22 @@ def info(
             where,
         ]
         card = ui.embed(group.name, "\n".join(lines))
-        embeds += spread(card, member_fields(tr, group, members, "", {}))
+        fields = member_fields(tr, group, members, "", {})
+        embeds += spread(card, fields + guest_fields(tr, guests.get(group.id, ())))
     return bundle(embeds)
+
+
+def guest_fields(tr: Tr, guests: Sequence[GroupGuest]) -> list[Field]:
+    """ "Guests (2)": each guest, until when, and why they come (an excerpt)."""
+    if not guests:
+        return []
+    lines = [
+        tr("groups.info.guest", guest=mention(g.member_id), until=ui.timestamp(g.until))
+        + (f" — {excerpt(g.note, 80)}" if g.note else "")
+        for g in guests
+    ]
+    name = tr("groups.info.guests", count=len(guests))[:FIELD_NAME]
+    return [(name, block) for block in pack(lines, FIELD_VALUE, "\n")]
 
 
 def welcome(

@@ -95,3 +95,13 @@ class OrganiserCog(commands.Cog):
 def for_organisers(command: app_commands.Command[Any, ..., Any]) -> bool:
     """Whether the bot refuses this command to anyone but organisers at run time."""
     return ensure_organiser in command.checks or isinstance(command.binding, OrganiserCog)
+
+
+# Commands for whoever runs a group — its facilitator, its secretary, an organiser (the
+# rule of bot/kit/access.py) — carry `extras={AUDIENCE: GROUP_MANAGERS}`: the bot checks
+# at run time, and /help lists them only to organisers and to people who run a group.
+AUDIENCE, GROUP_MANAGERS = "audience", "group_managers"
+
+
+def for_group_managers(command: app_commands.Command[Any, ..., Any]) -> bool:
+    return command.extras.get(AUDIENCE) == GROUP_MANAGERS

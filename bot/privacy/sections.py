@@ -124,6 +124,26 @@ def _invitation(r: Reader, row: Row) -> Row:
     }
 
 
+def _group_guest(r: Reader, row: Row) -> Row:
+    """A stay as a guest of a group, or one the member gave someone (`added_by`)."""
+    group = r.get("work_group", row.get("group_id"))
+    guild = group.get("guild_id") or row.get("guild_id")
+    return {
+        "group": group.get("name"),
+        "theme": r.theme(group.get("theme_id")),
+        "guest_role": r.tr(
+            "privacy.export.guest.self"
+            if row.get("member_id") == r.member_id
+            else "privacy.export.guest.host"
+        ),
+        "note": row.get("note"),
+        "until": r.local(row.get("until"), guild),
+        "status": r.word("privacy.export.guest.", row.get("state")),
+        "recorded_at": r.local(row.get("created_at"), guild),
+        "ended_at": r.local(row.get("removed_at"), guild),
+    }
+
+
 def _work_group(r: Reader, row: Row) -> Row:
     return {
         "group": row.get("name"),
@@ -341,6 +361,7 @@ SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "member_profile": _profile,
     "group_member": _group_member,
     "invitation": _invitation,
+    "group_guest": _group_guest,
     "work_group": _work_group,
     "interest_vote": _interest_vote,
     "time_vote": _time_vote,

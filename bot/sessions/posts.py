@@ -16,6 +16,7 @@ from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import rules
 from storage import groups as group_store
+from storage import guests as guest_store
 from storage import sessions as store
 from storage import work as work_store
 from storage.models import GroupSession, WorkGroup
@@ -139,6 +140,8 @@ class RsvpButton(
             members = await group_store.member_ids(db, session.group_id)
             assert group is not None  # noqa: S101 - foreign key
             if interaction.user.id not in members | {group.facilitator_id, group.secretary_id}:
+                if await guest_store.guest_of(db, group.id, interaction.user.id, now):
+                    raise UserError("error.rsvp.guest", group=group.name)
                 raise UserError("error.rsvp.not_in_group", group=group.name)
             await store.answer(db, self.session_id, interaction.user.id, self.answer, now)
             counts = await store.rsvp_counts(db, self.session_id)

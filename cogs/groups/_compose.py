@@ -10,7 +10,15 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot.groups import consent, invitation_jobs, invitation_posts, invitation_views, jobs, objects
+from bot.groups import (
+    consent,
+    guests,
+    invitation_jobs,
+    invitation_posts,
+    invitation_views,
+    jobs,
+    objects,
+)  # fmt: skip
 from bot.groups import invitations as invites
 from bot.groups import posts as cards
 from bot.groups import rules as composition
@@ -44,6 +52,7 @@ class GroupsCog(OrganiserCog, GroupsBase):
         jobs.RoleJobs(self.bot).register()
         invitation_jobs.InvitationJobs(self.bot).register()
         self.bot.add_dynamic_items(invitation_views.AnswerButton, invitation_views.MineButton)
+        guests.GuestJobs(self.bot).register()
 
     async def cog_unload(self) -> None:
         self.services.checkup.unregister("groups")

@@ -1,5 +1,6 @@
 """`/group`: who runs a group (organisers), what a group is (anyone), inviting someone
-into it (its facilitator, its secretary, or an organiser), and one's own invitations."""
+into it (its facilitator, its secretary, or an organiser), and one's own invitations;
+its guests come from cogs/groups/_guests.py."""
 
 from __future__ import annotations
 
@@ -13,16 +14,19 @@ from bot.groups import posts as cards
 from bot.kit import ui, work
 from bot.kit.checks import member_is_organiser, organiser_only
 from bot.kit.user_error import UserError
-from cogs.groups._base import GroupsBase, send_all
+from cogs.groups._base import send_all
+from cogs.groups._guests import GuestCommands
 from storage import groups as store
+from storage import guests as guest_store
 from storage import invitations as invitation_store
 from storage import setup as setup_store
 from storage import themes
 from storage.models import GuildConfig, WorkGroup
 
 
-class GroupCog(GroupsBase):
+class GroupCog(GuestCommands):
     group = app_commands.Group(name="group", description=_("Your working group"), guild_only=True)
+    group.add_command(GuestCommands.guest)
 
     def _is_organiser(self, interaction: discord.Interaction, config: GuildConfig) -> bool:
         user = interaction.user
@@ -47,6 +51,10 @@ class GroupCog(GroupsBase):
         guild, config, tr, cycle = await self._context(interaction)
         row, _theme, members = await self._group(cycle, group)
         for person in (facilitator, secretary):
+            async with self.services.db() as db:
+                guest = await guest_store.guest_of(db, row.id, person.id, self.services.clock.now())
+            if guest is not None:
+                raise UserError("error.guests.no_roles", guest=person.mention, group=row.name)
             if person.id not in members:
                 raise UserError("error.groups.not_member", member=person.mention, group=row.name)
         now = self.services.clock.now()
@@ -90,6 +98,9 @@ class GroupCog(GroupsBase):
                 mine = await store.groups_of_member(db, cycle.id, interaction.user.id)
                 rows = [here] if here is not None and here.cycle_id == cycle.id else mine
             members = await store.members_of(db, [r.id for r in rows if r.id])
+            present = await guest_store.guests_of(
+                db, [r.id for r in rows if r.id], self.services.clock.now()
+            )
             by_id = {t.id: t for t in await themes.themes_of(db, cycle.id)}
         if not rows:
             await ui.reply(interaction, tr("groups.info.none"))
@@ -99,7 +110,7 @@ class GroupCog(GroupsBase):
         cards_rows = [
             (row, by_id[row.theme_id], members[row.id]) for row in rows if row.theme_id in by_id
         ]
-        await send_all(interaction, cards.info(tr, cards_rows))
+        await send_all(interaction, cards.info(tr, cards_rows, present))
 
     @group.command(name="invite", description=_("Invite a member into this group (in its channel)"))
     @app_commands.describe(member=_("The member to invite"))

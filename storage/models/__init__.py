@@ -7,7 +7,7 @@ from storage.models.cycles import Cycle, Phase
 from storage.models.drafts import Draft, DraftVersion, Endorsement
 from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
 from storage.models.gateway import GatewayLease
-from storage.models.groups import GroupMember, WorkGroup
+from storage.models.groups import GroupGuest, GroupMember, WorkGroup
 from storage.models.interest import (
     InterestPoll,
     InterestVote,
@@ -44,6 +44,7 @@ __all__ = [
     "ExperimentCheckin",
     "ExperimentEvaluation",
     "GatewayLease",
+    "GroupGuest",
     "GroupMember",
     "GroupSession",
     "GuildConfig",

@@ -1,10 +1,11 @@
-"""Working groups and their members. Discord ids are 64-bit snowflakes, stored as BIGINT."""
+"""Working groups, their members and their guests. Discord ids are 64-bit snowflakes,
+stored as BIGINT."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -47,3 +48,34 @@ class GroupMember(SQLModel, table=True):
     source: str = Field(default="proposal", max_length=16)  # proposal, move, invite
     role_granted: bool = False
     added_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class GroupGuest(SQLModel, table=True):
+    """Someone outside a group (an expert, a partner, a member of another group) who may
+    read and write in its channel until `until`. Never a member: the group's role means
+    membership, so a guest's access is a permission overwrite of its own. At most one
+    active row per group and person (a partial unique index); ended and removed rows
+    stay, so the group's history and the person's export say who came and when."""
+
+    __tablename__ = "group_guest"
+    __table_args__ = (
+        Index(
+            "uq_group_guest_active",
+            "group_id",
+            "member_id",
+            unique=True,
+            sqlite_where=text("state = 'active'"),
+            postgresql_where=text("state = 'active'"),
+        ),
+    )
+
+    id: int = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_type=BigInteger, index=True)
+    group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE", index=True)
+    member_id: int = Field(sa_type=BigInteger, index=True)
+    added_by: int | None = Field(default=None, sa_type=BigInteger)
+    note: str | None = Field(default=None, max_length=200)
+    until: datetime = Field(sa_type=UTCDateTime)
+    state: str = Field(default="active", max_length=16)  # active, ended, removed
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -38,7 +38,7 @@ HOSTILE_TEXTS: dict[str, str] = {
     "newlines": "a\n\n\rb\tc",
 }
 HOSTILE_NUMBERS: dict[str, int] = {"zero": 0, "negative": -1, "huge": 2**53 + 1}
-DATE_WORDS = ("start", "end", "deadline", "date", "when", "opens", "closes", "slots")
+DATE_WORDS = ("start", "end", "deadline", "date", "when", "opens", "closes", "slots", "until")
 
 
 @dataclass

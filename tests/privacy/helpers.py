@@ -21,6 +21,7 @@ from storage.models import (
     Experiment,
     ExperimentCheckin,
     ExperimentEvaluation,
+    GroupGuest,
     GroupMember,
     GroupSession,
     GuildConfig,
@@ -56,8 +57,8 @@ class Seeded:
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
     """One row in each of the 24 exported tables for MEMBER (facilitator AND secretary of
-    their group), one interest vote for OTHER, and the invitation MEMBER sent OTHER (OTHER's,
-    never exported to MEMBER)."""
+    their group; a guest of it once, and the host of OTHER's stay), one interest vote for
+    OTHER, and the invitation MEMBER sent OTHER (OTHER's, never exported to MEMBER)."""
     async with session_factory(engine)() as db, db.begin():
         db.add(GuildConfig(guild_id=GUILD, language="nl", timezone="Europe/Brussels",
                            created_at=NOW, updated_at=NOW))  # fmt: skip
@@ -106,6 +107,11 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
             Invitation(guild_id=GUILD, group_id=group.id, member_id=OTHER, state="declined",
                        source="invite", invited_by=MEMBER, reason="Geen tijd.",
                        deadline=SUMMER, created_at=NOW, answered_at=NOW),
+            GroupGuest(guild_id=GUILD, group_id=group.id, member_id=MEMBER, added_by=OTHER,
+                       note="Expert mobiliteit", until=NOW, state="ended", created_at=NOW,
+                       removed_at=NOW),
+            GroupGuest(guild_id=GUILD, group_id=group.id, member_id=OTHER, added_by=MEMBER,
+                       until=SUMMER, created_at=NOW),
             Rsvp(session_id=session.id, member_id=MEMBER, answer="online", updated_at=NOW),
             SessionMinutes(session_id=session.id, summary="Goed gesprek", attendees=7,
                            author_id=MEMBER, created_at=NOW),

@@ -39,7 +39,7 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert found.related["group_session"][seeded.session_id]["number"] == 2
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
-    assert found.count == 24
+    assert found.count == 26  # with two stays as a guest: MEMBER's own, and the one they gave
     # their own invitation only: the one they sent OTHER is OTHER's (with OTHER's reason)
     assert [row["member_id"] for row in found.tables["invitation"]] == [MEMBER]
     async with session_factory(engine)() as db:
@@ -77,6 +77,14 @@ async def test_the_file_tells_every_table_in_dutch_with_the_servers_time(
     assert ballot["Je stembiljet"] == ["Mobiliteit", "Wonen"]  # ranked: favourite first
     (membership,) = exported["Je groepen"]
     assert membership["Toegevoegd via"] == "een uitnodiging"
+    own, given = exported["Je verblijven als gast van een groep, en de gasten die je uitnodigde"]
+    assert own == {
+        "Groep": "Gent", "Thema": "Mobiliteit", "Je was": "de gast", "Notitie": "Expert mobiliteit",
+        "Tot": "2027-03-01T10:00:00+01:00", "Status": "afgelopen op de vastgelegde datum",
+        "Geregistreerd op": "2027-03-01T10:00:00+01:00", "Beëindigd op": "2027-03-01T10:00:00+01:00",
+    }  # fmt: skip
+    assert (given["Je was"], given["Status"]) == ("wie uitnodigde", "lopend")
+    assert "Beëindigd op" not in given  # under way: not ended, nothing to tell
 
 
 def test_the_reply_lists_every_section_within_one_message_in_every_language() -> None:
