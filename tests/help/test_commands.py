@@ -82,7 +82,7 @@ async def test_commands_are_synced_with_french_and_dutch_localisations(
     roles = next(o for o in setup["options"] if o["name"] == "roles")
     assert (
         roles["description_localizations"]["fr"]
-        == "Choisir le rôle d'organisation et le rôle des sociétaires"
+        == "Choisir le rôle d'organisation, celui des sociétaires, celui du CA"
     )
     organiser = next(o for o in roles["options"] if o["name"] == "organiser")
     assert organiser["name_localizations"] == {"fr": "organisation", "nl": "organisatie"}
