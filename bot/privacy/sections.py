@@ -208,6 +208,28 @@ def _draft_version(r: Reader, row: Row) -> Row:
     }
 
 
+def _draft_answer(r: Reader, row: Row) -> Row:
+    draft = r.get("draft", row.get("draft_id"))
+    return {
+        "draft": draft.get("title"),
+        "group": r.group(draft.get("group_id")),
+        "decision": r.word("draft.decision.", row.get("decision")),
+        "text": row.get("text"),
+        "recorded_at": r.local(row.get("created_at"), draft.get("guild_id")),
+    }
+
+
+def _followup_update(r: Reader, row: Row) -> Row:
+    draft = r.get("draft", row.get("draft_id"))
+    return {
+        "draft": draft.get("title"),
+        "group": r.group(draft.get("group_id")),
+        "state": r.word("followup.state.", row.get("state")),
+        "note": row.get("note"),
+        "recorded_at": r.local(row.get("created_at"), draft.get("guild_id")),
+    }
+
+
 def _minutes(r: Reader, row: Row) -> Row:
     session = r.get("group_session", row.get("session_id"))
     return {
@@ -335,6 +357,8 @@ SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "endorsement": _endorsement,
     "draft": _draft,
     "draft_version": _draft_version,
+    "draft_answer": _draft_answer,
+    "followup_update": _followup_update,
     "session_minutes": _minutes,
     "group_session": _session,
     "experiment": _experiment,

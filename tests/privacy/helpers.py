@@ -16,11 +16,13 @@ from storage.models import (
     Ballot,
     Cycle,
     Draft,
+    DraftAnswer,
     DraftVersion,
     Endorsement,
     Experiment,
     ExperimentCheckin,
     ExperimentEvaluation,
+    FollowupUpdate,
     GroupMember,
     GroupSession,
     GuildConfig,
@@ -54,7 +56,7 @@ class Seeded:
 
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
-    """One row in each of the 23 exported tables for MEMBER (facilitator AND secretary of
+    """One row in each of the 25 exported tables for MEMBER (facilitator AND secretary of
     their group), one interest vote for OTHER."""
     async with session_factory(engine)() as db, db.begin():
         db.add(GuildConfig(guild_id=GUILD, language="nl", timezone="Europe/Brussels",
@@ -109,6 +111,10 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
             DraftVersion(draft_id=draft.id, number=1, text="Fietsen delen.", author_id=MEMBER,
                          created_at=NOW),
             Endorsement(draft_id=draft.id, member_id=MEMBER, created_at=NOW),
+            DraftAnswer(draft_id=draft.id, decision="adopted_with_changes", text="Ja, met een proef.",
+                        author_id=MEMBER, created_at=NOW),
+            FollowupUpdate(draft_id=draft.id, state="in_progress", note="Tien fietsen besteld.",
+                           author_id=MEMBER, created_at=NOW),
             ExperimentCheckin(experiment_id=experiment.id, text="Halfweg", author_id=MEMBER,
                               created_at=NOW),
             ExperimentEvaluation(experiment_id=experiment.id, done="Een dag", author_id=MEMBER,

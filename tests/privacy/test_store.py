@@ -39,7 +39,7 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert found.related["group_session"][seeded.session_id]["number"] == 2
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
-    assert found.count == 23
+    assert found.count == 25
     async with session_factory(engine)() as db:
         nothing = await privacy.export(db, OTHER + 1)
     assert nothing.tables == {} and nothing.count == 0
@@ -75,6 +75,10 @@ async def test_the_file_tells_every_table_in_dutch_with_the_servers_time(
     assert ballot["Je stembiljet"] == ["Mobiliteit", "Wonen"]  # ranked: favourite first
     (membership,) = exported["Je groepen"]
     assert membership["Toegevoegd via"] == "een uitnodiging"
+    (board,) = exported["Antwoorden van de raad van bestuur die je schreef"]
+    assert (board["Aanbeveling"], board["Besluit"]) == ("Deelfietsen", "aangenomen met wijzigingen")
+    (step,) = exported["Updates van de opvolging die je schreef"]
+    assert (step["Stand"], step["Notitie"]) == ("bezig", "Tien fietsen besteld.")
 
 
 def test_the_reply_lists_every_section_within_one_message_in_every_language() -> None:
