@@ -58,3 +58,26 @@ async def _done(engine: AsyncEngine) -> bool:
     async with session_factory(engine)() as db:
         items = [i for i in await work_store.items(db) if i.kind.startswith("draft_answer")]
     return len(items) == 2 and all(i.state == "done" for i in items)
+
+
+async def test_a_post_deleted_by_hand_is_made_again_and_the_answer_goes_in_it(
+    fake: FakeDiscord, sqlite_engine: AsyncEngine, clock: MovableClock
+) -> None:
+    async with running_bot(fake, sqlite_engine, clock) as bot:
+        s = await submitted_draft(fake, sqlite_engine, clock)
+        fake.remove_channel(s.thread)
+        await fake.wait_for(lambda: bot.get_channel(s.thread.id) is None, what="the bot to see it")
+        done = await answer(fake, s.draft_id, s.member, "not_retained", "Hors mandat.")
+        async with session_factory(sqlite_engine)() as db:
+            draft = await store.get(db, s.draft_id)
+        assert draft is not None and draft.thread_id not in (None, s.thread.id)
+        assert done.content == (
+            "Answer recorded: **Un pair pour chacun** — not retained. Posted in "
+            f"<#{draft.thread_id}>; the group is told in its channel."
+        )
+        again = fake.channel(draft.thread_id)
+        assert again is not None and again.name == "Un pair pour chacun"
+        texts = [m.content for m in fake.messages_in(again.id)]
+        assert texts[0].startswith("Chaque membre devrait")  # the draft's text, made again
+        assert texts[-1].startswith(HEAD + "non retenue**") and texts[-1].endswith("Hors mandat.")
+        assert f"/{draft.thread_id}/" in fake.messages_in(s.group.channel.id)[-1].content
