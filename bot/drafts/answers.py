@@ -84,12 +84,14 @@ class AnswerService:
         if status != before:
             self.bot.dispatch("draft_status", found.draft)
         reply = tr("draft.answered", title=found.draft.title,
-                   decision=tr(f"draft.decision.{decision}"),
-                   thread=ui.channel_mention(found.draft.thread_id) or "—")  # fmt: skip
+                   decision=tr(f"draft.decision.{decision}"))  # fmt: skip
         if "failed" in states.values():
             reply += "\n" + tr("error.discord_forbidden")
         elif any(state not in work.SETTLED for state in states.values()):
             reply += "\n" + tr("draft.answered.waiting")
+        else:
+            thread = ui.channel_mention(found.draft.thread_id) or "—"
+            reply += " " + tr("draft.answered.posted", thread=thread)
         await ui.reply(interaction, reply)
 
     async def ensure_post(self, guild: discord.Guild, public: Tr, found: DraftContext) -> None:

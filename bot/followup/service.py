@@ -69,12 +69,14 @@ class FollowupService:
                                     draft=draft.id, state=state, update=update.id)  # fmt: skip
         await interaction.response.defer(ephemeral=True, thinking=True)
         states = await works.in_order().run([key])
-        reply = tr("followup.updated", title=draft.title, state=tr(f"followup.state.{state}"),
-                   thread=ui.channel_mention(draft.thread_id) or "—")  # fmt: skip
+        reply = tr("followup.updated", title=draft.title, state=tr(f"followup.state.{state}"))
         if states[key] == "failed":
             reply += "\n" + tr("followup.updated.failed")
         elif states[key] not in work.SETTLED:
             reply += "\n" + tr("followup.updated.waiting")
+        else:
+            thread = ui.channel_mention(draft.thread_id) or "—"
+            reply += " " + tr("followup.updated.posted", thread=thread)
         await ui.reply(interaction, reply)
 
     async def cycle(self, guild_id: int, value: str | None) -> Cycle:

@@ -141,3 +141,24 @@ async def test_bad_input_is_refused_ephemeral_and_changes_nothing(
     assert len(fake.messages_in(s.thread.id)) == before
     empty = await fake.slash("followup list", user=s.group.members[2], locale="en-US")
     assert "no follow-up yet" in empty.text
+
+
+async def test_an_update_whose_post_was_deleted_is_kept_and_named_by_setup_check(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    s = await submitted_draft(fake, sqlite_engine, clock)
+    await answer(fake, s.draft_id, s.member, "adopted", ANSWER)
+    fake.remove_channel(s.thread)
+    await fake.wait_for(lambda: bot.get_channel(s.thread.id) is None, what="the bot to see it")
+    res = await update(fake, s, s.member, "done", "Réalisée : dix binômes.")
+    assert res.content == (
+        "Follow-up recorded: **Un pair pour chacun** — done.\n"
+        "Discord refused the post (it may have been deleted): the follow-up stays recorded, in "
+        "/followup list and the report. An organiser can run /setup check."
+    )
+    assert [u.state for u in await stored_updates(sqlite_engine, s.draft_id)] == ["done"]
+    listed = await fake.slash("followup list", user=s.group.members[1], locale="en-US")
+    assert "**done**" in listed.text and "Réalisée : dix binômes." in listed.text
+    check = await fake.slash("setup check", user=fake.owner, locale="en-US")
+    assert "Follow-up of an adopted recommendation, in its post, due <t:" in check.text
+    assert "the recommendation's forum post was deleted by hand" in check.text
