@@ -34,6 +34,7 @@ EXTENSIONS = (
     "cogs.drafts",
     "cogs.synthesis",
     "cogs.report",
+    "cogs.followup",
     "cogs.help",
 )
 

@@ -1,8 +1,9 @@
 """`/draft`: write recommendation drafts in the theme's forum, revise them, follow their
-history and status; 👍 on a post's first message endorses it.
+history and status; 👍 on a post's first message endorses it; the board answers them.
 
 The writing lives in bot/drafts/service.py, the post in bot/drafts/posts.py, the forms in
-bot/drafts/forms.py, endorsements in bot/drafts/endorsements.py.
+bot/drafts/forms.py, endorsements in bot/drafts/endorsements.py, the board's answers in
+bot/drafts/answers.py.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.drafts import views
+from bot.drafts.answers import AnswerService, check_answer
 from bot.drafts.endorsements import EndorsementRecorder
-from bot.drafts.forms import NewDraftForm, ReviseForm
+from bot.drafts.forms import AnswerForm, NewDraftForm, ReviseForm
 from bot.drafts.jobs import TagJobs
-from bot.drafts.rules import STATUSES
+from bot.drafts.rules import ANSWERABLE, DECISIONS, STATUSES
 from bot.drafts.service import DraftContext, DraftService, check_title, is_organiser, may_write
 from bot.kit import choices, ui
+from bot.kit.checks import board_only
 from bot.kit.user_error import UserError
 from storage import cycles, themes
 from storage import drafts as store
@@ -41,6 +44,13 @@ STATUS_CHOICES = [
         strict=True,
     )
 ]  # fmt: skip
+DECISION_PREFIX = "decision."
+DECISION_CHOICES = [
+    app_commands.Choice(name=name, value=DECISION_PREFIX + code)
+    for code, name in zip(
+        DECISIONS, ("under study", "adopted", "adopted with changes", "not retained"), strict=True
+    )
+]
 
 
 class DraftCog(commands.Cog):
@@ -52,6 +62,7 @@ class DraftCog(commands.Cog):
         self.bot = bot
         self.services = bot.services
         self.writer = DraftService(bot)
+        self.answers = AnswerService(bot, self.writer)
         self.recorder = EndorsementRecorder(bot)
         self._reconciling: asyncio.Task[None] | None = None
 
@@ -160,7 +171,9 @@ class DraftCog(commands.Cog):
         found = await self._draft(interaction, draft)
         async with self.services.db() as db:
             versions = await store.versions(db, found.draft.id)
+            answers = (await store.answers(db, [found.draft.id]))[found.draft.id]
         texts = views.blocks(views.history_lines(tr, found.draft, versions))
+        texts += views.answer_blocks(tr, answers)
         file = None
         if compare_from is not None or compare_to is not None:
             old = views.pick(versions, compare_from or 1)
@@ -189,6 +202,42 @@ class DraftCog(commands.Cog):
         found = await self._draft(interaction, draft)
         await self.writer.move(interaction, found, status.removeprefix(STATUS_PREFIX))
 
+    # ------------------------------------------------------------ the board's answer
+    @draft.command(
+        name="answer", description=_("The board's answer to a submitted draft (opens a form)")
+    )
+    @app_commands.describe(
+        draft=_("The draft submitted to the board"), decision=_("The board's decision")
+    )
+    @app_commands.choices(decision=DECISION_CHOICES)
+    @board_only()
+    async def answer(self, interaction: discord.Interaction, draft: str, decision: str) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        code = decision.removeprefix(DECISION_PREFIX)
+        found = await self.answers.find(interaction.guild_id, draft)
+        check_answer(tr, found.draft.status, code)
+        await interaction.response.send_modal(
+            AnswerForm(self.bot, self.answers, tr, found.draft.id, code, interaction.user.id)
+        )
+
+    @answer.autocomplete("draft")
+    async def submitted_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Drafts submitted to the board, in every cycle of the server."""
+        if interaction.guild_id is None:
+            return []
+        async with self.services.db() as db:
+            rows = await store.drafts_in_guild(db, interaction.guild_id, [ANSWERABLE])
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=d.title[:100], value=f"#{d.id}")
+            for d in rows
+            if needle in d.title.casefold()
+        ][:25]
+
     # ------------------------------------------------------------ list
     @draft.command(name="list", description=_("Drafts with their status, version and endorsements"))
     @app_commands.describe(theme=_("Only this theme"))
@@ -202,6 +251,7 @@ class DraftCog(commands.Cog):
         async with self.services.db() as db:
             rows = await store.drafts_of_cycle(db, cycle.id, chosen.id if chosen else None)
             counts = await store.endorsement_counts(db, [d.id for d in rows])
+            answers = await store.current_answers(db, [d.id for d in rows])
             found_groups = {d.group_id: await db.get(WorkGroup, d.group_id) for d in rows}
             found_themes = {t.id: t for t in await themes.themes_of(db, cycle.id)}
         if not rows:
@@ -209,7 +259,7 @@ class DraftCog(commands.Cog):
             return
         by_group = {k: v for k, v in found_groups.items() if v is not None}
         lines = [tr("draft.list.title", count=len(rows))]
-        lines += views.list_lines(tr, rows, by_group, found_themes, counts)
+        lines += views.list_lines(tr, rows, by_group, found_themes, counts, answers)
         await views.send_blocks(interaction, views.blocks(lines))
 
     async def _theme(self, cycle: Cycle, value: str) -> Theme:

@@ -1,4 +1,5 @@
-"""`/help`: what the caller may do, in their language, built from the command tree."""
+"""`/help`: what the caller may do, in their language, built from the command tree:
+organisers' commands to organisers, the board's (answers, follow-up) to the board."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.kit import ui
-from bot.kit.checks import for_group_managers, for_organisers, member_is_organiser
+from bot.kit.checks import (
+    for_board,
+    for_group_managers,
+    for_organisers,
+    member_is_board,
+    member_is_organiser,
+)  # fmt: skip
 from bot.kit.i18n import Tr
 from bot.kit.text import pack
 from bot.kit.translator import command_key
@@ -57,9 +64,11 @@ class HelpCog(commands.Cog):
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
-        organiser = isinstance(interaction.user, discord.Member) and member_is_organiser(
-            interaction.user, config, interaction.permissions
+        member = interaction.user if isinstance(interaction.user, discord.Member) else None
+        organiser = member is not None and member_is_organiser(
+            member, config, interaction.permissions
         )
+        board = member is not None and member_is_board(member, config, interaction.permissions)
         # a group's facilitator or secretary also sees the commands for those who run one
         manager = organiser
         if not manager:
@@ -70,7 +79,7 @@ class HelpCog(commands.Cog):
         card = ui.embed(tr("help.title"), tr("help.intro"))
         sections: dict[str, list[str]] = {}
         for command in leaves(self.bot.tree):
-            if for_organisers(command) and not organiser:
+            if (for_organisers(command) and not organiser) or (for_board(command) and not board):
                 continue
             if for_group_managers(command) and not manager:
                 continue

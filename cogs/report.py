@@ -1,5 +1,5 @@
-"""`/report export`: the cycle (or one theme) for the board, as a Markdown file and the
-participation table as .xlsx and .csv."""
+"""`/report export`: the cycle (or one theme) for the board, as a Markdown file, and its
+tables (participation, accountability) as one .xlsx workbook and a .csv each."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ class ReportCog(OrganiserCog):
         self.services = bot.services
 
     @report.command(
-        name="export", description=_("The cycle as a Markdown file, plus participation")
+        name="export",
+        description=_("The cycle as a Markdown file, with participation and accountability tables"),
     )
     @app_commands.describe(theme=_("Only this theme (default: the whole cycle)"))
     async def export(self, interaction: discord.Interaction, theme: str | None = None) -> None:
@@ -58,10 +59,10 @@ class ReportCog(OrganiserCog):
         now = self.services.clock.now()
         text = report.markdown(tr, data, name, config.timezone, now, only)
         public = self.services.public(config)  # the table is the guild's, in its language
-        table = report.participation(public, data, now)
         stem = f"sipbot-{cycle.name}" + (f"-theme-{only.id}" if only else "")
+        # stem.xlsx (a sheet per table), stem-participation.csv, stem-accountability.csv
         tables = await sheets.attachments(
-            f"{stem}-participation", [table], sheets.Style.of(public, config.timezone)
+            stem, report.tables(public, data, now), sheets.Style.of(public, config.timezone)
         )
         await interaction.followup.send(
             report.ready(tr, data) + "\n" + tr("sheet.formats", zone=config.timezone),

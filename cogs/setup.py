@@ -75,6 +75,10 @@ class SetupCog(OrganiserCog):
                 ui.role_mention(config.member_role_id) or tr("setup.show.members.none"),
             ),
             (
+                "setup.show.board",
+                ui.role_mention(config.board_role_id) or tr("setup.show.board.none"),
+            ),
+            (
                 "setup.show.announcements",
                 ui.channel_mention(config.announcements_channel_id)
                 or tr("setup.show.announcements.none"),
@@ -97,21 +101,25 @@ class SetupCog(OrganiserCog):
             card.add_field(name=tr(key), value=value, inline=True)
         await ui.reply(interaction, embed=card)
 
-    @setup.command(name="roles", description=_("Choose the organiser role and the member role"))
+    @setup.command(
+        name="roles", description=_("Choose the organiser role, the member role, the board role")
+    )
     @app_commands.describe(
         organiser=_("Role of the organisers (pôle vie coopérative)"),
         member=_("Role of the members (sociétaires); choose @everyone for all"),
+        board=_("Role of the board, who answers recommendations; @everyone: organisers only"),
     )
     async def roles(
         self,
         interaction: discord.Interaction,
         organiser: discord.Role | None = None,
         member: discord.Role | None = None,
+        board: discord.Role | None = None,
     ) -> None:
         assert interaction.guild is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        if organiser is None and member is None:
+        if organiser is None and member is None and board is None:
             raise UserError("setup.roles.nothing")
         changes: dict[str, Any] = {}
         if organiser is not None:
@@ -124,6 +132,11 @@ class SetupCog(OrganiserCog):
             if member.managed:
                 raise UserError("error.role.managed", role=member.mention)
             changes["member_role_id"] = None if member.is_default() else member.id
+        if board is not None:
+            if board.managed:
+                raise UserError("error.role.managed", role=board.mention)
+            # @everyone: no board role (organisers answer), never every member
+            changes["board_role_id"] = None if board.is_default() else board.id
         config = await self._save(interaction, "setup.roles", **changes)
         await ui.reply(
             interaction,
@@ -132,6 +145,7 @@ class SetupCog(OrganiserCog):
                 organisers=ui.role_mention(config.organiser_role_id)
                 or tr("setup.show.organisers.none"),
                 members=ui.role_mention(config.member_role_id) or tr("setup.show.members.none"),
+                board=ui.role_mention(config.board_role_id) or tr("setup.show.board.none"),
             ),
         )
 

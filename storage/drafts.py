@@ -1,8 +1,10 @@
-"""Recommendation drafts, their versions (every revision kept) and endorsements.
+"""Recommendation drafts, their versions (every revision kept), endorsements and the
+board's answers.
 
 A new version is written only if the draft is still at the version its author
 started from (`add_version`), so two people revising at once never overwrite each
-other silently; a status moves only from the status it was read in (`move`).
+other silently; a status moves only from the status it was read in (`move`); an answer
+is recorded only while the draft is still submitted (`add_answer`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import Draft, DraftVersion, Endorsement
+from storage.models import Draft, DraftAnswer, DraftVersion, Endorsement
 from storage.upsert import insert_ignore, table_of
 
 FINAL = ("adopted", "not_retained", "withdrawn")
@@ -73,6 +75,35 @@ async def find(db: AsyncSession, cycle_id: int, value: str) -> Draft | None:
     )
     found = list(result.scalars())
     return found[0] if len(found) == 1 else None
+
+
+async def find_in_guild(
+    db: AsyncSession, guild_id: int, value: str, statuses: Sequence[str] = ()
+) -> Draft | None:
+    """Like `find`, across every cycle of the server (the board answers, and follows up,
+    after the cycle closed); an exact title counts when only one draft of those
+    `statuses` (any, when empty) has it."""
+    text = value.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        draft = await get(db, int(text[1:]))
+        return draft if draft is not None and draft.guild_id == guild_id else None
+    query = select(Draft).where(
+        col(Draft.guild_id) == guild_id, func.lower(col(Draft.title)) == text.lower()
+    )
+    if statuses:
+        query = query.where(col(Draft.status).in_(list(statuses)))
+    found = list((await db.execute(query)).scalars())
+    return found[0] if len(found) == 1 else None
+
+
+async def drafts_in_guild(db: AsyncSession, guild_id: int, statuses: Sequence[str]) -> list[Draft]:
+    """The server's drafts in these statuses, the newest first (for autocomplete)."""
+    result = await db.execute(
+        select(Draft)
+        .where(col(Draft.guild_id) == guild_id, col(Draft.status).in_(list(statuses)))
+        .order_by(col(Draft.cycle_id).desc(), col(Draft.id).desc())
+    )
+    return list(result.scalars())
 
 
 async def drafts_of_cycle(
@@ -175,6 +206,49 @@ async def move(db: AsyncSession, draft_id: int, current: str, wanted: str, now: 
         .values(status=wanted, updated_at=now)
     )
     return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+# ------------------------------------------------------------------ the board's answers
+async def add_answer(
+    db: AsyncSession, answer: DraftAnswer, status: str, now: datetime
+) -> DraftAnswer | None:
+    """The answer, and the draft's new status, only if the draft is still submitted (a
+    conditional update: of two answers at once, one that would come after a final
+    decision is refused); None when it no longer is."""
+    result = await db.execute(
+        update(Draft)
+        .where(col(Draft.id) == answer.draft_id, col(Draft.status) == "submitted")
+        .values(status=status, updated_at=now)
+    )
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return None
+    db.add(answer)
+    await db.flush()
+    return answer
+
+
+async def get_answer(db: AsyncSession, answer_id: int) -> DraftAnswer | None:
+    return await db.get(DraftAnswer, answer_id)
+
+
+async def answers(db: AsyncSession, draft_ids: Sequence[int]) -> dict[int, list[DraftAnswer]]:
+    """draft id -> its answers, oldest first (the last one is current); every asked draft present."""
+    found: dict[int, list[DraftAnswer]] = {draft_id: [] for draft_id in draft_ids}
+    ids = list(found)
+    for start in range(0, len(ids), 500):
+        result = await db.execute(
+            select(DraftAnswer)
+            .where(col(DraftAnswer.draft_id).in_(ids[start : start + 500]))
+            .order_by(col(DraftAnswer.draft_id), col(DraftAnswer.id))
+        )
+        for row in result.scalars():
+            found[row.draft_id].append(row)
+    return found
+
+
+async def current_answers(db: AsyncSession, draft_ids: Sequence[int]) -> dict[int, DraftAnswer]:
+    """draft id -> its last answer, for the drafts that have one."""
+    return {d: rows[-1] for d, rows in (await answers(db, draft_ids)).items() if rows}
 
 
 # ------------------------------------------------------------------ endorsements

@@ -1,6 +1,6 @@
 """Everything the cycle report reads, in one pass: themes, groups and their members,
-sessions and minutes, drafts with their last text and endorsements, syntheses,
-experiments. Read-only."""
+sessions and minutes, drafts with their last text, endorsements and the board's answers,
+the follow-up of adopted ones, syntheses, experiments. Read-only."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage import drafts as draft_store
+from storage import followup as followup_store
 from storage import groups as group_store
 from storage import synthesis as syntheses
 from storage import themes
 from storage.models import (
     Cycle,
     Draft,
+    DraftAnswer,
     Experiment,
     ExperimentCheckin,
     ExperimentEvaluation,
+    FollowupUpdate,
     GroupSession,
     SessionMinutes,
     Synthesis,
@@ -45,6 +48,9 @@ class ReportData:
     experiments: list[Experiment] = field(default_factory=list)
     checkins: dict[int, int] = field(default_factory=dict)  # experiment id -> count
     evaluations: dict[int, ExperimentEvaluation] = field(default_factory=dict)
+    # draft id -> the board's answers, the follow-up's updates (each oldest first)
+    answers: dict[int, list[DraftAnswer]] = field(default_factory=dict)
+    updates: dict[int, list[FollowupUpdate]] = field(default_factory=dict)
 
 
 async def load(db: AsyncSession, cycle: Cycle, theme_id: int | None = None) -> ReportData:
@@ -69,6 +75,9 @@ async def load(db: AsyncSession, cycle: Cycle, theme_id: int | None = None) -> R
         gathered={s.id: await syntheses.drafts_of(db, s.id) for s in found_syntheses.values()},
     )  # fmt: skip
     await _experiments(db, data, group_ids)
+    draft_ids = [d.id for d in rows]
+    data.answers = await draft_store.answers(db, draft_ids)
+    data.updates = await followup_store.updates(db, draft_ids)
     return data
 
 

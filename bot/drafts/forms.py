@@ -1,8 +1,10 @@
-"""The forms in which drafts are written: a new draft, and a revision prefilled with the
-current text. One form per person (discord.py keeps open forms by custom id).
+"""The forms in which drafts are written — a new draft, a revision prefilled with the
+current text — and in which the board writes its answer. One form per person
+(discord.py keeps open forms by custom id).
 
-A modal field holds at most 4000 characters, so the form has a second, optional
-field that continues the first: texts up to 8000 characters are typed whole.
+A modal field holds at most 4000 characters, so each form has a second, optional
+field that continues the first ("answer" and "answer (continued)"): texts up to 8000
+characters are typed whole, and stored and shown whole.
 """
 
 from __future__ import annotations
@@ -17,16 +19,17 @@ from bot.kit.text import split_text
 from bot.kit.user_error import UserError
 
 if TYPE_CHECKING:
+    from bot.drafts.answers import AnswerService
     from bot.drafts.service import DraftService
     from bot.kit.host import Host
 
 FIELD_MAX = 4000
 
 
-def joined(first: str, second: str) -> str:
+def joined(first: str, second: str, empty: str = "error.draft.text_empty") -> str:
     """The two fields as one text. The second continues the first exactly when either side
     has whitespace at the joint (as the prefilled halves of a revision do), else on a new
-    line; an empty text is refused."""
+    line; an empty text is refused (with the `empty` message)."""
     if not second.strip():
         text = first
     elif not first.strip():
@@ -36,7 +39,7 @@ def joined(first: str, second: str) -> str:
     else:
         text = f"{first}\n{second}"
     if not text.strip():
-        raise UserError("error.draft.text_empty")
+        raise UserError(empty)
     return text.strip()
 
 
@@ -110,3 +113,29 @@ class ReviseForm(DraftForm):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self.service.revise(interaction, self.draft_id, self.base, self.value)
+
+
+class AnswerForm(SipForm):
+    """The board's answer: "answer" and "answer (continued)", 4,000 characters each."""
+
+    def __init__(
+        self, bot: Host, service: AnswerService, tr: Tr, draft_id: int, decision: str,
+        user_id: int,
+    ) -> None:  # fmt: skip
+        title = tr("draft.answer.modal", decision=tr(f"draft.decision.{decision}"))
+        super().__init__(bot, title=title[:45], custom_id=f"sip:draft:answer:{draft_id}:{user_id}")
+        self.service, self.draft_id, self.decision = service, draft_id, decision
+        self.text: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
+            custom_id="answer", label=tr("draft.answer.modal.text")[:45],
+            style=discord.TextStyle.paragraph, max_length=FIELD_MAX,
+        )  # fmt: skip
+        self.more: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
+            custom_id="more", label=tr("draft.answer.modal.more")[:45],
+            style=discord.TextStyle.paragraph, max_length=FIELD_MAX, required=False,
+        )  # fmt: skip
+        self.add_item(self.text)
+        self.add_item(self.more)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        text = joined(self.text.value or "", self.more.value or "", empty="error.answer.empty")
+        await self.service.answer(interaction, self.draft_id, self.decision, text)

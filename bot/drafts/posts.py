@@ -1,4 +1,5 @@
-"""The Discord side of a draft: its forum post, the text across messages, its status tag.
+"""The Discord side of a draft: its forum post, the text across messages, its status tag,
+the board's answer posted in it and the note that tells the group.
 
 The starter message holds the first part of the text (its id is the thread's);
 longer texts continue in messages right after it, so the thread always shows the
@@ -19,7 +20,7 @@ from bot.drafts.rules import STATUSES
 from bot.kit import ui
 from bot.kit.i18n import LANGUAGES, Tr
 from bot.kit.text import split_text
-from storage.models import Draft, WorkGroup
+from storage.models import Draft, DraftAnswer, WorkGroup
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +116,24 @@ async def apply_status(thread: discord.Thread, tr: Tr, status: str) -> bool:
     wanted = ([tag] if tag is not None else []) + others
     await thread.edit(applied_tags=wanted[:5], archived=False)
     return tag is not None
+
+
+def answer_chunks(tr: Tr, answer: DraftAnswer) -> list[str]:
+    """The answer as posted: a heading (decision, author, date), then the whole text,
+    across messages of at most 2,000 characters; nothing cut."""
+    head = tr(
+        "draft.answer.post", decision=tr(f"draft.decision.{answer.decision}"),
+        author=f"<@{answer.author_id}>" if answer.author_id else "—",
+        when=ui.timestamp(answer.created_at),
+    )  # fmt: skip
+    return split_text(f"{head}\n\n{answer.text}")
+
+
+def answer_note(tr: Tr, draft: Draft, answer: DraftAnswer, message_id: int | None) -> str:
+    """The group's short note: the decision and where to read the answer."""
+    if message_id is not None and draft.thread_id is not None:
+        link = f"https://discord.com/channels/{draft.guild_id}/{draft.thread_id}/{message_id}"
+    else:
+        link = f"<#{draft.thread_id}>" if draft.thread_id else "—"
+    return tr("draft.answer.note", title=draft.title,
+              decision=tr(f"draft.decision.{answer.decision}"), link=link)  # fmt: skip

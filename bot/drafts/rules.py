@@ -1,7 +1,8 @@
 """Recommendation drafts: the statuses a draft goes through (one forum tag each), who
-may move it from one to another, the work item that makes the post's tag follow
-(open to other features that store a status: the synthesis), and the unified diff
-between two versions that `/draft history` shows and attaches."""
+may move it from one to another, the board's decisions and what each does to the
+status, the work item that makes the post's tag follow (open to other features that
+store a status: the synthesis), and the unified diff between two versions that
+`/draft history` shows and attaches."""
 
 from __future__ import annotations
 
@@ -43,6 +44,55 @@ def check_transition(current: str, wanted: str, organiser: bool) -> None:
         raise UserError("error.draft.transition", current=current, wanted=wanted)
     if wanted in ORGANISERS_ONLY and not organiser:
         raise UserError("error.draft.organisers_only", wanted=wanted)
+
+
+# The board's answer to a submitted draft. "Under study" is an answer, not a status: the
+# draft stays submitted (its tag too, so no forum needs a new tag) and may be answered
+# again; the other decisions are final, as the statuses they lead to.
+DECISIONS = ("under_study", "adopted", "adopted_with_changes", "not_retained")
+DECIDED = {
+    "under_study": "submitted",
+    "adopted": "adopted",
+    "adopted_with_changes": "adopted",
+    "not_retained": "not_retained",
+}
+ANSWERABLE = "submitted"
+# two form fields of 4,000 characters, and the line break that may join them
+ANSWER_MAX = 8001
+
+
+def check_answer(status: str, decision: str) -> str:
+    """The status the draft takes with this decision; refuses a decision unknown, a
+    draft not submitted to the board, or one the board decided already."""
+    if decision not in DECISIONS:
+        raise UserError("error.answer.decision_unknown", value=decision)
+    if status in ("adopted", "not_retained"):
+        raise UserError("error.answer.decided", status=status)
+    if status != ANSWERABLE:
+        raise UserError("error.answer.not_submitted", status=status)
+    return DECIDED[decision]
+
+
+def check_answer_text(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise UserError("error.answer.empty")
+    if len(cleaned) > ANSWER_MAX:
+        raise UserError("error.answer.long", length=len(cleaned), max=ANSWER_MAX - 1)
+    return cleaned
+
+
+ANSWER_POST_KIND = "draft_answer"  # the answer in the draft's forum post
+ANSWER_NOTE_KIND = "draft_answer_note"  # the group told, in its channel
+
+
+def answer_work(answer_id: int) -> list[tuple[str, str, dict[str, int]]]:
+    """(kind, key, payload) of the items that show one answer: the post, then the note."""
+    payload = {"answer_id": answer_id}
+    return [
+        (ANSWER_POST_KIND, f"{ANSWER_POST_KIND}:{answer_id}", payload),
+        (ANSWER_NOTE_KIND, f"{ANSWER_NOTE_KIND}:{answer_id}", payload),
+    ]
 
 
 TAG_KIND = "draft_tag"

@@ -1,4 +1,5 @@
-"""What `/draft history` and `/draft list` show: versions, a diff, a list of drafts."""
+"""What `/draft history` and `/draft list` show: versions, the board's answers (whole),
+a diff, a list of drafts with their status and the board's current decision."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import discord
 from bot.drafts import rules
 from bot.kit import ui
 from bot.kit.i18n import Tr
-from bot.kit.text import pack
+from bot.kit.text import pack, split_text
 from bot.kit.user_error import UserError
-from storage.models import Draft, DraftVersion, Theme, WorkGroup
+from storage.models import Draft, DraftAnswer, DraftVersion, Theme, WorkGroup
 
 BLOCK_LIMIT = 1900  # a diff shown inline leaves room for the fences and a title
 
@@ -26,6 +27,22 @@ def history_lines(tr: Tr, draft: Draft, versions: Sequence[DraftVersion]) -> lis
                when=ui.timestamp(version.created_at), length=len(version.text))
         )  # fmt: skip
     return lines
+
+
+def answer_blocks(tr: Tr, answers: Sequence[DraftAnswer]) -> list[str]:
+    """Every answer of the board, oldest first, whole: each starts a message and runs on
+    across as many as it needs (never cut)."""
+    blocks: list[str] = []
+    for index, answer in enumerate(answers):
+        line = tr(
+            "draft.history.answer", decision=tr(f"draft.decision.{answer.decision}"),
+            author=f"<@{answer.author_id}>" if answer.author_id else "—",
+            when=ui.timestamp(answer.created_at), length=len(answer.text),
+        )  # fmt: skip
+        if index == 0:
+            line = tr.plural("draft.history.answers", len(answers)) + "\n" + line
+        blocks += split_text(f"{line}\n{answer.text}")
+    return blocks
 
 
 def pick(versions: Sequence[DraftVersion], number: int) -> DraftVersion:
@@ -65,6 +82,7 @@ def list_lines(
     groups: dict[int, WorkGroup],
     themes: dict[int, Theme],
     endorsements: dict[int, int],
+    answers: dict[int, DraftAnswer] | None = None,
 ) -> list[str]:
     lines: list[str] = []
     theme_id: int | None = None
@@ -80,6 +98,10 @@ def list_lines(
                endorsements=endorsements.get(draft.id, 0),
                thread=f"<#{draft.thread_id}>" if draft.thread_id else "—")
         )  # fmt: skip
+        answer = (answers or {}).get(draft.id)
+        if answer is not None:
+            lines[-1] += tr("draft.list.answer", decision=tr(f"draft.decision.{answer.decision}"),
+                            when=f"<t:{int(answer.created_at.timestamp())}:D>")  # fmt: skip
     return lines
 
 

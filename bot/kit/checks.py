@@ -13,6 +13,12 @@ ignored. So a command group is either
 Mixed groups are kept rather than split because splitting would rename commands people
 already use; tests/kit/test_visibility.py lists them and fails for any other group
 that holds an organiser command and is visible to members.
+
+The board (SPEC §1) answers submitted recommendations and follows up adopted ones: the
+board role set with `/setup roles board:`, and organisers always (when no board role
+is set, they are the board). Board members need not have Manage Server, so a board
+command can never be hidden by default permissions: it is visible and carries
+`board_only()`, checked at run time; `/help` lists it only to the board.
 """
 
 from __future__ import annotations
@@ -40,6 +46,12 @@ class NotOrganiser(app_commands.CheckFailure):
         self.role_id = role_id
 
 
+class NotBoard(app_commands.CheckFailure):
+    def __init__(self, role_id: int | None) -> None:
+        super().__init__("board role, organiser role or Manage Server needed")
+        self.role_id = role_id
+
+
 class NotInGuild(app_commands.CheckFailure):
     pass
 
@@ -51,6 +63,16 @@ def member_is_organiser(
     if granted.administrator or granted.manage_guild:
         return True
     role_id = config.organiser_role_id
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+def member_is_board(
+    member: discord.Member, config: GuildConfig, permissions: discord.Permissions | None = None
+) -> bool:
+    """The board role, or an organiser (who may always answer: the board by default)."""
+    if member_is_organiser(member, config, permissions):
+        return True
+    role_id = config.board_role_id
     return role_id is not None and any(role.id == role_id for role in member.roles)
 
 
@@ -70,6 +92,26 @@ async def ensure_organiser(interaction: discord.Interaction) -> bool:
     if not member_is_organiser(interaction.user, config, interaction.permissions):
         raise NotOrganiser(config.organiser_role_id)
     return True
+
+
+async def ensure_board(interaction: discord.Interaction) -> bool:
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise NotInGuild()
+    bot = cast("Host", interaction.client)
+    config = await bot.services.config(interaction.guild.id)
+    if not member_is_board(interaction.user, config, interaction.permissions):
+        raise NotBoard(config.board_role_id)
+    return True
+
+
+def board_only() -> Callable[[T], T]:
+    """A command for the board (and organisers), checked at run time; no default
+    permissions, so that board members without Manage Server see it."""
+
+    def decorator(func: T) -> T:
+        return cast(T, app_commands.check(ensure_board)(cast(Any, func)))
+
+    return decorator
 
 
 def organiser_only() -> Callable[[T], T]:
@@ -105,3 +147,8 @@ AUDIENCE, GROUP_MANAGERS = "audience", "group_managers"
 
 def for_group_managers(command: app_commands.Command[Any, ..., Any]) -> bool:
     return command.extras.get(AUDIENCE) == GROUP_MANAGERS
+
+
+def for_board(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """Whether the bot refuses this command to anyone but the board and organisers."""
+    return ensure_board in command.checks

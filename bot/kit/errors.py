@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.kit.checks import NotInGuild, NotOrganiser
+from bot.kit.checks import NotBoard, NotInGuild, NotOrganiser
 from bot.kit.i18n import Tr
 from bot.kit.text import excerpt
 from bot.kit.user_error import UserError
@@ -57,6 +57,10 @@ def describe(error: BaseException, tr: Tr) -> str | None:
         if error.role_id:
             return tr("error.not_organiser.role", role=f"<@&{error.role_id}>")
         return tr("error.not_organiser")
+    if isinstance(error, NotBoard):
+        if error.role_id:
+            return tr("error.not_board.role", role=f"<@&{error.role_id}>")
+        return tr("error.not_board")
     if isinstance(error, NotInGuild | app_commands.NoPrivateMessage):
         return tr("error.guild_only")
     if isinstance(error, app_commands.BotMissingPermissions):

@@ -9,82 +9,10 @@ guess the zone; a stored code (`in_person`, `closed`) is told in the reader's wo
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.kit.i18n import Tr
-from storage.privacy import Export
-
-Row = dict[str, Any]
-
-
-class Reader:
-    """What a section needs to tell a row: the rows it points at, time zones, words."""
-
-    def __init__(self, export: Export, member_id: int, tr: Tr, timezone: str) -> None:
-        self.export, self.member_id, self.tr, self.timezone = export, member_id, tr, timezone
-
-    def get(self, table: str, row_id: Any) -> Row:
-        """The related row (an empty one when the id is missing: every lookup can chain)."""
-        return self.export.related.get(table, {}).get(row_id, {}) if row_id is not None else {}
-
-    def local(self, moment: datetime | None, guild_id: int | None) -> str | None:
-        """ISO 8601 with the server's offset: "2027-01-20T18:00:00+01:00"."""
-        if moment is None:
-            return None
-        zone = self.export.timezones.get(guild_id, self.timezone) if guild_id else self.timezone
-        return _aware(moment).astimezone(ZoneInfo(zone)).isoformat()
-
-    @staticmethod
-    def utc(moment: datetime | None) -> str | None:
-        if moment is None:
-            return None
-        return _aware(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-    def word(self, prefix: str, code: str | None) -> str | None:
-        """A stored code (`in_person`, `closed`) in the reader's words; unknown ones as is."""
-        if code is None:
-            return None
-        key = prefix + code
-        return self.tr(key) if self.tr.catalog.has(self.tr.language, key) else code
-
-    def yes_no(self, value: bool) -> str:
-        return self.tr("privacy.export.yes" if value else "privacy.export.no")
-
-    def group(self, group_id: Any) -> str | None:
-        name: str | None = self.get("work_group", group_id).get("name")
-        return name
-
-    def theme(self, theme_id: Any) -> str | None:
-        title: str | None = self.get("theme", theme_id).get("title")
-        return title
-
-    def cycle(self, cycle_id: Any) -> str | None:
-        name: str | None = self.get("cycle", cycle_id).get("name")
-        return name
-
-    def roles(self, group: Row) -> str | None:
-        """The member's own roles in a group ("animateur·trice, secrétaire"), if any."""
-        mine = [
-            self.tr(f"privacy.export.role.{role}")
-            for role in ("facilitator", "secretary")
-            if group.get(f"{role}_id") == self.member_id
-        ]
-        return ", ".join(mine) or None
-
-    def session(self, session: Row) -> Row:
-        """A session told by its group, its number and its date, local and UTC."""
-        return {
-            "group": self.group(session.get("group_id")),
-            "session_number": session.get("number"),
-            "date": self.local(session.get("starts_at"), session.get("guild_id")),
-            "date_utc": self.utc(session.get("starts_at")),
-        }
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+from bot.privacy.group_sections import _group_guest, _group_member, _invitation, _work_group
+from bot.privacy.reader import Reader, Row
 
 
 # ------------------------------------------------------------------ one function per table
@@ -95,62 +23,6 @@ def _profile(r: Reader, row: Row) -> Row:
         "facilitate": r.yes_no(bool(row.get("facilitate"))),
         "take_notes": r.yes_no(bool(row.get("take_notes"))),
         "updated_at": r.local(row.get("updated_at"), row.get("guild_id")),
-    }
-
-
-def _group_member(r: Reader, row: Row) -> Row:
-    group = r.get("work_group", row.get("group_id"))
-    return {
-        "group": group.get("name"),
-        "theme": r.theme(group.get("theme_id")),
-        "role": r.roles(group),
-        "mode": r.word("profile.mode.", group.get("mode")),
-        "office": group.get("office"),
-        "added_as": r.word("privacy.export.source.", row.get("source")),
-        "recorded_at": r.local(row.get("added_at"), group.get("guild_id")),
-    }
-
-
-def _invitation(r: Reader, row: Row) -> Row:
-    group = r.get("work_group", row.get("group_id"))
-    return {
-        "group": group.get("name"),
-        "theme": r.theme(group.get("theme_id")),
-        "status": r.word("privacy.export.invitation.", row.get("state")),
-        "reason": row.get("reason"),
-        "deadline": r.local(row.get("deadline"), row.get("guild_id")),
-        "answered_at": r.local(row.get("answered_at"), row.get("guild_id")),
-        "recorded_at": r.local(row.get("created_at"), row.get("guild_id")),
-    }
-
-
-def _group_guest(r: Reader, row: Row) -> Row:
-    """A stay as a guest of a group, or one the member gave someone (`added_by`)."""
-    group = r.get("work_group", row.get("group_id"))
-    guild = group.get("guild_id") or row.get("guild_id")
-    return {
-        "group": group.get("name"),
-        "theme": r.theme(group.get("theme_id")),
-        "guest_role": r.tr(
-            "privacy.export.guest.self"
-            if row.get("member_id") == r.member_id
-            else "privacy.export.guest.host"
-        ),
-        "note": row.get("note"),
-        "until": r.local(row.get("until"), guild),
-        "status": r.word("privacy.export.guest.", row.get("state")),
-        "recorded_at": r.local(row.get("created_at"), guild),
-        "ended_at": r.local(row.get("removed_at"), guild),
-    }
-
-
-def _work_group(r: Reader, row: Row) -> Row:
-    return {
-        "group": row.get("name"),
-        "theme": r.theme(row.get("theme_id")),
-        "role": r.roles(row),
-        "mode": r.word("profile.mode.", row.get("mode")),
-        "office": row.get("office"),
     }
 
 
@@ -237,6 +109,28 @@ def _draft_version(r: Reader, row: Row) -> Row:
         "draft": draft.get("title"),
         "version": row.get("number"),
         "text": row.get("text"),
+        "recorded_at": r.local(row.get("created_at"), draft.get("guild_id")),
+    }
+
+
+def _draft_answer(r: Reader, row: Row) -> Row:
+    draft = r.get("draft", row.get("draft_id"))
+    return {
+        "draft": draft.get("title"),
+        "group": r.group(draft.get("group_id")),
+        "decision": r.word("draft.decision.", row.get("decision")),
+        "text": row.get("text"),
+        "recorded_at": r.local(row.get("created_at"), draft.get("guild_id")),
+    }
+
+
+def _followup_update(r: Reader, row: Row) -> Row:
+    draft = r.get("draft", row.get("draft_id"))
+    return {
+        "draft": draft.get("title"),
+        "group": r.group(draft.get("group_id")),
+        "state": r.word("followup.state.", row.get("state")),
+        "note": row.get("note"),
         "recorded_at": r.local(row.get("created_at"), draft.get("guild_id")),
     }
 
@@ -370,6 +264,8 @@ SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "endorsement": _endorsement,
     "draft": _draft,
     "draft_version": _draft_version,
+    "draft_answer": _draft_answer,
+    "followup_update": _followup_update,
     "session_minutes": _minutes,
     "group_session": _session,
     "experiment": _experiment,

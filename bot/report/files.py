@@ -1,5 +1,6 @@
 """The cycle report for the board: a Markdown file readable without Discord, and the table of
-participation per theme and region (written as .xlsx and .csv by `bot.kit.sheets`).
+participation per theme and region (written as .xlsx and .csv by `bot.kit.sheets`, in one
+workbook with the accountability sheet of bot/report/accountability.py).
 
 Dates are written in the guild's time zone (a file has no Discord timestamps), people
 by their display name when the guild cache knows them, else by their id. A session
@@ -9,83 +10,25 @@ Wording: every count goes through a plural family of the catalogue ("Aucune séa
 tenue", "1 séance tenue", "2 séances tenues"), every state through its catalogue key.
 Themes are headed as Discord names them (emoji and title, "1️⃣ Accompagnement"): the
 keycaps the themes are voted with are their numbers, so the report adds none of its own.
-What people typed (minutes, drafts, goals, evaluations) is quoted with its line breaks
-kept: a Markdown line ending in two spaces is a hard break in CommonMark and in the
-original Markdown alike, and stays invisible in Discord's preview of the file.
+What people typed (minutes, drafts, answers, goals, evaluations) is quoted with its line
+breaks kept (bot/report/writing.py).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.kit.i18n import Tr
 from bot.kit.sheets import Cell, Column, Kind, Table
-from storage.models import Draft, GroupSession, Theme, WorkGroup
+from bot.report import accountability
+from bot.report.writing import Names, Writer, cell, hard_breaks, quote, theme_heading
+from storage.models import Draft, Theme, WorkGroup
 from storage.report import ReportData
 
-Names = Callable[[int | None], str]
 CSV_COLUMNS = ("theme", "region", "groups", "members", "sessions_held", "attendees", "drafts", "endorsements")  # fmt: skip
-CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
-HARD_BREAK = "  "
-
-
-@dataclass
-class Writer:
-    tr: Tr
-    data: ReportData
-    name: Names
-    zone: ZoneInfo
-    now: datetime
-
-    def when(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime("%d/%m/%Y %H:%M")
-
-    def held(self, session: GroupSession) -> bool:
-        if session.status == "cancelled":
-            return False
-        return (
-            session.id in self.data.minutes
-            or session.status == "done"
-            or (session.starts_at.timestamp() + session.minutes * 60 <= self.now.timestamp())
-        )
-
-    def count(self, what: str, count: int) -> str:
-        """ "3 séances tenues", "aucune recommandation": `report.<what>.count` for `count`."""
-        return self.tr.plural(f"report.{what}.count", count)
-
-
-def hard_breaks(text: str) -> list[str]:
-    """The text's lines, each one followed by another ending in a hard line break, so the
-    line breaks typed in Discord survive a Markdown reader (fenced code is left as is)."""
-    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
-    fenced = False
-    for i, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if not fenced and line and i + 1 < len(lines) and lines[i + 1]:
-            lines[i] = line + HARD_BREAK
-    return lines
-
-
-def quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in hard_breaks(text)) or ">"
-
-
-def cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def theme_heading(theme: Theme) -> str:
-    """The theme as Discord names it; a custom emoji, unreadable in a file, by its name."""
-    emoji = CUSTOM_EMOJI.sub(r":\1:", theme.emoji or "").strip()
-    return f"{emoji} {theme.title}" if emoji else theme.title
 
 
 def markdown(
@@ -95,6 +38,7 @@ def markdown(
     title = tr("report.title.theme", cycle=data.cycle.name, theme=only.title) if only else tr("report.title", cycle=data.cycle.name)  # fmt: skip
     parts = [f"# {title}", "", f"_{tr('report.generated', when=w.when(now))}_", "", summary(w)]
     parts += [theme_section(w, theme) for theme in data.themes]
+    parts.append(accountability.section(w))
     if data.experiments:
         parts.append(experiments(w))
     return "\n".join(parts).rstrip() + "\n"
@@ -179,6 +123,7 @@ def drafts_of(w: Writer, rows: list[Draft], groups: list[WorkGroup]) -> list[str
         lines += [tr("report.draft.meta", status=tr(f"draft.status.{d.status}"), version=d.version,
                      endorsements=endorsements, when=w.when(d.updated_at)), ""]  # fmt: skip
         lines += [quote(w.data.texts.get(d.id, "")), ""]
+        lines += accountability.answers_of(w, d)
     return lines
 
 
@@ -221,6 +166,12 @@ def ready(tr: Tr, data: ReportData) -> str:
     return tr("report.ready", themes=tr.plural("report.themes.count", len(data.themes)),
               groups=tr.plural("report.groups.count", len(data.groups)),
               drafts=tr.plural("report.drafts.count", len(data.drafts)))  # fmt: skip
+
+
+def tables(tr: Tr, data: ReportData, now: datetime) -> list[Table]:
+    """The report's workbook: participation, then accountability."""
+    groups = {g.id: g.name for g in data.groups}
+    return [participation(tr, data, now), accountability.table(tr, data, groups)]
 
 
 def participation(tr: Tr, data: ReportData, now: datetime) -> Table:

@@ -44,6 +44,8 @@ def check_roles(guild: discord.Guild, config: GuildConfig) -> list[Finding]:
         found.append(Finding("info", "check.member_role.none"))
     elif guild.get_role(config.member_role_id) is None:
         found.append(Finding("error", "check.member_role.deleted"))
+    if config.board_role_id is not None and guild.get_role(config.board_role_id) is None:
+        found.append(Finding("error", "check.board_role.deleted"))
     return found
 
 

@@ -4,8 +4,9 @@ from sqlmodel import SQLModel
 
 from storage.models.assembly import AssemblyVote, Ballot
 from storage.models.cycles import Cycle, Phase
-from storage.models.drafts import Draft, DraftVersion, Endorsement
+from storage.models.drafts import Draft, DraftAnswer, DraftVersion, Endorsement
 from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
+from storage.models.followup import FollowupUpdate
 from storage.models.gateway import GatewayLease
 from storage.models.groups import GroupGuest, GroupMember, WorkGroup
 from storage.models.interest import (
@@ -38,11 +39,13 @@ __all__ = [
     "Ballot",
     "Cycle",
     "Draft",
+    "DraftAnswer",
     "DraftVersion",
     "Endorsement",
     "Experiment",
     "ExperimentCheckin",
     "ExperimentEvaluation",
+    "FollowupUpdate",
     "GatewayLease",
     "GroupGuest",
     "GroupMember",

@@ -46,6 +46,22 @@ class DraftVersion(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class DraftAnswer(SQLModel, table=True):
+    """The board's answer to a submitted recommendation. Several over time (under study,
+    then adopted): the last one is the current decision."""
+
+    __tablename__ = "draft_answer"
+    __table_args__ = (Index("ix_draft_answer_draft", "draft_id", "id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
+    # under_study, adopted, adopted_with_changes, not_retained
+    decision: str = Field(max_length=24)
+    text: str
+    author_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class Endorsement(SQLModel, table=True):
     __tablename__ = "endorsement"
     __table_args__ = (UniqueConstraint("draft_id", "member_id", name="uq_endorsement"),)

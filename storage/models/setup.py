@@ -18,6 +18,8 @@ class GuildConfig(SQLModel, table=True):
     guild_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     organiser_role_id: int | None = Field(default=None, sa_type=BigInteger)
     member_role_id: int | None = Field(default=None, sa_type=BigInteger)
+    # who answers submitted recommendations; None: the organisers
+    board_role_id: int | None = Field(default=None, sa_type=BigInteger)
     announcements_channel_id: int | None = Field(default=None, sa_type=BigInteger)
     language: str = Field(default="fr", max_length=8)
     timezone: str = Field(default="Europe/Paris", max_length=64)

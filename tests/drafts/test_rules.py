@@ -1,4 +1,5 @@
-"""The draft status machine, the two-field form joint, and the tag items' keys."""
+"""The draft status machine, the board's decisions, the two-field form joint, and the
+work items' keys."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.drafts import rules
 from bot.drafts.forms import FIELD_MAX, joined, prefill
 from bot.drafts.rules import (
     FINAL,
@@ -81,3 +83,39 @@ def test_a_drafts_tag_items_fall_under_its_prefix_and_no_other_drafts(
     assert (kind, payload) == ("draft_tag", {"draft_id": draft_id})
     assert key.startswith(tag_prefix(draft_id))
     assert key.startswith(tag_prefix(other)) == (other == draft_id)
+
+
+@pytest.mark.parametrize(
+    ("decision", "status"),
+    [("under_study", "submitted"), ("adopted", "adopted"),
+     ("adopted_with_changes", "adopted"), ("not_retained", "not_retained")],
+)  # fmt: skip
+def test_each_decision_leads_a_submitted_draft_to_its_status(decision: str, status: str) -> None:
+    assert rules.check_answer("submitted", decision) == status
+
+
+@pytest.mark.parametrize(
+    ("status", "refusal"),
+    [("draft", "error.answer.not_submitted"), ("open", "error.answer.not_submitted"),
+     ("synthesised", "error.answer.not_submitted"), ("withdrawn", "error.answer.not_submitted"),
+     ("adopted", "error.answer.decided"), ("not_retained", "error.answer.decided")],
+)  # fmt: skip
+def test_the_board_answers_only_drafts_submitted_and_not_decided(status: str, refusal: str) -> None:
+    for decision in rules.DECISIONS:
+        with pytest.raises(UserError) as refused:
+            rules.check_answer(status, decision)
+        assert refused.value.key == refusal and refused.value.params == {"status": status}
+
+
+def test_an_answer_is_refused_empty_or_beyond_two_fields() -> None:
+    with pytest.raises(UserError, match=r"error.answer.decision_unknown"):
+        rules.check_answer("submitted", "maybe")
+    with pytest.raises(UserError, match=r"error.answer.empty"):
+        rules.check_answer_text(" \n ")
+    whole = "a" * 4000 + "\n" + "b" * 4000  # two full fields and the line joining them
+    assert rules.check_answer_text(whole) == whole
+    with pytest.raises(UserError, match=r"error.answer.long"):
+        rules.check_answer_text(whole + "c")
+    assert [key for _kind, key, _p in rules.answer_work(3)] == [
+        "draft_answer:3", "draft_answer_note:3"
+    ]  # fmt: skip

@@ -37,6 +37,24 @@ async def test_help_for_an_organiser_lists_organiser_commands(
     assert "`/setup check` — Check the bot's permissions and configuration" in english.text
 
 
+async def test_help_shows_the_boards_commands_to_the_board_only(
+    fake: FakeDiscord, bot: SipBot
+) -> None:
+    board = fake.add_role("Conseil d'administration")
+    await fake.slash("setup roles", user=fake.owner, options={"board": board})
+    member = fake.add_member("sacha", locale="fr")
+    on_board = fake.add_member("camille", roles=[board], locale="fr")
+    answer = "`/proposition répondre` — La réponse du conseil d'administration"
+    follow = "`/suivi actualiser` — Où en est une recommandation adoptée"
+    listed = "`/suivi liste` — Chaque recommandation adoptée, son état et sa dernière mise à jour"
+    seen = (await fake.slash("help", user=on_board)).text
+    assert answer in seen and follow in seen and listed in seen
+    assert "/configurer" not in seen  # on the board, not an organiser
+    everyone = (await fake.slash("help", user=member)).text
+    assert answer not in everyone and follow not in everyone and listed in everyone
+    assert answer in (await fake.slash("help", user=fake.owner)).text  # organisers answer too
+
+
 async def test_unexpected_error_gives_an_apology_with_a_reference(
     fake: FakeDiscord,
     bot: SipBot,
@@ -82,7 +100,7 @@ async def test_commands_are_synced_with_french_and_dutch_localisations(
     roles = next(o for o in setup["options"] if o["name"] == "roles")
     assert (
         roles["description_localizations"]["fr"]
-        == "Choisir le rôle d'organisation et le rôle des sociétaires"
+        == "Choisir le rôle d'organisation, celui des sociétaires, celui du CA"
     )
     organiser = next(o for o in roles["options"] if o["name"] == "organiser")
     assert organiser["name_localizations"] == {"fr": "organisation", "nl": "organisatie"}

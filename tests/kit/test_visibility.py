@@ -7,6 +7,10 @@ with the reason; their organiser subcommands must still refuse members at run ti
 The choice (bot/kit/checks.py): mixed groups are kept rather than split, because
 splitting them would rename commands people already use (`/interest profile`,
 `/cycle calendar`, `/assembly results`, `/group info`).
+
+The board's commands (`/draft answer`, `/followup update`) are visible on purpose, in
+visible roots: board members need not have Manage Server, and Discord would hide a root
+with default permissions from them. They refuse whoever is not on the board at run time.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 from discord import app_commands
 
 from bot.app import SipBot
-from bot.kit.checks import ORGANISERS, for_organisers
+from bot.kit.checks import ORGANISERS, for_board, for_organisers
 from bot.kit.i18n import Catalog
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.interactions import (
@@ -86,7 +90,7 @@ async def test_no_organiser_command_is_visible_to_members_unless_mixed_on_purpos
             visible.add(name)
     assert mixed == set(MIXED)  # the list is not stale
     assert {"setup", "office", "theme", "groups", "synthesis", "report"} <= hidden
-    assert {"help", "session", "draft", "experiment", "privacy"} <= visible
+    assert {"help", "session", "draft", "experiment", "privacy", "followup"} <= visible
     assert fake.ignored == []  # no permission set where Discord ignores it
 
 
@@ -153,3 +157,33 @@ async def test_organiser_subcommands_of_mixed_groups_refuse_members_at_run_time(
     assert {"interest open", "interest export", "cycle create", "assembly open", "group roles"} <= (
         set(refused)
     )
+
+
+async def test_board_commands_are_visible_and_refuse_members_at_run_time(
+    fake: FakeDiscord, bot: SipBot
+) -> None:
+    board = fake.add_role("Conseil d'administration")
+    await fake.slash("setup roles", user=fake.owner, options={"board": board})
+    member = fake.add_member("sacha")
+    payloads = synced(fake)
+    expected = Catalog.load().get("en", "error.not_board.role")
+    assert expected is not None
+    refused: list[str] = []
+    for root, leaves in leaves_by_root(bot).items():
+        for leaf in leaves:
+            if not for_board(leaf):
+                continue
+            assert payloads[root]["default_member_permissions"] is None, f"/{root}: board needs it"
+            spec = spec_of(payloads[root], leaf.qualified_name.split()[1:])
+            options = {
+                o["name"]: value_for(o, fake, member)
+                for o in spec.get("options", [])
+                if o.get("required")
+            }
+            res = await fake.slash(
+                leaf.qualified_name, user=member, options=options, locale="en-US"
+            )
+            assert res.ephemeral and res.modal is None, leaf.qualified_name
+            assert res.content == expected.format(role=f"<@&{board.id}>"), res.content
+            refused.append(leaf.qualified_name)
+    assert set(refused) == {"draft answer", "followup update"}

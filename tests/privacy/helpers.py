@@ -16,11 +16,13 @@ from storage.models import (
     Ballot,
     Cycle,
     Draft,
+    DraftAnswer,
     DraftVersion,
     Endorsement,
     Experiment,
     ExperimentCheckin,
     ExperimentEvaluation,
+    FollowupUpdate,
     GroupGuest,
     GroupMember,
     GroupSession,
@@ -56,7 +58,7 @@ class Seeded:
 
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
-    """One row in each of the 24 exported tables for MEMBER (facilitator AND secretary of
+    """One row in each of the 27 exported tables for MEMBER (facilitator AND secretary of
     their group; a guest of it once, and the host of OTHER's stay), one interest vote for
     OTHER, and the invitation MEMBER sent OTHER (OTHER's, never exported to MEMBER)."""
     async with session_factory(engine)() as db, db.begin():
@@ -122,6 +124,10 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
             DraftVersion(draft_id=draft.id, number=1, text="Fietsen delen.", author_id=MEMBER,
                          created_at=NOW),
             Endorsement(draft_id=draft.id, member_id=MEMBER, created_at=NOW),
+            DraftAnswer(draft_id=draft.id, decision="adopted_with_changes", text="Ja, met een proef.",
+                        author_id=MEMBER, created_at=NOW),
+            FollowupUpdate(draft_id=draft.id, state="in_progress", note="Tien fietsen besteld.",
+                           author_id=MEMBER, created_at=NOW),
             ExperimentCheckin(experiment_id=experiment.id, text="Halfweg", author_id=MEMBER,
                               created_at=NOW),
             ExperimentEvaluation(experiment_id=experiment.id, done="Een dag", author_id=MEMBER,

@@ -39,7 +39,7 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert found.related["group_session"][seeded.session_id]["number"] == 2
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
-    assert found.count == 26  # with two stays as a guest: MEMBER's own, and the one they gave
+    assert found.count == 28  # with two stays as a guest: MEMBER's own, and the one they gave
     # their own invitation only: the one they sent OTHER is OTHER's (with OTHER's reason)
     assert [row["member_id"] for row in found.tables["invitation"]] == [MEMBER]
     async with session_factory(engine)() as db:
@@ -85,6 +85,10 @@ async def test_the_file_tells_every_table_in_dutch_with_the_servers_time(
     }  # fmt: skip
     assert (given["Je was"], given["Status"]) == ("wie uitnodigde", "lopend")
     assert "Beëindigd op" not in given  # under way: not ended, nothing to tell
+    (board,) = exported["Antwoorden van de raad van bestuur die je schreef"]
+    assert (board["Aanbeveling"], board["Besluit"]) == ("Deelfietsen", "aangenomen met wijzigingen")
+    (step,) = exported["Updates van de opvolging die je schreef"]
+    assert (step["Stand"], step["Notitie"]) == ("bezig", "Tien fietsen besteld.")
 
 
 def test_the_reply_lists_every_section_within_one_message_in_every_language() -> None:

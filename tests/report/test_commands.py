@@ -96,8 +96,9 @@ async def test_the_cycle_report_reads_without_discord(
         "Rapport prêt : 4 thématiques, 7 groupes, 7 recommandations."
     )
     files = dict(res.attachments)
-    assert set(files) == {"sipbot-2020-2021.md", "sipbot-2020-2021-participation.xlsx",
-                          "sipbot-2020-2021-participation.csv"}  # fmt: skip
+    assert set(files) == {"sipbot-2020-2021.md", "sipbot-2020-2021.xlsx",
+                          "sipbot-2020-2021-participation.csv",
+                          "sipbot-2020-2021-accountability.csv"}  # fmt: skip
     text = files["sipbot-2020-2021.md"].decode("utf-8")
     assert text.startswith("# Cycle 2020-2021 — rapport\n\n_Généré le 03/05/2021 11:00_")
     total_endorsements = sum(n % 4 + 1 for n in range(7))

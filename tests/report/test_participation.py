@@ -52,8 +52,8 @@ async def test_participation_counts_every_theme_in_a_workbook_and_a_csv(
     res = await fake.slash("report export", user=fake.owner, locale="en-US")
     assert "The .xlsx workbook opens as is in Excel and LibreOffice" in (res.content or "")
     files = dict(res.attachments)
-    book = openpyxl.load_workbook(io.BytesIO(files["sipbot-2020-2021-participation.xlsx"]))
-    assert book.sheetnames == ["Participation"]  # the server's language, not the reader's
+    book = openpyxl.load_workbook(io.BytesIO(files["sipbot-2020-2021.xlsx"]))
+    assert book.sheetnames == ["Participation", "Suivi"]  # the server's language, not the reader's
     sheet = book["Participation"]
     assert [c.value for c in sheet[1]] == HEADERS and sheet.freeze_panes == "A2"
     body = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
@@ -81,6 +81,7 @@ async def test_a_theme_without_groups_alone_is_a_row_of_zeros(
     assert "séparateur point-virgule" in (res.content or "")
     files = dict(res.attachments)
     (name,) = [n for n in files if n.endswith(".xlsx")]
-    assert name.endswith("-participation.xlsx") and name.replace(".xlsx", ".csv") in files
+    assert name.startswith("sipbot-2020-2021-theme-")
+    assert name.replace(".xlsx", "-participation.csv") in files
     sheet = openpyxl.load_workbook(io.BytesIO(files[name]))["Participation"]
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [ROWS[-1]]

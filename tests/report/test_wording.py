@@ -122,7 +122,8 @@ async def test_a_french_report_counts_in_french_and_names_states_in_french(
     assert "(s)" not in text and "Aucun." not in text
     by_heading = sections(text)
     assert list(by_heading) == [
-        "En chiffres", "1️⃣ Accompagnement", "2️⃣ Horizon", "3️⃣ Égalité", "Expérimentations",
+        "En chiffres", "1️⃣ Accompagnement", "2️⃣ Horizon", "3️⃣ Égalité",
+        "Suites données aux recommandations", "Expérimentations",
     ]  # fmt: skip
     accompagnement = by_heading["1️⃣ Accompagnement"]
     assert "· 1 groupe · 1 séance tenue · aucune recommandation\n" in accompagnement
@@ -133,6 +134,9 @@ async def test_a_french_report_counts_in_french_and_names_states_in_french(
     assert "· 1 groupe · 2 séances tenues · 1 recommandation\n" in horizon
     assert "Statut : ouverte aux avis · version 1 · 1 soutien · dernière modification" in horizon
     assert "elle ne rassemble encore aucune recommandation." in horizon
+    assert by_heading["Suites données aux recommandations"].strip() == (
+        "Aucune recommandation n'a encore été remise au conseil d'administration."
+    )
     egalite = by_heading["3️⃣ Égalité"]
     assert "· 1 groupe · aucune séance tenue · aucune recommandation\n" in egalite
     assert "\nAucune séance tenue.\n" in egalite and "Aucune recommandation." in egalite

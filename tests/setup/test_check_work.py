@@ -119,3 +119,18 @@ async def test_a_long_list_of_troubles_is_cut_with_a_count_and_errors_are_excerp
     assert "… and 3 more scheduled task(s) in trouble." in res.text
     assert "`" not in res.text  # quoted back on one line, without breaking the markdown
     assert "HTTPException: " + "x" * 104 + "…”" in res.text
+
+
+async def test_every_kind_of_work_the_bot_registers_is_named_in_every_language(
+    bot: SipBot,
+) -> None:
+    """`/setup check` names a kind in the reader's words: none falls back to its code."""
+    catalog = bot.services.catalog
+    unnamed = [
+        f"{language}: {kind}"
+        for kind in bot.services.work.handlers
+        for language in ("fr", "en", "nl")
+        if not catalog.has(language, f"check.work.kind.{kind}")
+    ]
+    assert not unnamed
+    assert {"draft_answer", "draft_answer_note", "followup_post"} <= set(bot.services.work.handlers)

@@ -1,0 +1,69 @@
+"""The follow-up of adopted recommendations: their updates, and which cycles have any.
+
+An update is recorded only for an adopted draft (`add_update`); adopted is a final
+status (bot/drafts/rules.py: nothing moves a draft out of it), so a draft read adopted
+stays so while its update is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from storage.models import Cycle, Draft, FollowupUpdate
+
+FOLLOWED = ("adopted",)
+
+
+async def add_update(
+    db: AsyncSession, draft_id: int, state: str, note: str, author_id: int, now: datetime
+) -> FollowupUpdate | None:
+    """The update, in the caller's transaction; None when the draft is not adopted."""
+    draft = await db.get(Draft, draft_id, populate_existing=True)
+    if draft is None or draft.status not in FOLLOWED:
+        return None
+    update = FollowupUpdate(
+        draft_id=draft_id, state=state, note=note, author_id=author_id, created_at=now
+    )
+    db.add(update)
+    await db.flush()
+    return update
+
+
+async def updates(db: AsyncSession, draft_ids: Sequence[int]) -> dict[int, list[FollowupUpdate]]:
+    """draft id -> its updates, oldest first (the last one is its state); every asked draft present."""
+    found: dict[int, list[FollowupUpdate]] = {draft_id: [] for draft_id in draft_ids}
+    ids = list(found)
+    for start in range(0, len(ids), 500):
+        result = await db.execute(
+            select(FollowupUpdate)
+            .where(col(FollowupUpdate.draft_id).in_(ids[start : start + 500]))
+            .order_by(col(FollowupUpdate.draft_id), col(FollowupUpdate.id))
+        )
+        for row in result.scalars():
+            found[row.draft_id].append(row)
+    return found
+
+
+async def followed_of_cycle(db: AsyncSession, cycle_id: int) -> list[Draft]:
+    """The cycle's adopted recommendations, by theme, group, then draft."""
+    result = await db.execute(
+        select(Draft)
+        .where(col(Draft.cycle_id) == cycle_id, col(Draft.status).in_(FOLLOWED))
+        .order_by(col(Draft.theme_id), col(Draft.group_id), col(Draft.id))
+    )
+    return list(result.scalars())
+
+
+async def cycles(db: AsyncSession, guild_id: int) -> list[Cycle]:
+    """The server's cycles, the newest first (the open one, then the earlier ones)."""
+    result = await db.execute(
+        select(Cycle)
+        .where(col(Cycle.guild_id) == guild_id)
+        .order_by(col(Cycle.first_year).desc(), col(Cycle.id).desc())
+    )
+    return list(result.scalars())
