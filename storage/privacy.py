@@ -36,6 +36,9 @@ from storage.models import (
     MemberProfile,
     PollNotice,
     PrivacyOptOut,
+    Proposal,
+    ProposalDecision,
+    ProposalEndorsement,
     Rsvp,
     SessionMinutes,
     Synthesis,
@@ -58,8 +61,11 @@ PERSONAL: list[tuple[type[Any], str, str]] = [
     (GroupMember, "member_id", DELETE),
     (Endorsement, "member_id", DELETE),
     (Ballot, "member_id", DELETE),
+    (ProposalEndorsement, "member_id", DELETE),
     (DraftVersion, "author_id", CLEAR),
     (Draft, "created_by", CLEAR),
+    (Proposal, "created_by", CLEAR),
+    (ProposalDecision, "decided_by", CLEAR),
     (SessionMinutes, "author_id", CLEAR),
     (ExperimentCheckin, "author_id", CLEAR),
     (ExperimentEvaluation, "author_id", CLEAR),
@@ -101,7 +107,10 @@ RELATED: list[tuple[str, type[Any], list[tuple[str, str]]]] = [
                                ("experiment", "group_id")]),
     ("theme", Theme, [("interest_vote", "theme_id"), ("work_group", "theme_id"),
                       ("draft", "theme_id"), ("synthesis", "theme_id")]),
-    ("cycle", Cycle, [("interest_poll", "cycle_id"), ("theme", "cycle_id")]),
+    ("proposal", Proposal, [("proposal_endorsement", "proposal_id"),
+                            ("proposal_decision", "proposal_id")]),
+    ("cycle", Cycle, [("interest_poll", "cycle_id"), ("theme", "cycle_id"),
+                      ("proposal", "cycle_id")]),
 ]  # fmt: skip
 
 

@@ -28,6 +28,9 @@ from storage.models import (
     InterestVote,
     MemberProfile,
     PollNotice,
+    Proposal,
+    ProposalDecision,
+    ProposalEndorsement,
     Rsvp,
     SessionMinutes,
     Synthesis,
@@ -54,7 +57,7 @@ class Seeded:
 
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
-    """One row in each of the 23 exported tables for MEMBER (facilitator AND secretary of
+    """One row in each of the 26 exported tables for MEMBER (facilitator AND secretary of
     their group), one interest vote for OTHER."""
     async with session_factory(engine)() as db, db.begin():
         db.add(GuildConfig(guild_id=GUILD, language="nl", timezone="Europe/Brussels",
@@ -90,7 +93,10 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
                             options=json.dumps(["Wonen", "Pensioen", "Mobiliteit"]),
                             deadline=SUMMER, channel_id=CHANNEL, created_by=MEMBER,
                             created_at=NOW)  # fmt: skip
-        db.add_all([session, poll, time_poll, draft, experiment, vote])
+        proposal = Proposal(guild_id=GUILD, cycle_id=cycle.id, title="Wonen", title_key="wonen",
+                            description="Huisvesting voor freelancers.", status="shortlisted",
+                            created_by=MEMBER, created_at=NOW, updated_at=NOW)  # fmt: skip
+        db.add_all([session, poll, time_poll, draft, experiment, vote, proposal])
         await db.flush()
         slot = TimeSlot(poll_id=time_poll.id, position=0, starts_at=SUMMER)
         db.add(slot)
@@ -109,6 +115,9 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
             DraftVersion(draft_id=draft.id, number=1, text="Fietsen delen.", author_id=MEMBER,
                          created_at=NOW),
             Endorsement(draft_id=draft.id, member_id=MEMBER, created_at=NOW),
+            ProposalEndorsement(proposal_id=proposal.id, member_id=MEMBER, created_at=NOW),
+            ProposalDecision(proposal_id=proposal.id, status="shortlisted", note="Breed thema",
+                             decided_by=MEMBER, decided_at=NOW),
             ExperimentCheckin(experiment_id=experiment.id, text="Halfweg", author_id=MEMBER,
                               created_at=NOW),
             ExperimentEvaluation(experiment_id=experiment.id, done="Een dag", author_id=MEMBER,

@@ -39,7 +39,8 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert found.related["group_session"][seeded.session_id]["number"] == 2
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
-    assert found.count == 23
+    assert found.related["cycle"][found.tables["proposal"][0]["cycle_id"]]["name"] == "2026-2027"
+    assert found.count == 26
     async with session_factory(engine)() as db:
         nothing = await privacy.export(db, OTHER + 1)
     assert nothing.tables == {} and nothing.count == 0
@@ -75,6 +76,14 @@ async def test_the_file_tells_every_table_in_dutch_with_the_servers_time(
     assert ballot["Je stembiljet"] == ["Mobiliteit", "Wonen"]  # ranked: favourite first
     (membership,) = exported["Je groepen"]
     assert membership["Toegevoegd via"] == "een uitnodiging"
+    (proposed,) = exported["Thema's die je voorstelde voor een volgende cyclus"]
+    assert (proposed["Titel"], proposed["Status"], proposed["Cyclus"]) == (
+        "Wonen", "geselecteerd", "2026-2027",
+    )  # fmt: skip
+    (endorsed,) = exported["Voorgestelde thema's die je steunt"]
+    assert endorsed["Voorgesteld thema"] == "Wonen"
+    (decided,) = exported["Beslissingen die je nam over voorgestelde thema's"]
+    assert (decided["Voorgesteld thema"], decided["Notitie"]) == ("Wonen", "Breed thema")
 
 
 def test_the_reply_lists_every_section_within_one_message_in_every_language() -> None:
