@@ -28,6 +28,7 @@ CALENDAR, OPEN, CLOSED = "calendar", "open", "closed"
 MODES = (CALENDAR, OPEN, CLOSED)
 STATUSES = ("open", "shortlisted", "merged", "not_retained")
 COUNTED = frozenset({"open", "shortlisted"})
+LIST_ORDER = ("shortlisted", "open", "merged", "not_retained")
 TITLE_MAX = 100  # a forum post's title, and an option of the assembly's vote
 DESCRIPTION_MAX = 4000  # a form's field, and a theme's description
 NOTE_MAX = 1000
@@ -103,7 +104,7 @@ class Listed:
 
 def ordered(proposals: Sequence[Listed]) -> list[Listed]:
     """The list's order (see the module's docstring): total, and the same every time."""
-    rank = {status: position for position, status in enumerate(("shortlisted", *STATUSES))}
+    rank = {status: position for position, status in enumerate(LIST_ORDER)}
     return sorted(proposals, key=lambda p: (rank.get(p.status, len(rank)), -p.endorsements, p.id))
 
 
