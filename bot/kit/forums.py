@@ -1,8 +1,11 @@
-"""Finding a feature's forum and forum posts again from the ids it stored.
+"""Finding a feature's forum and forum posts again from the ids it stored, and the tag
+that shows a post's status.
 
 A forum or a post deleted by hand is simply None: the caller decides whether to make
 it again (a draft's post) or to refuse (no forum for a theme). Threads are looked up in
-the cache first, then asked of Discord, since archived threads leave the cache.
+the cache first, then asked of Discord, since archived threads leave the cache. Status
+tags are found by name in any of the bot's languages (the server's language may have
+changed since the forum was made), else by position; one deleted by hand is not applied.
 """
 
 from __future__ import annotations
