@@ -1,6 +1,6 @@
 """👍 on a forum post's first message, one per member, reconciled from the message: what
-the features whose posts members endorse share (proposals of next themes; drafts keep
-their own copy of the same pattern, bot/drafts/endorsements.py).
+the features whose posts members endorse share (recommendation drafts, proposals of
+next themes).
 
 Reaction events for the watched messages are buffered in arrival order and written in
 batches by one task (bot/kit/reactions.py), so an add followed by a removal is never
