@@ -37,7 +37,7 @@ PREFIX = "proposal."
 STATUS_CHOICES = [
     app_commands.Choice(name=name, value=PREFIX + code)
     for code, name in zip(
-        rules.STATUSES, ("open (taken back)", "shortlisted for the vote", "merged into another",
+        rules.STATUSES, ("proposed", "shortlisted for the vote", "merged into another",
                          "not retained"), strict=True,
     )
 ]  # fmt: skip

@@ -87,6 +87,10 @@ async def test_the_ballot_is_exactly_the_shortlist_with_links_to_the_posts(
     assert [(s.position, s.proposal_id, s.theme_id) for s in sources.values()] == [
         (0, housing.id, None), (1, pensions.id, None),
     ]  # fmt: skip
+    closed = await fake.slash("assembly close", user=fake.owner, options={"vote": f"#{vote.id}"})
+    assert (closed.content or "").startswith("Le vote « Thématiques 2021-2022 » est clos")
+    card = vote_message(fake, annonces).embeds[0]["description"]
+    assert "Le vote s'est clos" in card and f"**1.** Logement — <#{posts['Logement'].id}>" in card
 
 
 async def test_with_the_themes_to_prolong_and_options_typed_after_them(
