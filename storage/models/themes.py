@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKeyConstraint, UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -14,12 +14,7 @@ class Theme(SQLModel, table=True):
     """A theme of a cycle and the Discord objects made for it."""
 
     __tablename__ = "theme"
-    __table_args__ = (
-        UniqueConstraint("cycle_id", "title_key", name="uq_theme_cycle_title"),
-        ForeignKeyConstraint(
-            ["prolonged_from"], ["theme.id"], name="fk_theme_prolonged_from", ondelete="SET NULL"
-        ),
-    )
+    __table_args__ = (UniqueConstraint("cycle_id", "title_key", name="uq_theme_cycle_title"),)
 
     id: int = Field(default=None, primary_key=True)
     guild_id: int = Field(sa_type=BigInteger, index=True)
@@ -29,7 +24,10 @@ class Theme(SQLModel, table=True):
     description: str = Field(default="")
     countries: str = Field(default="FR,BE", max_length=8)
     prolonged: bool = False
-    # the theme of the previous cycle this one carries on (its forum and synthesis)
+    # the theme of the previous cycle this one carries on (its forum and synthesis). An id,
+    # not a foreign key: one would make SQLite rebuild this table, which every feature's
+    # rows point at ON DELETE CASCADE; themes are archived, never deleted, and an id that
+    # no longer finds its theme simply has no history (storage/themes.py `history_of`).
     prolonged_from: int | None = Field(default=None)
     link: str | None = Field(default=None, max_length=500)
     emoji: str = Field(max_length=80)

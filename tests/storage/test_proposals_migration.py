@@ -1,7 +1,6 @@
 """Revision 0016 on SQLite and PostgreSQL: the proposals' tables come and go, and the theme
-table gains and loses `prolonged_from` without losing a row of what points at themes
-(SQLite rebuilds the table to add its foreign key: storage.database.migrate does it with
-foreign keys off, so the groups and syntheses of a theme are not cascaded away)."""
+table gains and loses `prolonged_from` in place, without losing a row of what points at
+themes — with foreign keys on, as a bare `alembic` run on SQLite has them."""
 
 from __future__ import annotations
 
@@ -13,8 +12,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.database import alembic_config, migrate
-from tests.storage.test_assembly_experiments_migration import bare, table  # noqa: F401 - fixture
+from storage.database import alembic_config
+from tests.storage.test_assembly_experiments_migration import (  # noqa: F401 - a fixture
+    bare,
+    migrate_to,
+    table,
+)
 
 REVISION = "0016"
 GUILD = 2**62 + 16
@@ -76,15 +79,15 @@ async def rows(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
 async def test_the_proposals_tables_come_and_go_and_themes_keep_what_points_at_them(
     bare: AsyncEngine,  # noqa: F811 - the fixture imported above
 ) -> None:
-    await migrate(bare, before())
+    await migrate_to(bare, before())
     await seed(bare)
     kept = await rows(bare)
     assert len(kept["work_group"]) == 4
-    await migrate(bare, REVISION)
+    await migrate_to(bare, REVISION)
     async with bare.connect() as db:
         tables, columns = await db.run_sync(shape)
     assert NEW_TABLES <= tables and "prolonged_from" in columns
-    assert await rows(bare) == kept  # rebuilding the theme table deleted nothing
+    assert await rows(bare) == kept  # the theme table changed in place: nothing deleted
     async with bare.begin() as db:
         await db.execute(sa.insert(THEME), [theme(3, cycle_id=1, prolonged=True)])
         await db.execute(sa.text("UPDATE theme SET prolonged_from = 2 WHERE id = 3"))
@@ -92,20 +95,19 @@ async def test_the_proposals_tables_come_and_go_and_themes_keep_what_points_at_t
             "INSERT INTO proposal (guild_id, cycle_id, title, title_key, description, status, "
             "created_at, updated_at) VALUES (:g, 1, 'Logement', 'logement', 'd', 'open', :t, :t)"
         ), {"g": GUILD, "t": NOW})  # fmt: skip
-    async with bare.begin() as db:  # the foreign key holds: a deleted theme leaves no dangling id
-        await db.execute(sa.text("DELETE FROM synthesis WHERE theme_id = 2"))
-        await db.execute(sa.text("DELETE FROM work_group WHERE theme_id = 2"))
-        await db.execute(sa.text("DELETE FROM theme WHERE id = 2"))
-        left = (await db.execute(sa.text("SELECT prolonged_from FROM theme WHERE id = 3"))).scalar()
-    assert left is None
-    await migrate(bare, before(), down=True)
+    async with bare.connect() as db:
+        carried = (
+            await db.execute(sa.text("SELECT prolonged_from FROM theme WHERE id = 3"))
+        ).scalar()
+    assert carried == 2
+    await migrate_to(bare, before(), down=True)
     async with bare.connect() as db:
         tables, columns = await db.run_sync(shape)
     assert not NEW_TABLES & tables and "prolonged_from" not in columns
     after = await rows(bare)
-    assert after["theme"] == [(1, "T1"), (3, "T3")]
-    assert after["work_group"] == [g for g in kept["work_group"] if g[1] == 1]
-    await migrate(bare, REVISION)  # and up again
+    assert after["theme"] == [(1, "T1"), (2, "T2"), (3, "T3")]
+    assert after["work_group"] == kept["work_group"] and after["synthesis"] == kept["synthesis"]
+    await migrate_to(bare, REVISION)  # and up again
     async with bare.connect() as db:
         tables, _columns = await db.run_sync(shape)
     assert NEW_TABLES <= tables

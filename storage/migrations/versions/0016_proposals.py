@@ -8,9 +8,10 @@ New tables: proposal_call (a cycle's call for next themes: calendar, opened or c
 hand, and its forum), proposal, proposal_endorsement, proposal_decision (each status an
 organiser gave, with the note the author is told), assembly_option (where an option of a
 vote came from: a proposal or a theme to prolong). The theme table gains prolonged_from,
-the theme of the previous cycle a theme carries on; on SQLite adding its foreign key
-rebuilds the table, which storage.database.migrate does with foreign keys off (so the
-rows pointing at themes are kept, not cascaded away).
+the theme of the previous cycle a theme carries on: a plain column, added and dropped with
+ALTER TABLE (recreate="never", SQLite 3.35 or later), since a foreign key would make SQLite
+rebuild the theme table, and dropping the old copy, with foreign keys on, would delete or
+refuse the rows of every table that points at themes.
 """
 
 from __future__ import annotations
@@ -110,16 +111,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("proposal_id", "member_id", name="uq_proposal_endorsement"),
     )
-    with op.batch_alter_table("theme", schema=None) as batch_op:
+    with op.batch_alter_table("theme", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("prolonged_from", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_theme_prolonged_from", "theme", ["prolonged_from"], ["id"], ondelete="SET NULL"
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("theme", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_theme_prolonged_from", type_="foreignkey")
+    with op.batch_alter_table("theme", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("prolonged_from")
     op.drop_table("proposal_endorsement")
     with op.batch_alter_table("proposal_decision", schema=None) as batch_op:
