@@ -2,7 +2,8 @@
 cycle's themes, with their Discord spaces made as `/theme add` makes them.
 
 The winners are the best placed options someone supported (bot/assembly/rules.py
-`winners`), as many as the `themes` asked, else as many as the cycle being closed had.
+`winners`), as many as the `themes` asked, else as many as the cycle it follows had (the
+open one, or the last one when organisers closed it first).
 An option from a member's proposal gives its title and description, and a link to the
 proposal's post; a "Prolong" option carries its theme over (title, description,
 countries) with `prolonged_from`, so the new card links to the previous forum and
@@ -71,7 +72,7 @@ class CycleSuccession:
         async with self.services.db() as db:
             ballots = await vote_store.ballots_of(db, vote.id)
             sources = await vote_store.sources_of(db, vote.id)
-            current = await cycles.open_cycle(db, vote.guild_id)
+            current = await cycles.latest_cycle(db, vote.guild_id)  # closed by hand, or not
             previous = (
                 await theme_store.themes_of(db, current.id, include_archived=False)
                 if current is not None

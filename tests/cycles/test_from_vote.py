@@ -200,3 +200,20 @@ async def test_a_cycle_from_a_vote_is_refused_clearly_and_nothing_changes(
         assert current is not None and current.name == "2020-2021"
         assert await cycles.cycle_named(db, fake.guild.id, "2021-2022") is None
     assert len(fake.world.channels) == channels
+
+
+async def test_a_cycle_closed_by_hand_first_still_gives_its_number_of_themes(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    voted = await through_the_year(fake, clock, sqlite_engine, [[0, 1, 2], [1, 3], [1]])
+    clock.set(AFTER)
+    asked = await fake.slash("cycle close", user=fake.owner, locale="en-US")
+    assert asked.message is not None
+    await fake.click(asked.message, "sip:cycle:close:yes", user=fake.owner, locale="en-US")
+    told = await create_from(fake, voted.vote_id)
+    assert "is closed" not in told  # nothing was open to close
+    async with session_factory(sqlite_engine)() as db:
+        current = await cycles.open_cycle(db, fake.guild.id)
+        assert current is not None and current.name == "2021-2022"
+        titles = [t.title for t in await themes.themes_of(db, current.id)]
+    assert titles == ["Logement", "Mobilité"]  # 3 and 1 votes, ties broken by order given

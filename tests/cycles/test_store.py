@@ -216,3 +216,21 @@ async def test_the_next_cycle_and_its_themes_come_in_the_transaction_closing_the
         assert current is not None and current.id == second.id
         (carried,) = await themes.themes_of(s, second.id)
     assert (carried.prolonged_from, carried.title_key) == (old.id, "égalité")
+
+
+async def test_the_cycle_a_next_one_follows_is_the_open_one_else_the_last_made(
+    engine: AsyncEngine,
+) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as s:
+        assert await cycles.latest_cycle(s, GUILD) is None
+    later = CREATED + timedelta(days=10)
+    async with sessions() as s, s.begin():
+        closed = await cycles.create_cycle(s, GUILD, "2020-2021", 2020, [], later, 1)
+        await cycles.close_cycle(s, closed.id, later)
+    async with sessions() as s:
+        assert (await cycles.latest_cycle(s, GUILD)).id == closed.id  # type: ignore[union-attr]
+    async with sessions() as s, s.begin():  # open, though recorded as made before
+        running = await cycles.create_cycle(s, GUILD, "2019-2020", 2019, [], CREATED, 1)
+    async with sessions() as s:
+        assert (await cycles.latest_cycle(s, GUILD)).id == running.id  # type: ignore[union-attr]
