@@ -32,6 +32,7 @@ EXTENSIONS = (
     "cogs.assembly",
     "cogs.privacy",
     "cogs.drafts",
+    "cogs.proposals",
     "cogs.synthesis",
     "cogs.report",
     "cogs.followup",

@@ -15,7 +15,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import SipBot
-from bot.assembly import jobs, rules
+from bot.assembly import ballot, jobs, rules
 from bot.assembly.jobs import VoteCloser
 from bot.assembly.views import BallotButton, BallotSelect, results_cards, vote_card, vote_view
 from bot.kit import ui
@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 METHOD_CHOICES = [
     app_commands.Choice(name="Approval (any number of options)", value=rules.APPROVAL),
     app_commands.Choice(name="Ranked (Borda count)", value=rules.RANKED),
+]
+SOURCE_CHOICES = [
+    app_commands.Choice(name="The shortlisted proposals", value=ballot.SHORTLIST),
+    app_commands.Choice(
+        name="The shortlisted proposals and the themes to prolong", value=ballot.WITH_THEMES
+    ),
 ]
 
 
@@ -53,27 +59,35 @@ class AssemblyCog(commands.Cog):
     @assembly.command(name="open", description=_("Open a vote in the announcements channel"))
     @app_commands.describe(
         title=_("What is voted, e.g. Themes of the 2021-2022 cycle"),
-        options=_("The options, separated by ; (or by , when no option has a comma)"),
         deadline=_("When the vote closes: 2021-06-12 18:00 or 12/06/2021 18h00"),
+        options=_("The options, separated by ; (or by , when no option has a comma)"),
         method=_("Approval (any number of options, default) or ranked (Borda count)"),
+        source=_("Options from the cycle: the shortlisted proposals (and the themes to prolong)"),
     )
-    @app_commands.choices(method=METHOD_CHOICES)
+    @app_commands.choices(method=METHOD_CHOICES, source=SOURCE_CHOICES)
     @organiser_only()
     async def open(
         self,
         interaction: discord.Interaction,
         title: str,
-        options: str,
         deadline: str,
+        options: str | None = None,
         method: str = rules.APPROVAL,
+        source: str | None = None,
     ) -> None:
         assert interaction.guild is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
         now = self.services.clock.now()
+        public = self.services.public(config)
+        if source is None and not rules.split_options(options):
+            raise UserError("error.assembly.options.none")
+        sourced = await ballot.from_cycle(self.services, interaction.guild.id, source,
+                                          public) if source else []  # fmt: skip
+        chosen = ballot.ballot(sourced, options)
         vote = AssemblyVote(
             guild_id=interaction.guild.id, title=rules.check_title(title),
-            options=json.dumps(rules.parse_options(options), ensure_ascii=False),
+            options=json.dumps([o.label for o in chosen], ensure_ascii=False),
             method=rules.check_method(method), deadline=parse_future(deadline, config.timezone, now).at,
             channel_id=0, created_by=interaction.user.id, created_at=now,
         )  # fmt: skip
@@ -84,11 +98,12 @@ class AssemblyCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.db() as db, db.begin():
             await store.create_vote(db, vote)
+            await store.set_sources(db, vote.id, [(o.proposal_id, o.theme_id) for o in chosen])
             await jobs.plan_closing(self.services.work, db, vote)
-        public = self.services.public(config)
+        links = {i: o.link for i, o in enumerate(chosen) if o.link}
         try:
             message = await channel.send(
-                embed=vote_card(public, vote), view=vote_view(public, vote)
+                embed=vote_card(public, vote, links=links), view=vote_view(public, vote)
             )
         except discord.HTTPException:
             async with self.services.db() as db, db.begin():
@@ -98,7 +113,7 @@ class AssemblyCog(commands.Cog):
             await store.set_message(db, vote.id, message.id)
             await setup_store.audit(
                 db, interaction.guild.id, interaction.user.id, "assembly.open", now,
-                vote=vote.id, title=vote.title, method=vote.method,
+                vote=vote.id, title=vote.title, method=vote.method, source=source or "typed",
             )  # fmt: skip
         await ui.reply(
             interaction,

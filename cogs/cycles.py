@@ -12,12 +12,15 @@ from discord.ext import commands
 from bot.app import SipBot
 from bot.cycles import rules as calendar
 from bot.cycles.jobs import KIND, PhaseAnnouncer
+from bot.cycles.succession import CycleSuccession, summary
 from bot.kit import ui
 from bot.kit.checks import ensure_organiser, organiser_only
 from bot.kit.dates import parse_moment
 from bot.kit.i18n import Tr
+from bot.kit.text import pack
 from bot.kit.user_error import UserError
 from config.data import cycle_template
+from storage import assembly as vote_store
 from storage import cycles
 from storage import setup as setup_store
 from storage.models import Cycle, Phase
@@ -91,6 +94,7 @@ class CycleCog(commands.Cog):
         self.bot = bot
         self.services = bot.services
         self.announcer = PhaseAnnouncer(bot)
+        self.succession = CycleSuccession(bot)
 
     async def cog_load(self) -> None:
         self.services.work.register(KIND, self.announcer.handle)
@@ -101,6 +105,8 @@ class CycleCog(commands.Cog):
         first_year=_(
             "Year the cycle starts in (default: from the name, else this cooperative year)"
         ),
+        from_vote=_("A closed assembly vote: its winners become the themes (closes this cycle)"),
+        themes=_("How many themes the vote gives (default: as many as the cycle it closes)"),
     )
     @organiser_only()
     async def create(
@@ -108,6 +114,8 @@ class CycleCog(commands.Cog):
         interaction: discord.Interaction,
         name: str,
         first_year: app_commands.Range[int, 2000, 2100] | None = None,
+        from_vote: str | None = None,
+        themes: app_commands.Range[int, 1, 19] | None = None,  # one default emoji each
     ) -> None:
         assert interaction.guild_id is not None  # noqa: S101 - guild-only group
         config = await self.services.config(interaction.guild_id)
@@ -115,6 +123,11 @@ class CycleCog(commands.Cog):
         now = self.services.clock.now()
         name = calendar.clean_name(name)
         year = calendar.first_year_for(name, first_year, now, config.timezone)
+        if from_vote is not None:
+            await self._create_from_vote(interaction, name, year, from_vote, themes)
+            return
+        if themes is not None:
+            raise UserError("error.cycle.themes_without_vote")
         planned = calendar.plan(cycle_template(), year, config.timezone)
         async with self.services.db() as db, db.begin():
             existing = await cycles.open_cycle(db, interaction.guild_id)
@@ -148,6 +161,32 @@ class CycleCog(commands.Cog):
         await ui.reply(
             interaction, tr("cycle.created", name=name), embed=calendar_card(tr, cycle, phases, now)
         )
+
+    async def _create_from_vote(
+        self, interaction: discord.Interaction, name: str, year: int, vote: str, seats: int | None
+    ) -> None:
+        assert interaction.guild_id is not None  # noqa: S101
+        config = await self.services.config(interaction.guild_id)
+        tr = self.services.reader(interaction, config)
+        done = await self.succession.create(interaction, config, name, year, vote, seats)
+        card = calendar_card(tr, done.cycle, done.phases, self.services.clock.now())
+        for index, block in enumerate(pack(summary(tr, done), 2000)):
+            await ui.reply(interaction, block, embed=card if index == 0 else None)
+
+    @create.autocomplete("from_vote")
+    async def closed_votes(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        needle = current.strip().casefold()
+        async with self.services.db() as db:
+            votes = await vote_store.closed_votes(db, interaction.guild_id)
+        return [
+            app_commands.Choice(name=vote.title[:100], value=f"#{vote.id}")
+            for vote in votes
+            if needle in vote.title.casefold()
+        ][:25]
 
     @cycle.command(name="calendar", description=_("Show the phases of the cycle"))
     async def calendar_(self, interaction: discord.Interaction) -> None:
@@ -241,6 +280,7 @@ class CycleCog(commands.Cog):
                 name=cycle.name,
             )
         self.services.work.poke()  # its announcements are cancelled
+        self.bot.dispatch("cycle_closed", cycle_id)
         await interaction.response.edit_message(
             content=tr("cycle.closed", name=cycle.name), view=None
         )

@@ -16,6 +16,7 @@ from bot.kit.checkup import Finding
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.themes import objects, rules
+from bot.themes.service import ThemeBuilder
 from storage import cycles
 from storage import setup as setup_store
 from storage import themes as store
@@ -40,6 +41,7 @@ class ThemeCog(OrganiserCog):
     def __init__(self, bot: SipBot) -> None:
         self.bot = bot
         self.services = bot.services
+        self.builder = ThemeBuilder(bot.services)
 
     async def cog_load(self) -> None:
         self.services.checkup.register("themes", self._checkup)
@@ -64,13 +66,6 @@ class ThemeCog(OrganiserCog):
         if theme is None:
             raise UserError("error.theme.unknown", value=value.lstrip("#"))
         return theme
-
-    def _recorder(self, theme_id: int) -> objects.Record:
-        async def record(**ids: int | None) -> None:
-            async with self.services.db() as db, db.begin():
-                await store.record_objects(db, theme_id, self.services.clock.now(), **ids)
-
-        return record
 
     @theme.command(
         name="add", description=_("Add a theme with its category, channels, forum and role")
@@ -140,20 +135,12 @@ class ThemeCog(OrganiserCog):
         done_key: str,
     ) -> None:
         """Create what is missing; on a Discord refusal say what is left for /theme edit."""
-        try:
-            created = await objects.ensure(
-                guild, theme, self.services.public(config), self._recorder(theme.id)
-            )
-        except discord.HTTPException as exc:
-            log.warning("theme %s only partly created: %s %s", theme.id, exc.status, exc.text)
-            async with self.services.db() as db:
-                stored = await store.get(db, theme.id)
-            missing = objects.present(guild, stored or theme).missing
-            names = ", ".join(tr(f"theme.object.{kind}") for kind in missing) or "—"
+        built = await self.builder.build(guild, config, theme)
+        if not built.complete:
+            names = ", ".join(tr(f"theme.object.{kind}") for kind in built.missing) or "—"
             await ui.reply(interaction, tr("theme.partial", title=theme.title, missing=names))
             return
-        async with self.services.db() as db:
-            theme = await store.get(db, theme.id) or theme
+        theme = built.theme
         await ui.reply(
             interaction,
             tr(
@@ -163,7 +150,7 @@ class ThemeCog(OrganiserCog):
                 info=ui.channel_mention(theme.info_channel_id) or "—",
                 forum=ui.channel_mention(theme.forum_id) or "—",
                 role=ui.role_mention(theme.role_id) or "—",
-                created=", ".join(tr(f"theme.object.{kind}") for kind in created) or "—",
+                created=", ".join(tr(f"theme.object.{kind}") for kind in built.created) or "—",
             ),
         )
 
@@ -265,10 +252,9 @@ class ThemeCog(OrganiserCog):
                 theme=current.id,
                 **changes,
             )
-        public = self.services.public(config)
         try:
-            await objects.refresh(
-                guild, updated, public, renamed="title" in changes or "emoji" in changes
+            await self.builder.refresh(
+                guild, config, updated, renamed="title" in changes or "emoji" in changes
             )
         except discord.NotFound:
             pass  # deleted by hand meanwhile: ensure() below recreates it

@@ -1,17 +1,20 @@
 """The general assembly's votes and their ballots (one row per member, changeable until
 the vote closes). Closing a vote is a work item (bot/assembly/jobs.py); a vote deleted
-takes its closing along."""
+takes its closing along. An option may say where it came from (a member's proposal, a
+theme to prolong), so the card links to it and the next cycle takes its description."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import AssemblyVote, Ballot
+from storage.models import AssemblyOption, AssemblyVote, Ballot, Proposal, Theme
 from storage.models.work import WorkItem
 from storage.upsert import insert_ignore, table_of
 
@@ -57,6 +60,50 @@ async def votes_of(db: AsyncSession, guild_id: int) -> list[AssemblyVote]:
         .order_by(col(AssemblyVote.id).desc())
     )
     return list(result.scalars())
+
+
+# ------------------------------------------------------------------ where options came from
+@dataclass(frozen=True)
+class OptionSource:
+    position: int  # index in the vote's options
+    proposal_id: int | None
+    theme_id: int | None
+    thread_id: int | None  # the proposal's forum post
+    channel_id: int | None  # the theme's info channel
+
+
+async def set_sources(
+    db: AsyncSession, vote_id: int, sources: Sequence[tuple[int | None, int | None]]
+) -> None:
+    """(proposal id, theme id) per option, in the options' order; typed options have none."""
+    rows = [
+        {"vote_id": vote_id, "position": position, "proposal_id": proposal, "theme_id": theme}
+        for position, (proposal, theme) in enumerate(sources)
+        if proposal is not None or theme is not None
+    ]
+    await insert_ignore(db, table_of(AssemblyOption), rows, ["vote_id", "position"])
+
+
+async def sources_of(db: AsyncSession, vote_id: int) -> dict[int, OptionSource]:
+    """position -> where that option came from, for the options that came from somewhere."""
+    result = await db.execute(
+        select(AssemblyOption, col(Proposal.thread_id), col(Theme.info_channel_id))
+        .outerjoin(Proposal, col(Proposal.id) == col(AssemblyOption.proposal_id))
+        .outerjoin(Theme, col(Theme.id) == col(AssemblyOption.theme_id))
+        .where(col(AssemblyOption.vote_id) == vote_id)
+        .order_by(col(AssemblyOption.position))
+    )
+    return {
+        option.position: OptionSource(
+            option.position, option.proposal_id, option.theme_id, thread_id, channel_id
+        )
+        for option, thread_id, channel_id in result.all()
+    }
+
+
+async def closed_votes(db: AsyncSession, guild_id: int) -> list[AssemblyVote]:
+    """The guild's closed votes, newest first: what a next cycle may start from."""
+    return [vote for vote in await votes_of(db, guild_id) if vote.status == "closed"]
 
 
 # ------------------------------------------------------------------ ballots

@@ -57,6 +57,17 @@ async def open_cycle(db: AsyncSession, guild_id: int) -> Cycle | None:
     return result.scalars().first()
 
 
+async def latest_cycle(db: AsyncSession, guild_id: int) -> Cycle | None:
+    """The guild's open cycle, else the one created last (the cycle a next one follows)."""
+    result = await db.execute(
+        select(Cycle)
+        .where(col(Cycle.guild_id) == guild_id)
+        .order_by((col(Cycle.status) == "closed").asc(), col(Cycle.created_at).desc(),
+                  col(Cycle.id).desc())
+    )  # fmt: skip
+    return result.scalars().first()
+
+
 async def cycle_named(db: AsyncSession, guild_id: int, name: str) -> Cycle | None:
     result = await db.execute(
         select(Cycle).where(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import Draft, Theme, WorkGroup
+from storage.models import Cycle, Draft, Synthesis, Theme, WorkGroup
 
 DISCORD_FIELDS = frozenset(
     {"category_id", "info_channel_id", "info_message_id", "forum_id", "role_id"}
@@ -114,3 +115,36 @@ async def activity(db: AsyncSession, cycle_id: int) -> dict[int, tuple[int, int]
         t: (group_counts.get(t, 0), draft_counts.get(t, 0))
         for t in group_counts.keys() | draft_counts.keys()
     }
+
+
+@dataclass(frozen=True)
+class History:
+    """Where a prolonged theme comes from: the previous cycle's theme, its forum of
+    recommendations and the post of its synthesis (None when it had none)."""
+
+    theme_id: int
+    title: str
+    cycle: str
+    forum_id: int | None
+    synthesis_thread_id: int | None
+
+
+async def history_of(db: AsyncSession, theme: Theme) -> History | None:
+    """The history a prolonged theme links to, or None (not prolonged from a stored one)."""
+    if theme.prolonged_from is None:
+        return None
+    result = await db.execute(
+        select(Theme, col(Cycle.name), col(Synthesis.thread_id))
+        .join(Cycle, col(Cycle.id) == col(Theme.cycle_id))
+        .outerjoin(
+            Synthesis,
+            (col(Synthesis.theme_id) == col(Theme.id))
+            & (col(Synthesis.cycle_id) == col(Theme.cycle_id)),
+        )
+        .where(col(Theme.id) == theme.prolonged_from)
+    )
+    row = result.first()
+    if row is None:
+        return None
+    previous, cycle_name, thread_id = row
+    return History(previous.id, previous.title, cycle_name, previous.forum_id, thread_id)

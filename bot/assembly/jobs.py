@@ -19,7 +19,7 @@ import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.assembly import rules
-from bot.assembly.views import results_cards, vote_card
+from bot.assembly.views import links_of, results_cards, vote_card
 from bot.kit import work
 from storage import assembly as store
 from storage import work as work_store
@@ -87,9 +87,11 @@ class VoteCloser:
         tr = self.services.public(config)
         channel = self.bot.get_partial_messageable(vote.channel_id, guild_id=vote.guild_id)
         if vote.message_id is not None:
+            async with self.services.db() as db:
+                links = links_of(await store.sources_of(db, vote.id))
             try:
                 await channel.get_partial_message(vote.message_id).edit(
-                    embed=vote_card(tr, vote, closed=True), view=None
+                    embed=vote_card(tr, vote, closed=True, links=links), view=None
                 )
             except discord.NotFound:
                 log.warning("assembly vote %s message was deleted by hand", vote.id)

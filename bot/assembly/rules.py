@@ -3,7 +3,9 @@
 Options are typed in one field, separated by semicolons, or by commas when the text
 has no semicolon (so "Horizon, après-crise; Égalité" keeps its comma). Between 2 and
 25 options (a Discord select menu holds 25), each at most 100 characters, no two the
-same once trimmed and compared without case.
+same once trimmed and compared without case. Options may also come from the cycle
+(the shortlisted proposals, the themes that could be prolonged: bot/assembly/ballot.py),
+typed ones after them; the same limits hold for the whole ballot.
 
 Approval: a ballot is the set of options the member supports; an option scores one
 point per ballot that names it.
@@ -17,7 +19,9 @@ one fewer.
 The order of the results is total and reproducible: highest score first; equal scores
 are ordered by first places (ranked only), then by the number of ballots naming the
 option, then by the order in which the options were given. Options whose score equals
-another's are flagged `tied`, so the post can say how the tie was broken.
+another's are flagged `tied`, so the post can say how the tie was broken. The winners
+of a closed vote (the next cycle's themes) are the best placed options someone
+supported, as many as there are seats, in that order.
 """
 
 from __future__ import annotations
@@ -40,11 +44,17 @@ def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def parse_options(text: str) -> list[str]:
-    """The options typed by the organiser, in order, or a UserError saying what to fix."""
+def split_options(text: str | None) -> list[str]:
+    """The options typed by the organiser, in order, cleaned (none when nothing is typed)."""
+    if not text:
+        return []
     separator = ";" if ";" in text else ","
     options = [_clean(part) for part in text.split(separator)]
-    options = [option for option in options if option]
+    return [option for option in options if option]
+
+
+def check_options(options: Sequence[str]) -> list[str]:
+    """The ballot's options as given, or a UserError saying what to fix."""
     if len(options) < MIN_OPTIONS:
         raise UserError("error.assembly.options.too_few", minimum=MIN_OPTIONS)
     if len(options) > MAX_OPTIONS:
@@ -59,7 +69,23 @@ def parse_options(text: str) -> list[str]:
         if key in seen:
             raise UserError("error.assembly.options.duplicate", value=option)
         seen.add(key)
-    return options
+    return list(options)
+
+
+def parse_options(text: str) -> list[str]:
+    """The options typed by the organiser, in order, or a UserError saying what to fix."""
+    return check_options(split_options(text))
+
+
+def option_label(text: str) -> str:
+    """An option the bot words itself ("Prolonger : <a theme's title>"), held to the
+    length of an option (a select menu's label) without cutting a word in the middle
+    when it can help it."""
+    label = _clean(text)
+    if len(label) <= OPTION_MAX:
+        return label
+    cut = label.rfind(" ", 0, OPTION_MAX)
+    return label[: cut if cut > OPTION_MAX // 2 else OPTION_MAX - 1].rstrip() + "…"
 
 
 def check_title(text: str) -> str:
@@ -165,3 +191,22 @@ def tally(method: str, options: Sequence[str], ballots: Iterable[Sequence[int]])
         for place, i in enumerate(order, start=1)
     )
     return Result(method=method, ballots=cast, standings=standings)
+
+
+@dataclass(frozen=True)
+class Winners:
+    standings: tuple[Standing, ...]  # in the results' order
+    tie_at_cut: bool  # the first option left out scored as much as the last one taken
+
+
+def winners(result: Result, seats: int) -> Winners:
+    """The `seats` best placed options that someone supported (an option no ballot gave a
+    point never wins), in the results' order: equal scores are decided by the count's own
+    tie-breaks (first places, then ballots naming it, then the order given). Fewer when
+    fewer options were supported."""
+    if seats < 1:
+        raise UserError("error.assembly.seats", value=seats)
+    supported = [standing for standing in result.standings if standing.score > 0]
+    chosen = tuple(supported[:seats])
+    tie = len(supported) > seats and supported[seats].score == chosen[-1].score
+    return Winners(chosen, tie)

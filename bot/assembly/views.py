@@ -17,6 +17,7 @@ The post never shows counts: results are hidden until the vote closes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -37,10 +38,29 @@ EMBED_TEXT = 4096
 
 
 # ------------------------------------------------------------------ cards
-def vote_card(tr: Tr, vote: AssemblyVote, closed: bool = False) -> discord.Embed:
+def links_of(sources: Mapping[int, store.OptionSource]) -> dict[int, str]:
+    """option index -> a link to where it came from: the proposal's post, the theme's
+    info channel (none for an option typed by hand, or one whose source is gone)."""
+    links: dict[int, str] = {}
+    for position, source in sources.items():
+        target = source.thread_id if source.proposal_id is not None else source.channel_id
+        if target is not None:
+            links[position] = f"<#{target}>"
+    return links
+
+
+def vote_card(
+    tr: Tr, vote: AssemblyVote, closed: bool = False, links: Mapping[int, str] | None = None
+) -> discord.Embed:
+    """The vote's post; each option that came from the cycle links to its proposal's post
+    or its theme's channel."""
     options = store.options_of(vote)
+    shown = links or {}
     lines = [tr(f"assembly.card.intro.{vote.method}"), ""]
-    lines += [f"**{i}.** {label}" for i, label in enumerate(options, start=1)]
+    lines += [
+        f"**{i}.** {label}" + (f" — {shown[i - 1]}" if i - 1 in shown else "")
+        for i, label in enumerate(options, start=1)
+    ]
     lines += ["", tr("assembly.card.secret")]
     when = ui.timestamp(vote.deadline if vote.closed_at is None else vote.closed_at)
     lines.append(tr("assembly.card.closed" if closed else "assembly.card.deadline", deadline=when))

@@ -111,3 +111,42 @@ def check_phase_dates(
 
 def current(phases: Iterable[PlannedPhase], now: datetime) -> list[str]:
     return [p.key for p in phases if p.starts_at <= now <= p.ends_at]
+
+
+# ------------------------------------------------------------------ from the assembly's vote
+@dataclass(frozen=True)
+class Candidate:
+    """A winning option of the vote, as a theme of the next cycle."""
+
+    title: str
+    description: str
+    countries: str = "FR,BE"
+    prolonged_from: int | None = None  # the theme it carries on, for a "Prolong" option
+    link: str | None = None  # the proposal's post, for a member's proposal
+
+
+def seats_for(given: int | None, previous_themes: int) -> int:
+    """How many themes the next cycle takes from the vote: as many as asked, else as many
+    as the cycle the vote closes had (a cooperative keeps its rhythm: four themes in
+    2020-21); a first cycle without themes must say it."""
+    if given is not None:
+        return given
+    if previous_themes < 1:
+        raise UserError("error.cycle.seats_unknown")
+    return previous_themes
+
+
+def next_themes(candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+    """(kept, merged away): one theme per title, spaces and case aside, the better placed
+    winner keeping it (a proposal and a theme to prolong may share a title)."""
+    kept: list[Candidate] = []
+    seen: set[str] = set()
+    dropped: list[Candidate] = []
+    for candidate in candidates:
+        key = " ".join(candidate.title.split()).casefold()
+        if key in seen:
+            dropped.append(candidate)
+            continue
+        seen.add(key)
+        kept.append(candidate)
+    return kept, dropped

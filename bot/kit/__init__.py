@@ -13,8 +13,9 @@
 - inputs.py: every command's options cleaned (invisible and control characters) and
   numbers held to their declared range, before any command runs.
 - host.py: the bot as the kit and the features know it (bot.app.SipBot fills it in).
-- forms.py, formwatch.py: modals that survive a restart; reactions.py: reaction batches.
-- forums.py: a forum and its posts found again from stored ids.
+- forms.py, formwatch.py: modals that survive a restart; reactions.py: reaction batches;
+  endorsements.py: 👍 on a forum post's first message, one per member, reconciled.
+- forums.py: a forum and its posts found again from stored ids; a post's status tag.
 - checkup.py: the checks features register for `/setup check`.
 - limits.py: Discord's limits on a server's channels, roles and forum tags.
 - dates.py: dates as members type them; choices.py: shared autocompletes.

@@ -92,6 +92,35 @@ def _endorsement(r: Reader, row: Row) -> Row:
     }
 
 
+def _proposal(r: Reader, row: Row) -> Row:
+    return {
+        "title": row.get("title"),
+        "description": row.get("description"),
+        "cycle": r.cycle(row.get("cycle_id")),
+        "status": r.word("proposal.status.", row.get("status")),
+        "recorded_at": r.local(row.get("created_at"), row.get("guild_id")),
+    }
+
+
+def _proposal_endorsement(r: Reader, row: Row) -> Row:
+    proposal = r.get("proposal", row.get("proposal_id"))
+    return {
+        "proposal": proposal.get("title"),
+        "cycle": r.cycle(proposal.get("cycle_id")),
+        "recorded_at": r.local(row.get("created_at"), proposal.get("guild_id")),
+    }
+
+
+def _proposal_decision(r: Reader, row: Row) -> Row:
+    proposal = r.get("proposal", row.get("proposal_id"))
+    return {
+        "proposal": proposal.get("title"),
+        "status": r.word("proposal.status.", row.get("status")),
+        "note": row.get("note") or None,
+        "recorded_at": r.local(row.get("decided_at"), proposal.get("guild_id")),
+    }
+
+
 def _draft(r: Reader, row: Row) -> Row:
     return {
         "title": row.get("title"),
@@ -262,10 +291,13 @@ SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "rsvp": _rsvp,
     "ballot": _ballot,
     "endorsement": _endorsement,
+    "proposal_endorsement": _proposal_endorsement,
     "draft": _draft,
     "draft_version": _draft_version,
     "draft_answer": _draft_answer,
     "followup_update": _followup_update,
+    "proposal": _proposal,
+    "proposal_decision": _proposal_decision,
     "session_minutes": _minutes,
     "group_session": _session,
     "experiment": _experiment,

@@ -20,6 +20,7 @@ from bot.kit.limits import CATEGORY_CHANNELS, FORUM_TAGS, GUILD_CHANNELS, GUILD_
 from bot.kit.permissions import TO_CREATE_OBJECTS
 from bot.kit.user_error import UserError
 from storage.models import Theme
+from storage.themes import History
 
 Record = Callable[..., Awaitable[None]]
 READ_ONLY = discord.PermissionOverwrite(
@@ -90,12 +91,32 @@ def check_can_create(guild: discord.Guild, found: Present) -> None:
         raise UserError("error.limit.forum_tags", limit=FORUM_TAGS)
 
 
+def check_room_for(guild: discord.Guild, count: int) -> None:
+    """Before making `count` themes at once (a cycle created from the vote): each needs a
+    role and three channels; refused as a whole rather than stopping half-way."""
+    check_can_create(guild, Present(None, None, None, None, ["role", "category", "forum", "info"]))
+    if len(guild.channels) + 3 * count > GUILD_CHANNELS:
+        raise UserError(
+            "error.limit.guild_channels", limit=GUILD_CHANNELS, count=len(guild.channels)
+        )
+    if len(guild.roles) + count > GUILD_ROLES:
+        raise UserError("error.limit.roles", limit=GUILD_ROLES, count=len(guild.roles))
+
+
 def category_name(theme: Theme) -> str:
     named = f"{theme.emoji} {theme.title}"
     return named if not theme.emoji.startswith("<") and len(named) <= 100 else theme.title
 
 
-def info_card(tr: Tr, theme: Theme) -> discord.Embed:
+def history_text(tr: Tr, history: History) -> str:
+    """ "<previous forum> · <synthesis post>": a prolonged theme's past, one click away."""
+    parts = [tr("theme.card.history.forum", forum=ui.channel_mention(history.forum_id) or "—")]
+    if history.synthesis_thread_id is not None:
+        parts.append(tr("theme.card.history.synthesis", post=f"<#{history.synthesis_thread_id}>"))
+    return " · ".join(parts)
+
+
+def info_card(tr: Tr, theme: Theme, history: History | None = None) -> discord.Embed:
     card = ui.embed(f"{theme.emoji} {theme.title}", theme.description)
     card.add_field(
         name=tr("theme.card.countries"),
@@ -103,6 +124,12 @@ def info_card(tr: Tr, theme: Theme) -> discord.Embed:
     )
     if theme.prolonged:
         card.add_field(name=tr("theme.card.prolonged"), value=tr("theme.card.prolonged.yes"))
+    if history is not None:
+        card.add_field(
+            name=tr("theme.card.history", cycle=history.cycle),
+            value=history_text(tr, history),
+            inline=False,
+        )
     if theme.link:
         card.add_field(name=tr("theme.card.link"), value=theme.link, inline=False)
     if theme.forum_id:
@@ -114,7 +141,9 @@ def forum_tags(tr: Tr) -> list[discord.ForumTag]:
     return [discord.ForumTag(name=tr(f"draft.status.{status}")[:20]) for status in STATUSES]
 
 
-async def ensure(guild: discord.Guild, theme: Theme, tr: Tr, record: Record) -> list[str]:
+async def ensure(
+    guild: discord.Guild, theme: Theme, tr: Tr, record: Record, history: History | None = None
+) -> list[str]:
     """Create whatever of the theme is missing; returns the kinds created."""
     found = present(guild, theme)
     check_can_create(guild, found)
@@ -146,13 +175,15 @@ async def ensure(guild: discord.Guild, theme: Theme, tr: Tr, record: Record) -> 
         created.append("info")
     await _reparent(found, reason)
     if "info" in created or not await _card_exists(found.info, theme.info_message_id):
-        message = await found.info.send(embed=info_card(tr, theme))
+        message = await found.info.send(embed=info_card(tr, theme, history))
         await record(info_message_id=message.id)
         await message.pin(reason=reason)
         created.append("card")
     elif "forum" in created and theme.info_message_id is not None:
         # the card links to the forum: point it at the new one
-        await found.info.get_partial_message(theme.info_message_id).edit(embed=info_card(tr, theme))
+        await found.info.get_partial_message(theme.info_message_id).edit(
+            embed=info_card(tr, theme, history)
+        )
     return created
 
 
@@ -174,7 +205,9 @@ async def _card_exists(channel: discord.TextChannel, message_id: int | None) -> 
     return True
 
 
-async def refresh(guild: discord.Guild, theme: Theme, tr: Tr, renamed: bool) -> None:
+async def refresh(
+    guild: discord.Guild, theme: Theme, tr: Tr, renamed: bool, history: History | None = None
+) -> None:
     """After an edit: names and the pinned card follow the theme."""
     found = present(guild, theme)
     reason = f"sipbot theme {theme.id} edited"
@@ -184,7 +217,7 @@ async def refresh(guild: discord.Guild, theme: Theme, tr: Tr, renamed: bool) -> 
         await found.category.edit(name=category_name(theme), reason=reason)
     if found.info is not None and theme.info_message_id is not None:
         message = found.info.get_partial_message(theme.info_message_id)
-        await message.edit(embed=info_card(tr, theme))
+        await message.edit(embed=info_card(tr, theme, history))
 
 
 async def archive(guild: discord.Guild, theme: Theme) -> int:

@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from storage.models.assembly import AssemblyVote, Ballot
+from storage.models.assembly import AssemblyOption, AssemblyVote, Ballot
 from storage.models.cycles import Cycle, Phase
 from storage.models.drafts import Draft, DraftAnswer, DraftVersion, Endorsement
 from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
@@ -19,6 +19,12 @@ from storage.models.interest import (
 from storage.models.invitations import Invitation
 from storage.models.offices import Office
 from storage.models.privacy import PrivacyOptOut
+from storage.models.proposals import (
+    Proposal,
+    ProposalCall,
+    ProposalDecision,
+    ProposalEndorsement,
+)
 from storage.models.sessions import (
     GroupSession,
     Rsvp,
@@ -34,6 +40,7 @@ from storage.models.work import WorkItem
 
 __all__ = [
     "DEFAULT_OFFSETS",
+    "AssemblyOption",
     "AssemblyVote",
     "AuditLog",
     "Ballot",
@@ -60,6 +67,10 @@ __all__ = [
     "PollNotice",
     "PollOption",
     "PrivacyOptOut",
+    "Proposal",
+    "ProposalCall",
+    "ProposalDecision",
+    "ProposalEndorsement",
     "Rsvp",
     "SQLModel",
     "SessionMinutes",

@@ -42,3 +42,17 @@ class Ballot(SQLModel, table=True):
     member_id: int = Field(sa_type=BigInteger)
     choices: str  # JSON list of option indexes (ranked: in order of preference)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AssemblyOption(SQLModel, table=True):
+    """Where an option of a vote came from: a member's proposal, or a theme of the cycle
+    that could be prolonged (neither for an option typed by hand)."""
+
+    __tablename__ = "assembly_option"
+    __table_args__ = (UniqueConstraint("vote_id", "position", name="uq_assembly_option"),)
+
+    id: int = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="assembly_vote.id", ondelete="CASCADE")
+    position: int  # index in the vote's options
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id", ondelete="SET NULL")
+    theme_id: int | None = Field(default=None, foreign_key="theme.id", ondelete="SET NULL")

@@ -24,6 +24,11 @@ class Theme(SQLModel, table=True):
     description: str = Field(default="")
     countries: str = Field(default="FR,BE", max_length=8)
     prolonged: bool = False
+    # the theme of the previous cycle this one carries on (its forum and synthesis). An id,
+    # not a foreign key: one would make SQLite rebuild this table, which every feature's
+    # rows point at ON DELETE CASCADE; themes are archived, never deleted, and an id that
+    # no longer finds its theme simply has no history (storage/themes.py `history_of`).
+    prolonged_from: int | None = Field(default=None)
     link: str | None = Field(default=None, max_length=500)
     emoji: str = Field(max_length=80)
     position: int = 0

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.cycles import rules as calendar
 from bot.kit.user_error import UserError
@@ -82,3 +84,32 @@ def test_current_phases_overlap() -> None:
         "experiments",
     ]
     assert calendar.current(planned, datetime(2021, 7, 1, tzinfo=UTC)) == []
+
+
+# ------------------------------------------------------------------ from the assembly's vote
+@given(st.integers(min_value=1, max_value=19) | st.none(), st.integers(min_value=0, max_value=19))
+def test_seats_are_those_asked_else_as_many_as_the_closed_cycle_had(
+    given_seats: int | None, previous: int
+) -> None:
+    if given_seats is None and previous == 0:
+        with pytest.raises(UserError) as refused:
+            calendar.seats_for(given_seats, previous)
+        assert refused.value.key == "error.cycle.seats_unknown"
+    else:
+        assert calendar.seats_for(given_seats, previous) == (given_seats or previous)
+
+
+titles = st.sampled_from(["Logement", "logement ", "Mobilité", "LOGEMENT", "Égalité", "Mobilité  "])
+
+
+@given(st.lists(titles, max_size=12))
+def test_one_theme_per_title_the_better_placed_winner_keeping_it(names: list[str]) -> None:
+    candidates = [calendar.Candidate(name, f"place {i}") for i, name in enumerate(names)]
+    kept, dropped = calendar.next_themes(candidates)
+    keys = [" ".join(c.title.split()).casefold() for c in kept]
+    assert len(keys) == len(set(keys))
+    assert sorted([*kept, *dropped], key=candidates.index) == candidates
+    for candidate in dropped:  # the same title came earlier, and that one is kept
+        key = " ".join(candidate.title.split()).casefold()
+        first = next(c for c in candidates if " ".join(c.title.split()).casefold() == key)
+        assert first in kept and candidates.index(first) < candidates.index(candidate)

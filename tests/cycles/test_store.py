@@ -192,3 +192,45 @@ async def test_theme_titles_are_unique_per_cycle_case_insensitively(engine: Asyn
     with pytest.raises(ValueError, match="not a Discord object"):
         async with sessions() as s, s.begin():
             await themes.record_objects(s, theme.id, CREATED, title="x")  # type: ignore[arg-type]
+
+
+async def test_the_next_cycle_and_its_themes_come_in_the_transaction_closing_the_open_one(
+    engine: AsyncEngine,
+) -> None:
+    """As /cycle create from_vote does it: one unit of work, on both databases (the one-open
+    index is checked per statement, so the close comes first and the insert passes)."""
+    sessions = session_factory(engine)
+    async with sessions() as s, s.begin():
+        first = await cycles.create_cycle(s, GUILD, "2020-2021", 2020, phases_2020(), CREATED, 1)
+        old = await themes.add(s, Theme(guild_id=GUILD, cycle_id=first.id, title="Égalité",
+                                        emoji="1️⃣", created_at=CREATED, updated_at=CREATED))  # fmt: skip
+    later = CREATED + timedelta(days=250)
+    async with sessions() as s, s.begin():
+        await cycles.close_cycle(s, first.id, later)
+        second = await cycles.create_cycle(s, GUILD, "2021-2022", 2021, [], later, 1)
+        await themes.add(s, Theme(guild_id=GUILD, cycle_id=second.id, title="Égalité",
+                                  emoji="1️⃣", prolonged=True, prolonged_from=old.id,
+                                  created_at=later, updated_at=later))  # fmt: skip
+    async with sessions() as s:
+        current = await cycles.open_cycle(s, GUILD)
+        assert current is not None and current.id == second.id
+        (carried,) = await themes.themes_of(s, second.id)
+    assert (carried.prolonged_from, carried.title_key) == (old.id, "égalité")
+
+
+async def test_the_cycle_a_next_one_follows_is_the_open_one_else_the_last_made(
+    engine: AsyncEngine,
+) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as s:
+        assert await cycles.latest_cycle(s, GUILD) is None
+    later = CREATED + timedelta(days=10)
+    async with sessions() as s, s.begin():
+        closed = await cycles.create_cycle(s, GUILD, "2020-2021", 2020, [], later, 1)
+        await cycles.close_cycle(s, closed.id, later)
+    async with sessions() as s:
+        assert (await cycles.latest_cycle(s, GUILD)).id == closed.id  # type: ignore[union-attr]
+    async with sessions() as s, s.begin():  # open, though recorded as made before
+        running = await cycles.create_cycle(s, GUILD, "2019-2020", 2019, [], CREATED, 1)
+    async with sessions() as s:
+        assert (await cycles.latest_cycle(s, GUILD)).id == running.id  # type: ignore[union-attr]

@@ -42,7 +42,8 @@ from tests.sessions.helpers import published_group
 
 ROOTS = (
     "setup", "office", "cycle", "theme", "interest", "groups", "group", "session",
-    "experiment", "assembly", "privacy", "draft", "synthesis", "report", "help", "followup",
+    "experiment", "assembly", "privacy", "draft", "proposal", "synthesis", "report", "help",
+    "followup",
 )  # fmt: skip
 ANSWER_WITHIN = 3.0
 

@@ -48,6 +48,7 @@ MIXED = {
     "cycle": "everyone reads the calendar (/cycle calendar)",
     "group": "members see their group and its runners invite into it (/group info, invite)",
     "interest": "members set their profile (/interest profile)",
+    "proposal": "members propose next themes and read the list (/proposal new, list)",
 }
 
 

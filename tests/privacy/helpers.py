@@ -32,6 +32,9 @@ from storage.models import (
     Invitation,
     MemberProfile,
     PollNotice,
+    Proposal,
+    ProposalDecision,
+    ProposalEndorsement,
     Rsvp,
     SessionMinutes,
     Synthesis,
@@ -58,7 +61,7 @@ class Seeded:
 
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
-    """One row in each of the 27 exported tables for MEMBER (facilitator AND secretary of
+    """One row in each of the 30 exported tables for MEMBER (facilitator AND secretary of
     their group; a guest of it once, and the host of OTHER's stay), one interest vote for
     OTHER, and the invitation MEMBER sent OTHER (OTHER's, never exported to MEMBER)."""
     async with session_factory(engine)() as db, db.begin():
@@ -95,7 +98,10 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
                             options=json.dumps(["Wonen", "Pensioen", "Mobiliteit"]),
                             deadline=SUMMER, channel_id=CHANNEL, created_by=MEMBER,
                             created_at=NOW)  # fmt: skip
-        db.add_all([session, poll, time_poll, draft, experiment, vote])
+        proposal = Proposal(guild_id=GUILD, cycle_id=cycle.id, title="Wonen", title_key="wonen",
+                            description="Huisvesting voor freelancers.", status="shortlisted",
+                            created_by=MEMBER, created_at=NOW, updated_at=NOW)  # fmt: skip
+        db.add_all([session, poll, time_poll, draft, experiment, vote, proposal])
         await db.flush()
         slot = TimeSlot(poll_id=time_poll.id, position=0, starts_at=SUMMER)
         db.add(slot)
@@ -128,6 +134,9 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
                         author_id=MEMBER, created_at=NOW),
             FollowupUpdate(draft_id=draft.id, state="in_progress", note="Tien fietsen besteld.",
                            author_id=MEMBER, created_at=NOW),
+            ProposalEndorsement(proposal_id=proposal.id, member_id=MEMBER, created_at=NOW),
+            ProposalDecision(proposal_id=proposal.id, status="shortlisted", note="Breed thema",
+                             decided_by=MEMBER, decided_at=NOW),
             ExperimentCheckin(experiment_id=experiment.id, text="Halfweg", author_id=MEMBER,
                               created_at=NOW),
             ExperimentEvaluation(experiment_id=experiment.id, done="Een dag", author_id=MEMBER,

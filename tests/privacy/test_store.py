@@ -39,7 +39,8 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert found.related["group_session"][seeded.session_id]["number"] == 2
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
-    assert found.count == 28  # with two stays as a guest: MEMBER's own, and the one they gave
+    assert found.related["cycle"][found.tables["proposal"][0]["cycle_id"]]["name"] == "2026-2027"
+    assert found.count == 31  # with two stays as a guest: MEMBER's own, and the one they gave
     # their own invitation only: the one they sent OTHER is OTHER's (with OTHER's reason)
     assert [row["member_id"] for row in found.tables["invitation"]] == [MEMBER]
     async with session_factory(engine)() as db:
@@ -89,6 +90,14 @@ async def test_the_file_tells_every_table_in_dutch_with_the_servers_time(
     assert (board["Aanbeveling"], board["Besluit"]) == ("Deelfietsen", "aangenomen met wijzigingen")
     (step,) = exported["Updates van de opvolging die je schreef"]
     assert (step["Stand"], step["Notitie"]) == ("bezig", "Tien fietsen besteld.")
+    (proposed,) = exported["Thema's die je voorstelde voor een volgende cyclus"]
+    assert (proposed["Titel"], proposed["Status"], proposed["Cyclus"]) == (
+        "Wonen", "geselecteerd", "2026-2027",
+    )  # fmt: skip
+    (endorsed,) = exported["Voorgestelde thema's die je steunt"]
+    assert endorsed["Voorgesteld thema"] == "Wonen"
+    (decided,) = exported["Beslissingen die je nam over voorgestelde thema's"]
+    assert (decided["Voorgesteld thema"], decided["Notitie"]) == ("Wonen", "Breed thema")
 
 
 def test_the_reply_lists_every_section_within_one_message_in_every_language() -> None:
