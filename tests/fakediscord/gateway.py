@@ -57,6 +57,10 @@ class Gateway:
         self.sockets: set[web.WebSocketResponse] = set()
         self.identify_count = 0
         self.received: list[dict[str, Any]] = []
+        # An outage: while set, the gateway answers connections with 503 before any
+        # upgrade, as an unreachable gateway behind Discord's edge does.
+        self.refusing = False
+        self.refused = 0
 
     @property
     def live_sessions(self) -> list[Session]:
@@ -67,6 +71,9 @@ class Gateway:
             session.push(event, data)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.refusing:
+            self.refused += 1
+            return web.Response(status=503, text="upstream connect error")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self.sockets.add(ws)
