@@ -14,8 +14,10 @@ from discord.ext import commands
 from bot.kit import errors, fit, inputs
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
+from bot.kit.metrics import Metrics
 from bot.kit.permissions import intents
 from bot.kit.translator import CommandTranslator
+from bot.kit.watch import Watch
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,30 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+OUTCOME = "sipbot.outcome"  # interaction.extras: how a failed command ended
+
+
 class SipTree(app_commands.CommandTree["SipBot"]):
+    def _from_interaction(self, interaction: discord.Interaction[SipBot]) -> None:
+        # The arrival, stamped as the gateway event is parsed (bot/kit/metrics.py).
+        if interaction.type is discord.InteractionType.application_command:
+            self.client.metrics.arrived(interaction.id)
+        super()._from_interaction(interaction)
+
+    async def _call(self, interaction: discord.Interaction[SipBot]) -> None:
+        """Every command through to its end: counted once, by command and outcome."""
+        if interaction.type is not discord.InteractionType.application_command:
+            return await super()._call(interaction)
+        outcome = "error"
+        try:
+            await super()._call(interaction)
+            outcome = (
+                interaction.extras.get(OUTCOME, "refused") if interaction.command_failed else "ok"
+            )
+        finally:
+            command = interaction.command
+            self.client.metrics.handled(command.qualified_name if command else "unknown", outcome)
+
     async def interaction_check(self, interaction: discord.Interaction[SipBot]) -> bool:
         """Every command's options pass through one rule first (bot/kit/inputs.py)."""
         if interaction.type not in (
@@ -73,6 +98,7 @@ class SipTree(app_commands.CommandTree["SipBot"]):
     async def on_error(
         self, interaction: discord.Interaction[SipBot], error: app_commands.AppCommandError
     ) -> None:
+        interaction.extras[OUTCOME] = errors.outcome(error)
         await errors.report(interaction.client, interaction, error)
 
 
@@ -90,6 +116,8 @@ class SipBot(Host):
         discord.VoiceClient.warn_dave = False
         # Whatever the bot sends fits Discord's limits (idempotent, process-wide).
         fit.install()
+        self.metrics = Metrics()
+        services.work.on_settled = self.metrics.work_settled
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -100,13 +128,22 @@ class SipBot(Host):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=guild_ready_timeout,
             **sharding,
+            http_trace=self.metrics.trace,
         )
         self.services = services
         self.synced = False
         self.forms = FormWatch(services)
         self.freeze_after_setup = freeze_after_setup  # the process's own bot, not tests'
+        port = services.settings.http_port
+        self.watch = (
+            Watch(self, self.metrics, services.settings.http_host, port)
+            if port is not None
+            else None
+        )
 
     async def setup_hook(self) -> None:
+        if self.watch is not None:
+            await self.watch.start()  # first: /healthz says "not connected" meanwhile
         await self.tree.set_translator(CommandTranslator(self.services.catalog))
         for name in EXTENSIONS:
             await self.load_extension(name)
@@ -147,12 +184,20 @@ class SipBot(Host):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.forms.on_interaction(interaction)
 
+    async def on_connect(self) -> None:
+        self.metrics.connected()
+
+    async def on_resumed(self) -> None:
+        self.metrics.connected()
+
     async def on_ready(self) -> None:
         # Runs again on every reconnect: only log here, set up in setup_hook.
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
         self.services.work.connected()
 
     async def close(self) -> None:
+        if self.watch is not None:
+            await self.watch.close()
         if self.services.scheduler is not None:
             await self.services.scheduler.shutdown()
         await self.services.work.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -15,12 +16,14 @@ from bot.app import SipBot
 from bot.cycles import rules as calendar
 from bot.kit import ui
 from bot.kit.access import check_manager, managed_group_here
+from bot.kit.checkup import Finding
 from bot.kit.dates import parse_future
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import calendar as session_calendar
 from bot.sessions import polls as time_polls
 from bot.sessions import posts, rules
+from bot.sessions import voice as voice_rights
 from bot.sessions.files import build_calendar
 from bot.sessions.jobs import SessionJobs
 from bot.sessions.minutes import MinutesModal
@@ -54,10 +57,20 @@ class SessionCog(commands.Cog):
         self._reconciling = asyncio.create_task(
             self._reconcile_when_ready(), name="time-poll-reconcile"
         )
+        self.services.checkup.register("sessions", self._checkup)
 
     async def cog_unload(self) -> None:
+        self.services.checkup.unregister("sessions")
         if self._reconciling is not None:
             self._reconciling.cancel()
+
+    async def _checkup(self, guild: discord.Guild, config: GuildConfig) -> list[Finding]:
+        now = self.services.clock.now()
+        async with self.services.db() as db:
+            found = await store.voice_sessions(
+                db, guild.id, now - timedelta(minutes=rules.MAX_MINUTES)
+            )
+        return voice_rights.checkup(guild, found, now)
 
     async def _reconcile_when_ready(self) -> None:
         """Votes cast or withdrawn while the bot was offline count exactly once."""
@@ -165,6 +178,14 @@ class SessionCog(commands.Cog):
         voice: discord.VoiceChannel | None = None,
     ) -> None:
         config, tr, group = await managed_group_here(self.services, interaction)
+        if voice is not None and interaction.guild is not None:
+            lacking = voice_rights.missing(voice, interaction.guild.me)
+            if lacking:
+                raise UserError(
+                    "error.session.voice_perms",
+                    channel=voice.mention,
+                    permissions=[tr(f"permname.{name}") for name in lacking],
+                )
         now = self.services.clock.now()
         row = GroupSession(
             guild_id=group.guild_id, group_id=group.id, number=0,

@@ -36,6 +36,8 @@ class Settings:
     shard_count: int | None = None
     shard_auto: bool = False
     shard_ids: tuple[int, ...] = ()
+    http_port: int | None = None  # /healthz and /metrics (bot/kit/watch.py); None: off
+    http_host: str = "127.0.0.1"
 
     @property
     def log_level_number(self) -> int:
@@ -107,6 +109,14 @@ def _http_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     return raw.rstrip("/") if name == "DISCORD_API_BASE" else raw
 
 
+def _port(raw: str) -> int | None:
+    if not raw.strip():
+        return None
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 65535:
+        raise SettingsError(f"SIPBOT_HTTP_PORT must be a port number from 1 to 65535 (got {raw!r})")
+    return int(raw)
+
+
 def _token(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
@@ -135,6 +145,8 @@ def from_mapping(values: Mapping[str, str | None]) -> Settings:
         log_level=level,
         api_base=_http_url("DISCORD_API_BASE", api_base, ("http", "https")) if api_base else None,
         gateway_url=_http_url("DISCORD_GATEWAY_URL", gateway, ("ws", "wss")) if gateway else None,
+        http_port=_port(values.get("SIPBOT_HTTP_PORT") or ""),
+        http_host=(values.get("SIPBOT_HTTP_HOST") or "").strip() or "127.0.0.1",
     )
 
 

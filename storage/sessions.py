@@ -76,6 +76,25 @@ async def next_scheduled(
     )
 
 
+async def voice_sessions(
+    db: AsyncSession, guild_id: int, since: datetime
+) -> list[tuple[GroupSession, str]]:
+    """Scheduled sessions of a guild in a voice channel starting after `since`, each with
+    its group's name (what `/setup check` looks at)."""
+    result = await db.execute(
+        select(GroupSession, col(WorkGroup.name))
+        .join(WorkGroup, col(WorkGroup.id) == col(GroupSession.group_id))
+        .where(
+            col(GroupSession.guild_id) == guild_id,
+            col(GroupSession.status) == "scheduled",
+            col(GroupSession.voice_channel_id).is_not(None),
+            col(GroupSession.starts_at) >= since,
+        )
+        .order_by(col(GroupSession.starts_at), col(GroupSession.id))
+    )
+    return [(row, name) for row, name in result.all()]
+
+
 async def count_scheduled(db: AsyncSession, group_id: int) -> int:
     result = await db.execute(
         select(func.count())

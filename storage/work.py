@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, select, update
+from sqlalchemy import and_, case, func, literal_column, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -264,6 +264,22 @@ async def next_wake_at(
     )
     candidates = [t for t in (pending.scalar(), held.scalar()) if t is not None]
     return min(candidates) if candidates else None
+
+
+async def backlog(
+    db: AsyncSession, now: datetime, kinds: Collection[str]
+) -> tuple[int, datetime | None]:
+    """What waits to be done now: how many items are claimable (due and pending, or held
+    by a lease that ran out) and since when the oldest has been. An item waiting out its
+    back-off is not due yet: Discord refusing it is `/setup check`'s business."""
+    if not kinds:
+        return 0, None
+    since = case(
+        (col(WorkItem.state) == PENDING, col(WorkItem.next_at)), else_=col(WorkItem.lease_until)
+    )
+    result = await db.execute(select(func.count(), func.min(since)).where(_claimable(now, kinds)))
+    count, oldest = result.one()
+    return int(count or 0), oldest
 
 
 async def troubled(

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,7 +28,11 @@ class Running:
 
 
 def build_bot(
-    fake: FakeDiscord, engine: AsyncEngine, clock: MovableClock, database_url: str = ""
+    fake: FakeDiscord,
+    engine: AsyncEngine,
+    clock: MovableClock,
+    database_url: str = "",
+    **settings_given: Any,
 ) -> SipBot:
     settings = Settings(
         discord_token=fake.token,
@@ -35,6 +40,7 @@ def build_bot(
         guild_ids=(fake.guild.id,),
         api_base=fake.api_base,
         gateway_url=fake.gateway_url,
+        **settings_given,
     )
     point_at(settings.api_base, settings.gateway_url)
     services = Services(
@@ -50,10 +56,11 @@ def build_bot(
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    fake: FakeDiscord, engine: AsyncEngine, clock: MovableClock
+    fake: FakeDiscord, engine: AsyncEngine, clock: MovableClock, **settings_given: Any
 ) -> AsyncIterator[SipBot]:
-    """Start the bot, wait until it is connected with its commands synced, stop it after."""
-    bot = build_bot(fake, engine, clock)
+    """Start the bot, wait until it is connected with its commands synced, stop it after.
+    `settings_given`: Settings fields beyond those pointing it at the fake."""
+    bot = build_bot(fake, engine, clock, **settings_given)
     task = asyncio.create_task(bot.start(fake.token))
     try:
         await fake.wait_for(

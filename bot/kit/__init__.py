@@ -22,4 +22,6 @@
 - jsonout.py: every JSON handed to people, ids written as strings (as Discord writes them).
 - sheets.py: every tabular export as an .xlsx with typed columns and a formula-safe .csv.
 - permissions.py, logs.py, firstrun.py: the bot's permissions, logging, the first run.
+- metrics.py, watch.py: what the bot counts (one Prometheus registry per bot), and
+  /healthz and /metrics over HTTP when SIPBOT_HTTP_PORT is set.
 """

@@ -76,6 +76,24 @@ def describe(error: BaseException, tr: Tr) -> str | None:
     return None
 
 
+REFUSALS = (
+    UserError,
+    NotOrganiser,
+    NotInGuild,
+    app_commands.NoPrivateMessage,
+    app_commands.CheckFailure,
+    app_commands.CommandOnCooldown,
+    app_commands.TransformerError,
+)
+
+
+def outcome(error: BaseException) -> str:
+    """How a failed command is counted (bot/kit/metrics.py): "refused" when the person was
+    told what to change, "error" when something went wrong (Discord refusing the bot
+    included: that is for the organisers to fix, not the person who asked)."""
+    return "refused" if isinstance(unwrap(error), REFUSALS) else "error"
+
+
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
     try:
         if interaction.response.is_done():

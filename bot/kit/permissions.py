@@ -20,6 +20,7 @@ REQUIRED: dict[str, str] = {
     "manage_channels": "perm.manage_channels",
     "manage_roles": "perm.manage_roles",
     "create_events": "perm.create_events",
+    "connect": "perm.connect",
 }
 
 # What creating a feature's channels, roles and pinned cards takes (a theme's, a group's);

@@ -19,7 +19,8 @@ transient failure of its own, or lets a Discord error through: 403 and 404 fail 
 item for good (the channel was closed or deleted: retrying would never end), anything
 else is retried after 30 s, 1 min, 2 min, … up to one hour between attempts. Items of
 one kind run one after the other, in due order; kinds run side by side, so a slow kind
-(an event Discord keeps refusing) never holds up another (reminders).
+(an event Discord keeps refusing) never holds up another (reminders). Each item that
+settles, or is released to be retried, is told to `on_settled` (the bot's metrics).
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ class WorkEngine:
     batch: int = BATCH
     shards: store.Shards | None = None  # None: every guild's work (one process, or SQLite)
     handlers: dict[str, Handler] = field(default_factory=dict)
+    # told (kind, outcome) each time an item settles or is released to be retried
+    on_settled: Callable[[str, str], None] = field(default=lambda _kind, _outcome: None)
     _after_connect: set[str] = field(default_factory=set)
     _connected: bool = False
     _pokes: set[asyncio.Task[None]] = field(default_factory=set)
@@ -276,7 +279,9 @@ class WorkEngine:
                 db, item.id, item.claim_token, outcome.state, self.clock.now(),
                 result_id=outcome.result_id, late=outcome.late, note=outcome.note,
             )  # fmt: skip
-        if not recorded:
+        if recorded:
+            self.on_settled(item.kind, outcome.state)
+        else:
             log.info("work %s (%s) was cancelled or taken over meanwhile", item.id, item.kind)
         return outcome
 
@@ -293,7 +298,9 @@ class WorkEngine:
     async def _release(self, item: WorkItem, error: str) -> None:
         retry_at = self.clock.now() + backoff(item.attempts)
         async with self.db() as db, db.begin():
-            await store.release(db, item.id, item.claim_token, retry_at, error)
+            released = await store.release(db, item.id, item.claim_token, retry_at, error)
+        if released:
+            self.on_settled(item.kind, "retried")
 
     async def _heartbeat(self, item: WorkItem) -> None:
         while True:

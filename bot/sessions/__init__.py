@@ -6,5 +6,7 @@ engine hands it over. polls.py: time polls by reaction, closed at their deadline
 work item (the winner posted once), and the winner's button.
 minutes.py: the minutes form. files.py / calendar.py: RFC 5545 files.
 rules.py: lengths, links, slots, the reminder decision (pure).
+voice.py: what the bot needs in a session's voice channel (View Channel, Connect), for
+/session schedule and /setup check.
 Storage in storage/sessions.py (sessions, RSVPs, minutes, time polls).
 """

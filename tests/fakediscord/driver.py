@@ -195,6 +195,17 @@ class FakeDiscord(DrivingMixin, FakeCore):
         """Close every gateway socket abruptly (clients reconnect and try to resume)."""
         await self.gateway.close_all(code)
 
+    async def cut_gateway(self) -> None:
+        """A gateway outage: every socket is closed with 4000 (Unknown error, which a
+        client answers by reconnecting and resuming) and every new connection is refused
+        with 503 until `restore_gateway`; REST keeps answering."""
+        self.gateway.refusing = True
+        await self.gateway.close_all(4000)
+
+    def restore_gateway(self) -> None:
+        """The outage ends: the clients' next attempt connects (and resumes)."""
+        self.gateway.refusing = False
+
     # -------------------------------------------------------------- world
     def _join(self, guild: Guild, user: User, *, roles: list[int] | None = None, locale: str = "fr",
               dms_open: bool = True) -> Member:  # fmt: skip

@@ -81,6 +81,10 @@ class Gateway:
         self.identifies_by_shard: dict[tuple[int, int], int] = {}
         # the most sessions live at once for one shard id, over the fake's life
         self.most_live_by_shard: dict[int, int] = {}
+        # An outage: while set, the gateway answers connections with 503 before any
+        # upgrade, as an unreachable gateway behind Discord's edge does.
+        self.refusing = False
+        self.refused = 0
 
     @property
     def live_sessions(self) -> list[Session]:
@@ -93,6 +97,9 @@ class Gateway:
                 session.push(event, data)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.refusing:
+            self.refused += 1
+            return web.Response(status=503, text="upstream connect error")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self.sockets.add(ws)

@@ -1,0 +1,135 @@
+"""What the bot counts, for Prometheus (`/metrics`, bot/kit/watch.py).
+
+One registry per bot, never prometheus_client's global one: several bots in one process
+(the tests run many) count apart. Everything is counted where it happens, once:
+
+- application commands, by command and outcome — `ok`, `refused` (the person was told
+  what to change: bad input, a missing role, a check) or `error` (unexpected, logged
+  with a reference) — from bot.app.SipTree, which sees every command through to its end;
+- the time from a command's arrival to the bot's first answer (a reply, a deferral or a
+  form), Discord's deadline being 3 s: the arrival is stamped when the gateway event is
+  parsed, the answer seen on discord.py's HTTP session (its documented `http_trace`) when
+  Discord accepts the interaction's callback;
+- scheduled work by kind and outcome (done, skipped, cancelled, failed, retried), from
+  the engine where an item settles (bot/kit/work.py `on_settled`);
+- the gateway: heartbeat latency and whether it is connected, read when scraped, and the
+  connections after the first (resumed or identified again);
+- the work due and how long the oldest due item has waited, refreshed at each scrape.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+# Around Discord's 3-second deadline for a first answer.
+RESPONSE_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+OUTCOMES = ("ok", "refused", "error")
+CALLBACK = re.compile(r"/interactions/(\d+)/[^/]+/callback$")
+# An answer comes within 3 s or never (Discord forgets the interaction): what waits longer
+# for one is dropped, so the table of arrivals stays small.
+FORGET_AFTER = 60.0
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        reg = self.registry
+        self.interactions = Counter(
+            "sipbot_interactions", "Application commands handled, by command and outcome "
+            "(ok; refused: the person was told what to change; error: unexpected)",
+            ["command", "outcome"], registry=reg,
+        )  # fmt: skip
+        self.response_seconds = Histogram(
+            "sipbot_interaction_response_seconds",
+            "From a command's arrival to the bot's first answer accepted by Discord",
+            buckets=RESPONSE_BUCKETS, registry=reg,
+        )  # fmt: skip
+        self.work = Counter(
+            "sipbot_work_items", "Scheduled work settled, by kind and outcome "
+            "(done, skipped, cancelled, failed; retried: released for another attempt)",
+            ["kind", "outcome"], registry=reg,
+        )  # fmt: skip
+        self.work_due = Gauge(
+            "sipbot_work_due", "Scheduled work due now and not done yet", registry=reg
+        )
+        self.work_oldest_due = Gauge(
+            "sipbot_work_oldest_due_seconds",
+            "How long the oldest due item has waited (0 when nothing is due)",
+            registry=reg,
+        )
+        self.gateway_latency = Gauge(
+            "sipbot_gateway_latency_seconds",
+            "Between a gateway heartbeat and its acknowledgement (NaN before the first)",
+            registry=reg,
+        )
+        self.gateway_connected = Gauge(
+            "sipbot_gateway_connected", "1 while the gateway connection is up", registry=reg
+        )
+        self.reconnects = Counter(
+            "sipbot_gateway_reconnects",
+            "Gateway connections after the first (resumed, or identified again)",
+            registry=reg,
+        )
+        self._arrivals: dict[int, float] = {}
+        self._connected_once = False
+        self.trace = aiohttp.TraceConfig()
+        self.trace.on_request_end.append(self._on_request_end)
+
+    # ------------------------------------------------------------ interactions
+    def arrived(self, interaction_id: int) -> None:
+        now = time.perf_counter()
+        arrivals = self._arrivals
+        while arrivals:
+            oldest = next(iter(arrivals))
+            if now - arrivals[oldest] < FORGET_AFTER:
+                break
+            del arrivals[oldest]
+        arrivals[interaction_id] = now
+
+    def answered(self, interaction_id: int) -> None:
+        started = self._arrivals.pop(interaction_id, None)
+        if started is not None:
+            self.response_seconds.observe(time.perf_counter() - started)
+
+    def handled(self, command: str, outcome: str) -> None:
+        self.interactions.labels(command=command, outcome=outcome).inc()
+
+    async def _on_request_end(
+        self, _session: aiohttp.ClientSession, _context: SimpleNamespace, params: Any
+    ) -> None:
+        if params.method != "POST" or params.response.status >= 400:
+            return
+        found = CALLBACK.search(params.url.path)
+        if found is not None:
+            self.answered(int(found.group(1)))
+
+    # ------------------------------------------------------------ work and gateway
+    def work_settled(self, kind: str, outcome: str) -> None:
+        self.work.labels(kind=kind, outcome=outcome).inc()
+
+    def work_backlog(self, due: int, oldest_seconds: float) -> None:
+        self.work_due.set(due)
+        self.work_oldest_due.set(oldest_seconds)
+
+    def watch_gateway(self, latency: Callable[[], float], connected: Callable[[], bool]) -> None:
+        self.gateway_latency.set_function(lambda: _finite(latency()))
+        self.gateway_connected.set_function(lambda: 1.0 if connected() else 0.0)
+
+    def connected(self) -> None:
+        """A gateway connection was made (READY or RESUMED): every one after the first is a
+        reconnection."""
+        if self._connected_once:
+            self.reconnects.inc()
+        self._connected_once = True
+
+
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else math.nan
