@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
@@ -12,8 +10,9 @@ from discord.ext import commands
 from bot.app import SipBot
 from bot.cycles import rules as calendar
 from bot.cycles.jobs import KIND, PhaseAnnouncer
+from bot.cycles.posts import calendar_card, calendar_picture
 from bot.cycles.succession import CycleSuccession, summary
-from bot.kit import ui
+from bot.kit import charts, ui
 from bot.kit.checks import ensure_organiser, organiser_only
 from bot.kit.dates import parse_moment
 from bot.kit.i18n import Tr
@@ -23,7 +22,6 @@ from config.data import cycle_template
 from storage import assembly as vote_store
 from storage import cycles
 from storage import setup as setup_store
-from storage.models import Cycle, Phase
 
 PHASE_CHOICES = [
     app_commands.Choice(name="Preparation", value="preparation"),
@@ -34,24 +32,6 @@ PHASE_CHOICES = [
     app_commands.Choice(name="Experiments", value="experiments"),
     app_commands.Choice(name="Proposing the next step", value="next_step"),
 ]
-
-
-def calendar_card(tr: Tr, cycle: Cycle, phases: list[Phase], now: datetime) -> discord.Embed:
-    lines = []
-    for phase in phases:
-        if phase.starts_at <= now <= phase.ends_at:
-            marker = "▶️"
-        elif phase.ends_at < now:
-            marker = "✅"
-        else:
-            marker = "🗓️"
-        lines.append(
-            f"{marker} **{tr(f'phase.{phase.key}.name')}**"
-            + (f" — *{tr('cycle.calendar.current')}*" if marker == "▶️" else "")
-            + f"\n{ui.timestamp(phase.starts_at)} → {ui.timestamp(phase.ends_at)}"
-        )
-    status = tr(f"cycle.status.{cycle.status}")
-    return ui.embed(tr("cycle.calendar.title", name=cycle.name, status=status), "\n".join(lines))
 
 
 class CloseConfirm(discord.ui.View):
@@ -198,8 +178,13 @@ class CycleCog(commands.Cog):
             if cycle is None or cycle.id is None:
                 raise UserError("error.cycle.none")
             phases = await cycles.phases_of(db, cycle.id)
+        now = self.services.clock.now()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        picture = await charts.draw(calendar_picture(tr, cycle, phases, now, config.timezone))
         await ui.reply(
-            interaction, embed=calendar_card(tr, cycle, phases, self.services.clock.now())
+            interaction,
+            embed=calendar_card(tr, cycle, phases, now),
+            files=charts.attachments(picture),
         )
 
     @cycle.command(name="phase", description=_("Change the dates of one phase"))

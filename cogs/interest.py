@@ -15,12 +15,12 @@ from discord.ext import commands
 from bot.app import SipBot
 from bot.interest import jobs
 from bot.interest.files import answers
-from bot.interest.posts import PROFILE_BUTTON, poll_card, profile_button
+from bot.interest.posts import PROFILE_BUTTON, poll_card, profile_button, results_picture
 from bot.interest.refusals import RefusalJobs
 from bot.interest.rules import tally
 from bot.interest.views import ProfileView
 from bot.interest.votes import VoteRecorder
-from bot.kit import choices, errors, sheets, ui
+from bot.kit import charts, choices, errors, sheets, ui
 from bot.kit.checks import organiser_only
 from bot.kit.dates import parse_future
 from bot.kit.user_error import UserError
@@ -171,6 +171,7 @@ class InterestCog(commands.Cog):
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)
         poll, _themes = await self._latest(interaction.guild_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         await self.recorder.flush()
         shown, counts = await self.closing.counts(poll)
         if theme is not None:
@@ -202,7 +203,9 @@ class InterestCog(commands.Cog):
                 value=value[:1024],
                 inline=False,
             )
-        await ui.reply(interaction, embed=card)
+        spec = results_picture(tr, shown, counts)
+        picture = await charts.draw(spec) if spec is not None else None
+        await ui.reply(interaction, embed=card, files=charts.attachments(picture))
 
     async def _latest(self, guild_id: int) -> tuple[InterestPoll, list[Theme]]:
         cycle, themes = await self._cycle_themes(guild_id)

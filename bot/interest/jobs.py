@@ -5,9 +5,10 @@ results twice.
 
 The handler's first transaction closes the poll: reactions stop counting from there.
 The attempt that closed it then makes the stored votes equal to the message's
-reactions; the poll's card shows it closed and the results are posted under it with
-the item's nonce (a retry after a crash gets back the message already posted instead
-of a second one). A channel deleted or closed to the bot (403/404) closes the poll all
+reactions; the poll's card shows it closed and the results are posted under it, with
+their picture (drawn again at each attempt, the same), under the item's nonce (a retry
+after a crash gets back the message already posted, picture included, instead of a
+second one). A channel deleted or closed to the bot (403/404) closes the poll all
 the same — /interest results shows the counts — and ends the item, since retrying
 would never end; any other Discord failure is retried by the engine.
 """
@@ -20,10 +21,10 @@ from typing import TYPE_CHECKING
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.interest.posts import poll_card, results_card
+from bot.interest.posts import poll_card, results_card, results_picture
 from bot.interest.rules import Tally, tally
 from bot.interest.votes import VoteRecorder, as_open_poll
-from bot.kit import work
+from bot.kit import charts, work
 from storage import interest
 from storage import themes as theme_store
 from storage.models import InterestPoll, Theme
@@ -92,7 +93,11 @@ class PollClosing:
                 )
             except discord.NotFound:
                 log.warning("poll %s message was deleted by hand", poll.id)
-        message = await channel.send(embed=results_card(tr, themes, counts), nonce=nonce)
+        spec = results_picture(tr, themes, counts)
+        picture = await charts.draw(spec) if spec is not None else None
+        message = await channel.send(
+            embed=results_card(tr, themes, counts), files=charts.attachments(picture), nonce=nonce
+        )
         return message.id
 
     async def counts(self, poll: InterestPoll) -> tuple[list[Theme], Tally]:

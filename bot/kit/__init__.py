@@ -21,6 +21,9 @@
 - dates.py: dates as members type them; choices.py: shared autocompletes.
 - jsonout.py: every JSON handed to people, ids written as strings (as Discord writes them).
 - sheets.py: every tabular export as an .xlsx with typed columns and a formula-safe .csv.
+- charts/: pictures beside the texts (matplotlib, loaded on the first chart, drawn in a
+  worker thread within a time budget, Okabe–Ito colours on a light card, alt text).
+- documents/: a report as one self-contained HTML file and a PDF, from sections.
 - permissions.py, logs.py, firstrun.py: the bot's permissions, logging, the first run.
 - metrics.py, watch.py: what the bot counts (one Prometheus registry per bot), and
   /healthz and /metrics over HTTP when SIPBOT_HTTP_PORT is set.

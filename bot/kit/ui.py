@@ -33,11 +33,15 @@ async def reply(
     *,
     embed: discord.Embed | None = None,
     ephemeral: bool = True,
+    files: list[discord.File] | None = None,
 ) -> None:
-    """Answer, or follow up when the interaction was already deferred."""
+    """Answer, or follow up when the interaction was already deferred; `files` (a chart,
+    an export) go with the answer when given."""
     kwargs: dict[str, object] = {"ephemeral": ephemeral}
     if embed is not None:
         kwargs["embed"] = embed
+    if files:
+        kwargs["files"] = files
     if interaction.response.is_done():
         await interaction.followup.send(content, **kwargs)  # type: ignore[call-overload]
     else:

@@ -39,7 +39,7 @@ def test_the_tables_give_the_french_and_dutch_names_beside_the_english(
     commands: list[Command],
 ) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
-    assert "| `/setup roles [organiser] [member]` | `/configurer rôles" in readme
+    assert "| `/setup roles [organiser] [member] [board]` | `/configurer rôles" in readme
     assert "| `/help` | `/aide` | `/hulp` |" in readme
     guide = (ROOT / "docs/guide.fr.md").read_text("utf-8")
     assert "| `/configurer vérifier` | Vérifier les permissions du bot" in guide

@@ -74,10 +74,22 @@ def _check_components(components: list[dict[str, Any]], flags: int) -> None:
                 )
 
 
+def _check_attachments(meta: list[dict[str, Any]]) -> None:
+    """Discord: an attachment's description (alt text) is at most 1,024 characters."""
+    for index, item in enumerate(meta):
+        if len(item.get("description") or "") > 1024:
+            raise invalid_form(
+                f"attachments.{index}.description",
+                "Must be 1024 or fewer in length.",
+                "BASE_TYPE_MAX_LENGTH",
+            )
+
+
 def validate_message_body(body: dict[str, Any], files: FILES, *, creating: bool) -> None:
     content = body.get("content")
     if content is not None and len(str(content)) > 2000:
         raise invalid_form("content", "Must be 2000 or fewer in length.", "BASE_TYPE_MAX_LENGTH")
+    _check_attachments(body.get("attachments") or [])
     _check_embeds(body.get("embeds") or [])
     _check_components(body.get("components") or [], int(body.get("flags") or 0))
     if creating and not (

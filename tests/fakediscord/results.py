@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .state import Message
+from .state import Attachment, Message
 
 if TYPE_CHECKING:
     from .driver import FakeDiscord
@@ -101,6 +101,12 @@ class InteractionResult:
     def attachments(self) -> list[tuple[str, bytes]]:
         msg = self._shown()
         return [(a.filename, a.data) for a in msg.attachments] if msg is not None else []
+
+    @property
+    def files(self) -> list[Attachment]:
+        """The shown message's attachments with their description (alt text)."""
+        msg = self._shown()
+        return list(msg.attachments) if msg is not None else []
 
     @property
     def ephemeral(self) -> bool:

@@ -1,0 +1,36 @@
+"""Charts: pictures beside the texts that carry the same numbers.
+
+A feature builds a spec in the reader's language with its alt text (model.py: `Timeline`,
+`StackedBars`, `Panel`, `Span`; `clean_label` for titles with emoji, `alt_text` for the
+description listing the figures, `day` and `month_names` from the catalogues), then
+`chart = await charts.draw(spec)` (run.py: one worker thread, a 5 s budget, None when
+it did not come) and sends `files=charts.attachments(chart)` with its text. drawing.py
+draws with matplotlib and is imported inside the worker only, so start-up never loads
+matplotlib. An HTML or PDF report embeds the same `Chart` (bot/kit/htmlreport.py).
+"""
+
+from bot.kit.charts.model import (
+    CARD,
+    DESCRIPTION_LIMIT,
+    INK,
+    PALETTE,
+    Chart,
+    Panel,
+    Span,
+    Spec,
+    StackedBars,
+    Timeline,
+    alt_text,
+    clean_label,
+    contrast,
+    day,
+    fold,
+    month_names,
+)  # fmt: skip
+from bot.kit.charts.run import BUDGET, attachment, attachments, draw, render
+
+__all__ = [
+    "BUDGET", "CARD", "DESCRIPTION_LIMIT", "INK", "PALETTE", "Chart", "Panel", "Span", "Spec",
+    "StackedBars", "Timeline", "alt_text", "attachment", "attachments", "clean_label",
+    "contrast", "day", "draw", "fold", "month_names", "render",
+]  # fmt: skip
