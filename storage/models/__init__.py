@@ -14,6 +14,7 @@ from storage.models.interest import (
     PollNotice,
     PollOption,
 )
+from storage.models.meetings import Meeting, MeetingRegistration
 from storage.models.offices import Office
 from storage.models.privacy import PrivacyOptOut
 from storage.models.sessions import (
@@ -46,6 +47,8 @@ __all__ = [
     "GuildConfig",
     "InterestPoll",
     "InterestVote",
+    "Meeting",
+    "MeetingRegistration",
     "MemberProfile",
     "Office",
     "Phase",
