@@ -42,7 +42,7 @@ from tests.sessions.helpers import published_group
 
 ROOTS = (
     "setup", "office", "cycle", "theme", "interest", "groups", "group", "session",
-    "experiment", "assembly", "privacy", "draft", "synthesis", "report", "help",
+    "experiment", "assembly", "privacy", "draft", "synthesis", "report", "help", "meeting",
 )  # fmt: skip
 ANSWER_WITHIN = 3.0
 
