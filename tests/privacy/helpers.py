@@ -26,6 +26,8 @@ from storage.models import (
     GuildConfig,
     InterestPoll,
     InterestVote,
+    Meeting,
+    MeetingRegistration,
     MemberProfile,
     PollNotice,
     Rsvp,
@@ -54,7 +56,7 @@ class Seeded:
 
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
-    """One row in each of the 23 exported tables for MEMBER (facilitator AND secretary of
+    """One row in each of the 25 exported tables for MEMBER (facilitator AND secretary of
     their group), one interest vote for OTHER."""
     async with session_factory(engine)() as db, db.begin():
         db.add(GuildConfig(guild_id=GUILD, language="nl", timezone="Europe/Brussels",
@@ -90,7 +92,10 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
                             options=json.dumps(["Wonen", "Pensioen", "Mobiliteit"]),
                             deadline=SUMMER, channel_id=CHANNEL, created_by=MEMBER,
                             created_at=NOW)  # fmt: skip
-        db.add_all([session, poll, time_poll, draft, experiment, vote])
+        meeting = Meeting(guild_id=GUILD, theme_id=theme.id, title="Fietsavond", kind="webinar",
+                          starts_at=SUMMER, visio_url="https://visio.example.org/fiets",
+                          created_by=MEMBER, created_at=NOW, updated_at=NOW)  # fmt: skip
+        db.add_all([session, poll, time_poll, draft, experiment, vote, meeting])
         await db.flush()
         slot = TimeSlot(poll_id=time_poll.id, position=0, starts_at=SUMMER)
         db.add(slot)
@@ -114,6 +119,9 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
             ExperimentEvaluation(experiment_id=experiment.id, done="Een dag", author_id=MEMBER,
                                  created_at=NOW),
             Ballot(vote_id=vote.id, member_id=MEMBER, choices="[2, 0]", updated_at=NOW),
+            MeetingRegistration(meeting_id=meeting.id, member_id=MEMBER, display_name="Lies",
+                                mode="online", state="registered", seq=1, registered_at=NOW,
+                                updated_at=NOW),
             Synthesis(guild_id=GUILD, cycle_id=cycle.id, theme_id=theme.id, built_by=MEMBER,
                       created_at=NOW, updated_at=NOW),
             AuditLog(guild_id=GUILD, actor_id=MEMBER, action="group.roles", at=NOW,

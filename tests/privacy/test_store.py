@@ -39,7 +39,7 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert found.related["group_session"][seeded.session_id]["number"] == 2
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
-    assert found.count == 23
+    assert found.count == 25
     async with session_factory(engine)() as db:
         nothing = await privacy.export(db, OTHER + 1)
     assert nothing.tables == {} and nothing.count == 0
@@ -75,6 +75,15 @@ async def test_the_file_tells_every_table_in_dutch_with_the_servers_time(
     assert ballot["Je stembiljet"] == ["Mobiliteit", "Wonen"]  # ranked: favourite first
     (membership,) = exported["Je groepen"]
     assert membership["Toegevoegd via"] == "een uitnodiging"
+    (registration,) = exported["Je inschrijvingen voor open bijeenkomsten"]
+    assert registration == {
+        "Bijeenkomst": "Fietsavond", "Soort": "Webinar", "Datum": "2027-07-01T18:00:00+02:00",
+        "Datum (UTC)": "2027-07-01T16:00:00Z", "Deelnamewijze": "Online",
+        "Je inschrijving": "ingeschreven", "Geregistreerd op": "2027-03-01T10:00:00+01:00",
+        "Laatst gewijzigd": "2027-03-01T10:00:00+01:00",
+    }  # fmt: skip
+    (scheduled,) = exported["Bijeenkomsten die je plande"]
+    assert scheduled["Thema"] == "Mobiliteit" and scheduled["Status"] == "gepland"
 
 
 def test_the_reply_lists_every_section_within_one_message_in_every_language() -> None:
