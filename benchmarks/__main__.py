@@ -21,7 +21,9 @@ from typing import Any, cast
 from benchmarks.common import RESULTS, Row, table, write_json
 from benchmarks.processes import PROFILE_ENV
 
-BENCHMARKS = ("setup_show", "reactions", "reconcile", "composition", "reminders", "exports")
+BENCHMARKS = (
+    "setup_show", "reactions", "reconcile", "composition", "reminders", "exports", "meeting_dms",
+)  # fmt: skip
 Runner = Callable[[bool], Coroutine[Any, Any, list[Row]]]
 
 
