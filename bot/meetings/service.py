@@ -60,7 +60,7 @@ async def check_runner(
     if theme_id is not None:
         async with host.services.db() as db:
             groups = await group_store.groups_of_theme(db, theme_id)
-        if any(group.facilitator_id == user.id for group in groups):
+        if any(g.facilitator_id == user.id and g.status == "published" for g in groups):
             return
     raise UserError("error.meeting.not_runner")
 
