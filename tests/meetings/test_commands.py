@@ -17,6 +17,7 @@ from tests.meetings.helpers import (
     click,
     dms,
     meeting_world,
+    move_to,
     only_meeting,
     registrations,
     schedule,
@@ -175,3 +176,39 @@ async def test_a_meeting_without_a_place_offers_online_only_and_has_no_seats(
     )
     assert (await res.wait_followup()).content.startswith("✅ Vous êtes inscrit·e en ligne")
     assert field(post.embeds, "Inscriptions") == "💻 En ligne : 1 inscrit·e"
+
+
+async def test_the_theme_copy_shows_new_numbers_within_seconds_of_a_click(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    world = await meeting_world(fake, sqlite_engine, clock)
+    await schedule(fake, theme=f"#{world.theme_id}", place="Namur", capacity=5)
+    meeting = await only_meeting(sqlite_engine)
+    copy = fake.message(meeting.info_message_id or 0)
+    assert copy is not None
+    await (
+        await click(fake, announcement(fake, meeting), meeting, "in_person", world.group.members[0])
+    ).wait_followup()
+    assert "personne encore" in field(copy.embeds, "Inscriptions")  # not yet: one edit per window
+    await move_to(bot, clock, clock.now() + timedelta(seconds=10))
+    await wait_settled(sqlite_engine, clock, "meeting_card")
+    assert field(copy.embeds, "Inscriptions").startswith("🏢 Sur place : 1 inscrit·e pour 5 places")
+
+
+async def test_without_the_create_events_permission_the_meeting_is_announced_and_the_organiser_told(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    await meeting_world(fake, sqlite_engine, clock)
+    fake.bot_permissions = fake.bot_permissions & ~(1 << 33)  # Manage Events
+    res = await schedule(fake, place="Mons")
+    assert res.content is not None and res.content.endswith(
+        "Discord a refusé l'événement : donnez au bot la permission « Créer des événements », "
+        "puis voyez /configurer vérifier."
+    )
+    meeting = await only_meeting(sqlite_engine)
+    assert meeting.event_id is None and not fake.guild.events
+    post = announcement(fake, meeting)
+    assert "Discord a refusé l'événement" in field(post.embeds, "Événement")
+    assert [c["custom_id"] for row in post.components for c in row["components"]] == [
+        f"sip:meet:{meeting.id}:in_person", f"sip:meet:{meeting.id}:cancel",
+    ]  # fmt: skip
