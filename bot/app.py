@@ -32,6 +32,7 @@ EXTENSIONS = (
     "cogs.sessions",
     "cogs.experiments",
     "cogs.assembly",
+    "cogs.meetings",
     "cogs.privacy",
     "cogs.drafts",
     "cogs.proposals",

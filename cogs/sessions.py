@@ -29,6 +29,7 @@ from bot.sessions.jobs import SessionJobs
 from bot.sessions.minutes import MinutesModal
 from bot.sessions.service import SessionService, scheduled_text
 from storage import groups as group_store
+from storage import meetings as meeting_store
 from storage import sessions as store
 from storage.models import GroupSession, GuildConfig, Theme, TimePoll, WorkGroup
 
@@ -264,21 +265,36 @@ class SessionCog(commands.Cog):
         assert interaction.guild is not None and interaction.channel_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        groups = await session_calendar.groups_for(self.services, interaction, config, group)
+        groups = await session_calendar.groups_for(
+            self.services, interaction, config, group, required=False
+        )
         async with self.services.db() as db:
             rows = await store.sessions_of(db, [g.id for g in groups if g.id is not None])
             themes = {g.theme_id: await db.get(Theme, g.theme_id) for g in groups}
+            # the caller's own calendar also holds the meetings they registered for
+            meetings = (
+                await meeting_store.registered_meetings(
+                    db, interaction.guild.id, interaction.user.id
+                )
+                if group is None
+                else []
+            )
+        if not groups and not meetings:
+            raise UserError("error.ics.no_group")
         by_id = {g.id: g for g in groups}
         entries = [
             session_calendar.entry(
                 interaction.guild, tr, by_id[r.group_id], themes.get(by_id[r.group_id].theme_id), r
             )
             for r in rows
-        ]
-        name = groups[0].name if len(groups) == 1 else tr("ics.name.mine")
+        ] + [session_calendar.meeting_entry(interaction.guild, tr, m) for m in meetings]
+        name = groups[0].name if len(groups) == 1 and not meetings else tr("ics.name.mine")
         data = build_calendar(entries, config.timezone, name)
+        text = tr("ics.ready", count=len(rows))
+        if meetings:
+            text += "\n" + tr("ics.with_meetings", count=len(meetings))
         await interaction.response.send_message(
-            tr("ics.ready", count=len(entries)),
+            text,
             file=discord.File(io.BytesIO(data), filename="sipbot-sessions.ics"),
             ephemeral=True,
         )

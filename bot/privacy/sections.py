@@ -77,6 +77,32 @@ def _ballot(r: Reader, row: Row) -> Row:
     }
 
 
+def _meeting_registration(r: Reader, row: Row) -> Row:
+    meeting = r.get("meeting", row.get("meeting_id"))
+    return {
+        "meeting": meeting.get("title"),
+        "kind": r.word("meeting.kind.", meeting.get("kind")),
+        "date": r.local(meeting.get("starts_at"), meeting.get("guild_id")),
+        "date_utc": r.utc(meeting.get("starts_at")),
+        "mode": r.word("meeting.mode.", row.get("mode")),
+        "registration": r.word("meeting.state.", row.get("state")),
+        "recorded_at": r.local(row.get("registered_at"), meeting.get("guild_id")),
+        "updated_at": r.local(row.get("updated_at"), meeting.get("guild_id")),
+    }
+
+
+def _meeting(r: Reader, row: Row) -> Row:
+    return {
+        "title": row.get("title"),
+        "kind": r.word("meeting.kind.", row.get("kind")),
+        "theme": r.theme(row.get("theme_id")),
+        "date": r.local(row.get("starts_at"), row.get("guild_id")),
+        "date_utc": r.utc(row.get("starts_at")),
+        "status": r.word("meeting.status.", row.get("status")),
+        "recorded_at": r.local(row.get("created_at"), row.get("guild_id")),
+    }
+
+
 def _labels(options: Any, choices: Any) -> list[str]:
     known: list[str] = options if isinstance(options, list) else []
     chosen: list[Any] = choices if isinstance(choices, list) else []
@@ -290,6 +316,7 @@ SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "time_vote": _time_vote,
     "rsvp": _rsvp,
     "ballot": _ballot,
+    "meeting_registration": _meeting_registration,
     "endorsement": _endorsement,
     "proposal_endorsement": _proposal_endorsement,
     "draft": _draft,
@@ -306,6 +333,7 @@ SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "time_poll": _time_poll,
     "interest_poll": _interest_poll,
     "assembly_vote": _assembly_vote,
+    "meeting": _meeting,
     "theme": _theme,
     "cycle": _cycle,
     "synthesis": _synthesis,

@@ -10,13 +10,19 @@ from bot.kit.user_error import UserError
 from bot.services import Services
 from bot.sessions.files import CalendarEntry, sequence_of
 from storage import groups as group_store
-from storage.models import GroupSession, GuildConfig, Theme, WorkGroup
+from storage.models import GroupSession, GuildConfig, Meeting, Theme, WorkGroup
 
 
 async def groups_for(
-    services: Services, interaction: discord.Interaction, config: GuildConfig, value: str | None
+    services: Services,
+    interaction: discord.Interaction,
+    config: GuildConfig,
+    value: str | None,
+    *,
+    required: bool = True,
 ) -> list[WorkGroup]:
-    """The group named, else this channel's group, else every group of the caller."""
+    """The group named, else this channel's group, else every group of the caller (none
+    refused when `required`: the caller may still have meetings in their calendar)."""
     assert interaction.guild_id is not None and interaction.channel_id is not None  # noqa: S101
     async with services.db() as db:
         mine = await group_store.member_groups_in_guild(
@@ -38,7 +44,7 @@ async def groups_for(
         here = await group_store.by_channel(db, interaction.channel_id)
     if here is not None:
         return [here]
-    if not mine:
+    if not mine and required:
         raise UserError("error.ics.no_group")
     return mine
 
@@ -57,4 +63,20 @@ def entry(
         sequence=sequence_of(row.version, row.status),
         location=location, url=url, description=f"{theme.title if theme else ''} · {group.name}",
         updated_at=row.updated_at,
+    )  # fmt: skip
+
+
+def meeting_entry(guild: discord.Guild, tr: Tr, row: Meeting) -> CalendarEntry:
+    """A meeting open to all members, as the calendar of one who registered shows it."""
+    voice = guild.get_channel(row.voice_channel_id or 0)
+    location = row.place or (voice.name if voice is not None else None) or row.visio_url
+    url = row.visio_url or (
+        f"https://discord.com/events/{guild.id}/{row.event_id}" if row.event_id else None
+    )
+    about = [tr(f"meeting.kind.{row.kind}"), *([row.speaker] if row.speaker else [])]
+    return CalendarEntry(
+        uid_key=f"{row.guild_id}-{row.id}", title=row.title, starts_at=row.starts_at,
+        minutes=row.minutes, status=row.status, sequence=sequence_of(row.version, row.status),
+        location=location, url=url, description=" · ".join(about), updated_at=row.updated_at,
+        kind="meeting",
     )  # fmt: skip

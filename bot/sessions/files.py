@@ -1,4 +1,5 @@
-"""RFC 5545 calendar files of group sessions (`/session ics`).
+"""RFC 5545 calendar files of group sessions (`/session ics`), and of the meetings open
+to all members the reader registered for (same rules: UID, SEQUENCE, UTC).
 
 Pure: no Discord, no clock. The same entries give the same bytes (DTSTAMP comes
 from the session's `updated_at`), and calendar clients update an event in place
@@ -57,11 +58,12 @@ class CalendarEntry:
     url: str | None
     description: str
     updated_at: datetime  # aware
+    kind: str = "session"  # or "meeting" (a meeting open to all members the reader joined)
 
     @property
     def uid(self) -> str:
         """Globally unique and stable, so a re-imported file updates, not duplicates."""
-        return f"session-{self.uid_key}@sipbot"
+        return f"{self.kind}-{self.uid_key}@sipbot"
 
 
 def _event(entry: CalendarEntry) -> Event:
@@ -105,9 +107,9 @@ def build_calendar(entries: Sequence[CalendarEntry], timezone: str, calendar_nam
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(f"unknown time zone: {timezone!r}") from error
-    if len({entry.uid_key for entry in entries}) != len(entries):
+    if len({entry.uid for entry in entries}) != len(entries):
         raise ValueError("two sessions share a uid_key")
-    ordered = sorted(entries, key=lambda entry: (entry.starts_at.timestamp(), entry.uid_key))
+    ordered = sorted(entries, key=lambda entry: (entry.starts_at.timestamp(), entry.uid))
     events = [_event(entry) for entry in ordered]
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -17,6 +17,7 @@ from storage.models.interest import (
     PollOption,
 )
 from storage.models.invitations import Invitation
+from storage.models.meetings import Meeting, MeetingRegistration
 from storage.models.offices import Office
 from storage.models.privacy import PrivacyOptOut
 from storage.models.proposals import (
@@ -61,6 +62,8 @@ __all__ = [
     "InterestPoll",
     "InterestVote",
     "Invitation",
+    "Meeting",
+    "MeetingRegistration",
     "MemberProfile",
     "Office",
     "Phase",

@@ -20,7 +20,7 @@ from . import routes_messages as _routes_messages  # noqa: F401
 from .core import FakeCore
 from .driving import DrivingMixin
 from .gateway import Gateway
-from .rest import API_PREFIX, ApiRequest, Delay, Fault, handle_api
+from .rest import API_PREFIX, ApiRequest, Delay, Fault, GlobalLimit, handle_api
 from .results import PendingInteraction
 from .state import (
     ADMINISTRATOR,
@@ -60,6 +60,7 @@ class FakeDiscord(DrivingMixin, FakeCore):
         self.ignored: list[str] = []  # fields sent that Discord ignores (routes_app.py)
         self.faults: list[Fault] = []
         self.delays: list[Delay] = []
+        self.global_limit: GlobalLimit | None = None
         self.pending: dict[int, PendingInteraction] = {}
         self.pending_by_token: dict[str, PendingInteraction] = {}
         self.modals_sent: list[tuple[int, dict[str, Any]]] = []
@@ -342,6 +343,12 @@ class FakeDiscord(DrivingMixin, FakeCore):
         delay = Delay(method.upper(), re.compile(path_pattern), seconds, times)
         self.delays.append(delay)
         return delay
+
+    def limit_globally(self, per_second: int = 50) -> GlobalLimit:
+        """Answer 429 (global) beyond `per_second` requests in any second, as Discord
+        does (rest.py GlobalLimit); `.refused` counts the 429s."""
+        self.global_limit = GlobalLimit(per_second)
+        return self.global_limit
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import re
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -157,6 +159,47 @@ class Delay:
         )
 
 
+@dataclass
+class GlobalLimit:
+    """Discord's global rate limit: at most `per_second` requests a bot makes in any one
+    second (Discord documents 50), across every route. Interaction callbacks and their
+    follow-ups (webhooks) do not count: Discord documents that interaction endpoints are
+    not bound to it. A request over the limit is answered 429 with `"global": true`, the
+    number of seconds to wait in `retry_after`, and the `X-RateLimit-Global` and
+    `X-RateLimit-Scope: global` headers, `Via` included (without it discord.py takes a
+    429 for a Cloudflare ban). Refused requests are not counted in the window."""
+
+    per_second: int
+    accepted: deque[float] = field(default_factory=deque)
+    refused: int = 0  # 429s answered
+
+    def wait_for(self, now: float) -> float | None:
+        """None when the request may go; else the seconds until one may."""
+        while self.accepted and now - self.accepted[0] >= 1.0:
+            self.accepted.popleft()
+        if len(self.accepted) >= self.per_second:
+            self.refused += 1
+            return max(1.0 - (now - self.accepted[0]), 0.001)
+        self.accepted.append(now)
+        return None
+
+
+def global_limit_response(retry_after: float) -> web.Response:
+    body = {
+        "message": "You are being rate limited.",
+        "retry_after": round(retry_after, 3),
+        "global": True,
+        "code": 0,
+    }
+    headers = {
+        "Retry-After": str(math.ceil(retry_after)),
+        "X-RateLimit-Global": "true",
+        "X-RateLimit-Scope": "global",
+        "Via": "1.1 google",
+    }
+    return json_response(429, body, headers)
+
+
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
     """discord.py only parses JSON when Content-Type is exactly application/json."""
     all_headers = {"Content-Type": "application/json"}
@@ -243,6 +286,10 @@ async def handle_api(fake: FakeDiscord, request: web.Request) -> web.StreamRespo
 async def _answer(fake: FakeDiscord, req: ApiRequest) -> web.Response:
     if needs_auth(req.path) and req.headers.get("Authorization") != f"Bot {fake.token}":
         return json_response(401, {"code": 0, "message": "401: Unauthorized"})
+    if fake.global_limit is not None and needs_auth(req.path):
+        wait = fake.global_limit.wait_for(time.monotonic())
+        if wait is not None:
+            return global_limit_response(wait)
     for delay in fake.delays:
         if delay.matches(req.method, req.path):
             delay.times -= 1

@@ -43,7 +43,7 @@ from tests.sessions.helpers import published_group
 ROOTS = (
     "setup", "office", "cycle", "theme", "interest", "groups", "group", "session",
     "experiment", "assembly", "privacy", "draft", "proposal", "synthesis", "report", "help",
-    "followup",
+    "followup", "meeting",
 )  # fmt: skip
 ANSWER_WITHIN = 3.0
 

@@ -91,7 +91,9 @@ async def test_no_organiser_command_is_visible_to_members_unless_mixed_on_purpos
             visible.add(name)
     assert mixed == set(MIXED)  # the list is not stale
     assert {"setup", "office", "theme", "groups", "synthesis", "report"} <= hidden
-    assert {"help", "session", "draft", "experiment", "privacy", "followup"} <= visible
+    # /meeting: members list meetings, and those who run one include the facilitators of
+    # a theme's groups, whom no default permission describes: checked at run time
+    assert {"help", "session", "draft", "experiment", "privacy", "followup", "meeting"} <= visible
     assert fake.ignored == []  # no permission set where Discord ignores it
 
 

@@ -30,6 +30,8 @@ from storage.models import (
     InterestPoll,
     InterestVote,
     Invitation,
+    Meeting,
+    MeetingRegistration,
     MemberProfile,
     PollNotice,
     Proposal,
@@ -61,7 +63,7 @@ class Seeded:
 
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
-    """One row in each of the 30 exported tables for MEMBER (facilitator AND secretary of
+    """One row in each of the 32 exported tables for MEMBER (facilitator AND secretary of
     their group; a guest of it once, and the host of OTHER's stay), one interest vote for
     OTHER, and the invitation MEMBER sent OTHER (OTHER's, never exported to MEMBER)."""
     async with session_factory(engine)() as db, db.begin():
@@ -101,7 +103,10 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
         proposal = Proposal(guild_id=GUILD, cycle_id=cycle.id, title="Wonen", title_key="wonen",
                             description="Huisvesting voor freelancers.", status="shortlisted",
                             created_by=MEMBER, created_at=NOW, updated_at=NOW)  # fmt: skip
-        db.add_all([session, poll, time_poll, draft, experiment, vote, proposal])
+        meeting = Meeting(guild_id=GUILD, theme_id=theme.id, title="Fietsavond", kind="webinar",
+                          starts_at=SUMMER, visio_url="https://visio.example.org/fiets",
+                          created_by=MEMBER, created_at=NOW, updated_at=NOW)  # fmt: skip
+        db.add_all([session, poll, time_poll, draft, experiment, vote, proposal, meeting])
         await db.flush()
         slot = TimeSlot(poll_id=time_poll.id, position=0, starts_at=SUMMER)
         db.add(slot)
@@ -142,6 +147,9 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
             ExperimentEvaluation(experiment_id=experiment.id, done="Een dag", author_id=MEMBER,
                                  created_at=NOW),
             Ballot(vote_id=vote.id, member_id=MEMBER, choices="[2, 0]", updated_at=NOW),
+            MeetingRegistration(meeting_id=meeting.id, member_id=MEMBER, display_name="Lies",
+                                mode="online", state="registered", seq=1, registered_at=NOW,
+                                updated_at=NOW),
             Synthesis(guild_id=GUILD, cycle_id=cycle.id, theme_id=theme.id, built_by=MEMBER,
                       created_at=NOW, updated_at=NOW),
             AuditLog(guild_id=GUILD, actor_id=MEMBER, action="group.roles", at=NOW,

@@ -40,7 +40,7 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
     assert found.related["cycle"][found.tables["proposal"][0]["cycle_id"]]["name"] == "2026-2027"
-    assert found.count == 31  # with two stays as a guest: MEMBER's own, and the one they gave
+    assert found.count == 33  # with two stays as a guest: MEMBER's own, and the one they gave
     # their own invitation only: the one they sent OTHER is OTHER's (with OTHER's reason)
     assert [row["member_id"] for row in found.tables["invitation"]] == [MEMBER]
     async with session_factory(engine)() as db:
@@ -98,6 +98,15 @@ async def test_the_file_tells_every_table_in_dutch_with_the_servers_time(
     assert endorsed["Voorgesteld thema"] == "Wonen"
     (decided,) = exported["Beslissingen die je nam over voorgestelde thema's"]
     assert (decided["Voorgesteld thema"], decided["Notitie"]) == ("Wonen", "Breed thema")
+    (registration,) = exported["Je inschrijvingen voor open bijeenkomsten"]
+    assert registration == {
+        "Bijeenkomst": "Fietsavond", "Soort": "Webinar", "Datum": "2027-07-01T18:00:00+02:00",
+        "Datum (UTC)": "2027-07-01T16:00:00Z", "Deelnamewijze": "Online",
+        "Je inschrijving": "ingeschreven", "Geregistreerd op": "2027-03-01T10:00:00+01:00",
+        "Laatst gewijzigd": "2027-03-01T10:00:00+01:00",
+    }  # fmt: skip
+    (scheduled,) = exported["Bijeenkomsten die je plande"]
+    assert scheduled["Thema"] == "Mobiliteit" and scheduled["Status"] == "gepland"
 
 
 def test_the_reply_lists_every_section_within_one_message_in_every_language() -> None:

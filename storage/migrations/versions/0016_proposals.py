@@ -1,7 +1,7 @@
 """next themes proposed by members; assembly options linked to them; prolonged themes
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-03 09:00:00
 
 New tables: proposal_call (a cycle's call for next themes: calendar, opened or closed by
@@ -24,7 +24,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
