@@ -1,112 +1,11 @@
-"""Entry point: `python -m bot` or `sipbot`. Builds settings, engine, scheduler, bot."""
+"""Entry point: `python -m bot` or `sipbot`; the command line is bot/cli/.
+Nothing happens at import time."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import signal
 import sys
-from dataclasses import replace
-from pathlib import Path
 
-import discord
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.app import SipBot, point_at
-from bot.kit import firstrun, logs
-from bot.kit.clock import SystemClock
-from bot.kit.i18n import Catalog
-from bot.kit.scheduler import Scheduler
-from bot.services import Services
-from config import settings as settings_module
-from config.settings import Settings, SettingsError
-from storage.database import create_engine, describe, migrate, session_factory
-
-log = logging.getLogger("bot")
-
-
-def fail(line: str, code: int) -> int:
-    print(line, file=sys.stderr)  # noqa: T201 - the one line an operator needs
-    return code
-
-
-async def run(settings: Settings) -> int:
-    assert settings.discord_token is not None  # noqa: S101 - checked by main
-    point_at(settings.api_base, settings.gateway_url)
-    engine = create_engine(settings.database_url)
-    try:
-        await migrate(engine)
-    except (SQLAlchemyError, OSError) as exc:
-        await engine.dispose()
-        return fail(
-            f"sipbot: cannot open the database {describe(settings.database_url)}: {type(exc).__name__}",
-            1,
-        )
-    clock = SystemClock()
-    services = Services(
-        settings=settings,
-        engine=engine,
-        db=session_factory(engine),
-        clock=clock,
-        catalog=Catalog.load(),
-        scheduler=Scheduler(clock),
-    )
-    try:
-        return await serve(SipBot(services, freeze_after_setup=True), settings.discord_token)
-    finally:
-        await engine.dispose()
-
-
-async def serve(bot: SipBot, token: str) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    async with bot:
-        runner = asyncio.create_task(bot.start(token))
-        stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if stopper.done():
-            log.info("stopping")
-            await bot.close()
-        else:
-            stopper.cancel()
-        try:
-            await runner
-        except discord.LoginFailure:
-            return fail(
-                "sipbot: Discord refused DISCORD_TOKEN: copy the token again from the Developer Portal",
-                2,
-            )
-        except discord.PrivilegedIntentsRequired:
-            return fail(
-                "sipbot: enable the Server Members Intent for the bot in the Developer Portal (Bot → Privileged Gateway Intents)",
-                1,
-            )
-    log.info("stopped cleanly")
-    return 0
-
-
-def main() -> int:
-    try:
-        settings = settings_module.load()
-    except SettingsError as exc:
-        return fail(f"sipbot: {exc}", 2)
-    logs.configure(settings.log_level_number, (settings.discord_token or "",))
-    if settings.discord_token is None:
-        if not sys.stdin.isatty():
-            return fail(firstrun.MISSING_SETTING_LINE, 2)
-        token = firstrun.ask_for_token(
-            settings.api_base,
-            Path(".env"),
-            lambda t, base: asyncio.run(firstrun.check_token(t, base)),
-        )
-        if token is None:
-            return fail("sipbot: no valid token given", 2)
-        settings = replace(settings, discord_token=token)
-        logs.configure(settings.log_level_number, (token,))
-    return asyncio.run(run(settings))
-
+from bot.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,6 +34,28 @@ async def get_me(fake: FakeDiscord, req: ApiRequest) -> Any:
     }
 
 
+@route("GET", "/users/@me/guilds")
+async def get_my_guilds(fake: FakeDiscord, req: ApiRequest) -> Any:
+    """Partial guilds the bot is in, by id, paged with before/after and limit (1-200)."""
+    me = fake.world.bot_user.id
+    limit = int(req.query.get("limit", 200))
+    if not 1 <= limit <= 200:
+        raise invalid_form("limit", "int value should be less than or equal to 200.")
+    after, before = int(req.query.get("after", 0)), int(req.query.get("before", 0))
+    found = sorted(
+        (g for g in fake.world.guilds.values() if me in g.members and g.id > after),
+        key=lambda g: g.id,
+    )
+    if before:
+        found = [g for g in found if g.id < before][-limit:]
+    return [
+        {"id": str(g.id), "name": g.name, "icon": None, "banner": None,
+         "owner": g.owner_id == me, "features": g.features,
+         "permissions": str(g.base_permissions(g.members[me]))}
+        for g in found[:limit]
+    ]  # fmt: skip
+
+
 @route("GET", "/users/{user_id}")
 async def get_user(fake: FakeDiscord, req: ApiRequest) -> Any:
     user = fake.world.users.get(int(req.params["user_id"]))
