@@ -36,6 +36,7 @@ from storage import instance
 from storage.database import create_engine, describe, migrate, session_factory
 
 log = logging.getLogger("bot")
+MISSING_ACCESS = 50001  # Discord's code for a server the application is not in
 
 
 def run() -> int:
@@ -163,6 +164,16 @@ async def serve(bot: SipBot, token: str) -> int:
             raise Failure(
                 "Discord refused DISCORD_TOKEN: copy the token again from the Developer "
                 "Portal (your application → Bot → Reset Token)",
+                WRONG_SETTINGS,
+            ) from None
+        except discord.Forbidden as refused:
+            if refused.code != MISSING_ACCESS or not bot.services.settings.guild_ids:
+                raise
+            ids = ", ".join(str(i) for i in bot.services.settings.guild_ids)
+            raise Failure(
+                f"Discord refused to sync the commands to server(s) {ids} (Missing Access): "
+                "the bot is not in one of them. Invite it there (sipbot invite --guild ID) or "
+                "correct SIPBOT_GUILD_IDS",
                 WRONG_SETTINGS,
             ) from None
         except discord.PrivilegedIntentsRequired:

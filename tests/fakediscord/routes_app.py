@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from . import payloads
-from .rest import ApiError, ApiRequest, invalid_form, not_found, route
+from .rest import MISSING_ACCESS, ApiError, ApiRequest, invalid_form, not_found, route
 from .results import PendingInteraction
 from .state import Message
 
@@ -207,7 +207,11 @@ async def get_global_commands(fake: FakeDiscord, req: ApiRequest) -> Any:
 
 @route("PUT", "/applications/{application_id}/guilds/{guild_id}/commands")
 async def put_guild_commands(fake: FakeDiscord, req: ApiRequest) -> Any:
-    return _store_commands(fake, req.json, fake.get_guild(int(req.params["guild_id"])).id)
+    # A server the application is not in (or no such server): Discord says Missing Access.
+    guild = fake.world.guilds.get(int(req.params["guild_id"]))
+    if guild is None or fake.world.bot_user.id not in guild.members:
+        raise ApiError(*MISSING_ACCESS)
+    return _store_commands(fake, req.json, guild.id)
 
 
 @route("GET", "/applications/{application_id}/guilds/{guild_id}/commands")
