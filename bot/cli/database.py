@@ -40,6 +40,10 @@ def starts_with(path: Path, magic: bytes) -> bool:
         return handle.read(len(magic)) == magic
 
 
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
 def stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -64,6 +68,16 @@ def unknown_revision(revision: str) -> Failure:
     )
 
 
+async def migrate_known(engine: AsyncEngine) -> str | None:
+    """Migrate to this version's latest; a schema from a newer version is left alone.
+    The revision found before is returned."""
+    before = await current_revision(engine)
+    if before is not None and not known_revision(before):
+        raise unknown_revision(before)
+    await migrate(engine)
+    return before
+
+
 @click.command("migrate")
 def migrate_command() -> int:
     """Bring the database's schema to this version (every start does it too)."""
@@ -76,10 +90,7 @@ def migrate_command() -> int:
         except instance.Busy as busy:
             raise Failure(f"a restore is under way on {where} ({busy})") from None
         try:
-            before = await current_revision(engine)
-            if before is not None and not known_revision(before):
-                raise unknown_revision(before)
-            await migrate(engine)
+            before = await migrate_known(engine)
         finally:
             await held.release()
         head = head_revision()
@@ -109,6 +120,8 @@ def backup_command(path: Path, force: bool) -> int:
     bot runs."""
     settings = load_settings(need_token=False)
     database = sqlite_path(settings.database_url)
+    if database is None and not is_postgres(settings.database_url):
+        raise Failure("DATABASE_URL names an in-memory database: there is nothing to keep")
     if database is None:
         target = _target(path, ".dump", force)
         _run_or_print(copies.pg_dump(settings.database_url, target), "pg_dump")
@@ -159,10 +172,12 @@ def restore_command(path: Path) -> int:
             ) from None
         try:
             database = sqlite_path(settings.database_url)
-            if database is None:
+            if database is not None:
+                _restore_sqlite(path, database)
+            elif is_postgres(settings.database_url):
                 _restore_postgres(settings.database_url, path)
             else:
-                _restore_sqlite(path, database)
+                raise Failure("DATABASE_URL names an in-memory database: nothing to restore into")
         finally:
             await held.release()
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot, point_at
 from bot.cli.common import WRONG_SETTINGS, Failure, load_settings, missing_token, say
+from bot.cli.database import migrate_known
 from bot.kit import firstrun, logs, systemd
 from bot.kit.clock import SystemClock
 from bot.kit.i18n import Catalog
@@ -33,7 +34,7 @@ from bot.kit.scheduler import Scheduler
 from bot.services import Services
 from config.settings import Settings
 from storage import instance
-from storage.database import create_engine, describe, migrate, session_factory
+from storage.database import create_engine, describe, session_factory
 
 log = logging.getLogger("bot")
 MISSING_ACCESS = 50001  # Discord's code for a server the application is not in
@@ -77,7 +78,7 @@ async def start(settings: Settings, first_run: bool) -> int:
         held = await hold(engine, where)
         try:
             try:
-                await migrate(engine)
+                await migrate_known(engine)
             except (SQLAlchemyError, OSError) as exc:
                 raise Failure(f"cannot open the database {where}: {type(exc).__name__}") from None
             clock = SystemClock()

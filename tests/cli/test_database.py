@@ -4,6 +4,7 @@ PostgreSQL through pg_dump and pg_restore, or the exact command when they are ab
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import text
 
 from storage import instance
 from storage.database import create_engine, head_revision
-from tests.cli.helpers import in_process, use_environment
+from tests.cli.helpers import clean_environment, in_process, sipbot, use_environment
 from tests.databases import postgres_required, postgres_scratch_database
 
 
@@ -128,3 +129,26 @@ async def test_without_pg_dump_the_exact_command_is_printed(
     )
     assert ran.err.startswith("sipbot: pg_dump is not installed here")
     assert "s3cret" not in ran.out + ran.err
+
+
+async def test_a_schema_from_a_newer_version_is_left_alone_by_migrate_and_by_the_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_environment(monkeypatch, tmp_path)
+    assert (await in_process(capsys, "migrate")).code == 0
+    database = tmp_path / "data" / "sipbot.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    refusal = (
+        "sipbot: the database is at revision 9999, which this version does not know: a newer "
+        "sipbot migrated it. Install that version again, or restore a backup made before\n"
+    )
+    ran = await in_process(capsys, "migrate")
+    assert (ran.code, ran.err) == (1, refusal)
+    env = clean_environment(DISCORD_TOKEN="MTIz.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB")
+    started = await sipbot("run", env=env, cwd=tmp_path)
+    assert (started.code, started.err.splitlines()[-1]) == (1, refusal.rstrip())
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("9999",)
+        ]

@@ -66,16 +66,23 @@ def test_the_unit_is_hardened_and_passes_systemd_analyze(tmp_path: Path) -> None
         assert values.get(key) == [wanted], key
     assert f"SIPBOT_HOME={DATA}" in values["Environment"]
     tool = systemd_analyze()
-    # verify wants ExecStart to exist: the copy starts this interpreter instead
-    copy = tmp_path / "sipbot.service"
-    copy.write_text(UNIT.read_text().replace(INSTALLED, f"{sys.executable} -m bot"))
-    verified = run([tool, "verify", str(copy)])
+    # verify wants ExecStart to exist: the copies start this interpreter instead
+    copies = []
+    for unit in sorted((REPO / "deploy").iterdir()):
+        copy = tmp_path / unit.name
+        copy.write_text(unit.read_text().replace(INSTALLED, f"{sys.executable} -m bot"))
+        copies.append(copy)
+    assert [c.name for c in copies] == [
+        "sipbot-backup.service", "sipbot-backup.timer", "sipbot.service",
+    ]  # fmt: skip
+    verified = run([tool, "verify", *map(str, copies)])
     assert verified.returncode == 0, verified.stderr
-    assert "sipbot.service" not in verified.stdout + verified.stderr
-    security = run([tool, "security", "--offline=true", str(copy)])
-    exposure = re.search(r"Overall exposure level for sipbot\.service: ([\d.]+)", security.stdout)
-    assert exposure is not None, security.stdout + security.stderr
-    assert float(exposure.group(1)) <= 2.0, security.stdout
+    assert "sipbot" not in verified.stdout + verified.stderr
+    for service in ("sipbot.service", "sipbot-backup.service"):
+        security = run([tool, "security", "--offline=true", str(tmp_path / service)])
+        exposure = re.search(rf"Overall exposure level for {service}: ([\d.]+)", security.stdout)
+        assert exposure is not None, security.stdout + security.stderr
+        assert float(exposure.group(1)) <= 2.0, security.stdout
 
 
 def environment_as_systemd_gives_it(home: Path, env_file: Path, notify: Path) -> dict[str, str]:
