@@ -81,6 +81,7 @@ class SipBot(Host):
         *,
         guild_ready_timeout: float = 2.0,
         freeze_after_setup: bool = False,
+        **sharding: Any,
     ) -> None:
         # The bot never joins voice: silence the warnings about voice libraries.
         discord.VoiceClient.warn_nacl = False
@@ -96,6 +97,7 @@ class SipBot(Host):
             max_messages=1000,
             chunk_guilds_at_startup=False,
             guild_ready_timeout=guild_ready_timeout,
+            **sharding,
         )
         self.services = services
         self.synced = False
@@ -121,6 +123,13 @@ class SipBot(Host):
             gc.freeze()
 
     async def sync_commands(self) -> None:
+        """Sync the command tree, once for the whole deployment: of several processes
+        sharing the shards, only the one serving shard 0 syncs."""
+        shards = self.services.work.shards
+        if shards is not None and 0 not in shards.ids:
+            log.info("commands are synced by the process serving shard 0")
+            self.synced = True
+            return
         guild_ids = self.services.settings.guild_ids
         if guild_ids:
             for guild_id in guild_ids:
@@ -146,3 +155,21 @@ class SipBot(Host):
             await self.services.scheduler.shutdown()
         await self.services.work.close()
         await super().close()
+
+
+class ShardedSipBot(SipBot, discord.AutoShardedClient):
+    """The same bot on several of Discord's gateway shards in one process
+    (SIPBOT_SHARD_COUNT, SIPBOT_SHARD_IDS): discord.py's own sharded client."""
+
+
+def build(services: Services, *, freeze_after_setup: bool = False) -> SipBot:
+    """The bot these settings ask for: sharded when the process serves given shards."""
+    shards = services.work.shards
+    if shards is None:
+        return SipBot(services, freeze_after_setup=freeze_after_setup)
+    return ShardedSipBot(
+        services,
+        freeze_after_setup=freeze_after_setup,
+        shard_count=shards.count,
+        shard_ids=list(shards.ids),
+    )

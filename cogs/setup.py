@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 
 from bot.app import SipBot
-from bot.groups.rules import Bounds
+from bot.groups.rules import JOIN_MODES, Bounds
 from bot.kit import ui
 from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.user_error import UserError
@@ -212,12 +212,22 @@ class SetupCog(OrganiserCog):
             interaction, tr("setup.reminders.saved", offsets=settings_rules.format_offsets(minutes))
         )
 
-    @setup.command(name="defaults", description=_("Session length, group sizes, groups per member"))
+    @setup.command(
+        name="defaults", description=_("Session length, group sizes, groups per member, joining")
+    )
     @app_commands.describe(
         session_minutes=_("Default length of a session in minutes (180)"),
         group_min=_("Smallest group the composition proposes (5)"),
         group_max=_("Largest group the composition proposes (12)"),
         groups_per_member=_("How many groups, across themes, one member may join (1)"),
+        group_join=_("consent: placed members are invited and accept (default); direct: joined"),
+        invitation_days=_("Days an invitation waits for an answer (7); a reminder 2 days before"),
+    )
+    @app_commands.choices(
+        group_join=[
+            app_commands.Choice(name="consent: members accept an invitation", value="consent"),
+            app_commands.Choice(name="direct: members are placed at once", value="direct"),
+        ]
     )
     async def defaults(
         self,
@@ -226,6 +236,8 @@ class SetupCog(OrganiserCog):
         group_min: app_commands.Range[int, 1, 50] | None = None,
         group_max: app_commands.Range[int, 1, 50] | None = None,
         groups_per_member: app_commands.Range[int, 1, 5] | None = None,
+        group_join: str | None = None,
+        invitation_days: app_commands.Range[int, 1, 30] | None = None,
     ) -> None:
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
@@ -241,19 +253,27 @@ class SetupCog(OrganiserCog):
             changes.update(group_min_size=bounds.min_size, group_max_size=bounds.max_size)
         if groups_per_member is not None:
             changes["max_groups_per_member"] = groups_per_member
+        if group_join is not None:
+            if group_join not in JOIN_MODES:
+                raise UserError("error.group_join.unknown", value=group_join)
+            changes["group_join"] = group_join
+        if invitation_days is not None:
+            changes["invitation_days"] = invitation_days
         if not changes:
             raise UserError("setup.defaults.nothing")
         saved = await self._save(interaction, "setup.defaults", **changes)
-        await ui.reply(
-            interaction,
-            tr(
-                "setup.defaults.saved",
-                minutes=saved.session_minutes,
-                min=saved.group_min_size,
-                max=saved.group_max_size,
-                cap=saved.max_groups_per_member,
-            ),
+        text = tr(
+            "setup.defaults.saved",
+            minutes=saved.session_minutes,
+            min=saved.group_min_size,
+            max=saved.group_max_size,
+            cap=saved.max_groups_per_member,
         )
+        if group_join is not None or invitation_days is not None:
+            text += "\n" + tr(
+                f"setup.defaults.join.{saved.group_join}", count=saved.invitation_days
+            )
+        await ui.reply(interaction, text)
 
     @setup.command(name="check", description=_("Check the bot's permissions and configuration"))
     async def check(self, interaction: discord.Interaction) -> None:

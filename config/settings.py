@@ -61,6 +61,11 @@ class Settings:
     log_level: str = "INFO"
     api_base: str | None = None
     gateway_url: str | None = None
+    # Discord's sharding: None = one shard, unless "auto" (Discord's recommended count);
+    # shard_ids: the shards this process serves (all of them when not given).
+    shard_count: int | None = None
+    shard_auto: bool = False
+    shard_ids: tuple[int, ...] = ()
     sources: Sources | None = field(default=None, compare=False)
 
     @property
@@ -94,6 +99,36 @@ def _guild_ids(raw: str) -> tuple[int, ...]:
             )
         ids.append(int(part))
     return tuple(ids)
+
+
+def _shards(count_raw: str, ids_raw: str) -> tuple[int | None, bool, tuple[int, ...]]:
+    count_raw, ids_raw = count_raw.strip().lower(), ids_raw.strip()
+    if not count_raw:
+        if ids_raw:
+            raise SettingsError(
+                "SIPBOT_SHARD_IDS needs SIPBOT_SHARD_COUNT (the total number of shards)"
+            )
+        return None, False, ()
+    if count_raw == "auto":
+        if ids_raw:
+            raise SettingsError("SIPBOT_SHARD_IDS needs a number in SIPBOT_SHARD_COUNT, not auto")
+        return None, True, ()
+    if not count_raw.isdigit() or not 1 <= int(count_raw) <= 1024:
+        raise SettingsError(
+            f"SIPBOT_SHARD_COUNT must be auto or a number from 1 to 1024 (got {count_raw!r})"
+        )
+    count = int(count_raw)
+    ids: list[int] = []
+    for part in ids_raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) >= count:
+            raise SettingsError(
+                f"SIPBOT_SHARD_IDS must be shard numbers from 0 to {count - 1} separated by commas (not {part!r})"
+            )
+        ids.append(int(part))
+    return count, False, tuple(sorted(set(ids))) or tuple(range(count))
 
 
 def _http_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
@@ -131,9 +166,15 @@ def from_mapping(
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {level!r})")
     api_base = values.get("DISCORD_API_BASE") or None
     gateway = values.get("DISCORD_GATEWAY_URL") or None
+    shard_count, shard_auto, shard_ids = _shards(
+        values.get("SIPBOT_SHARD_COUNT") or "", values.get("SIPBOT_SHARD_IDS") or ""
+    )
     database_url = normalise_database_url(values.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     return Settings(
         discord_token=_token(values.get("DISCORD_TOKEN")),
+        shard_count=shard_count,
+        shard_auto=shard_auto,
+        shard_ids=shard_ids,
         database_url=resolve_sqlite(database_url, home) if home is not None else database_url,
         guild_ids=_guild_ids(values.get("SIPBOT_GUILD_IDS") or ""),
         log_level=level,

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import GroupMember, WorkGroup
+from storage.models import GroupMember, Invitation, WorkGroup
 from storage.upsert import insert_ignore, table_of
 
 DISCORD_FIELDS = frozenset({"channel_id", "role_id", "welcome_message_id"})
@@ -107,17 +107,24 @@ async def placed_themes(
     db: AsyncSession, cycle_id: int, *, except_theme: int | None = None
 ) -> dict[int, frozenset[int]]:
     """member id -> the themes of the cycle where they are in a group (proposed or
-    published), leaving out one theme."""
-    query = (
+    published) or hold a seat by a pending invitation, leaving out one theme."""
+    members = (
         select(col(GroupMember.member_id), col(WorkGroup.theme_id))
         .join(WorkGroup, col(GroupMember.group_id) == col(WorkGroup.id))
         .where(col(WorkGroup.cycle_id) == cycle_id)
     )
+    invited = (
+        select(col(Invitation.member_id), col(WorkGroup.theme_id))
+        .join(WorkGroup, col(Invitation.group_id) == col(WorkGroup.id))
+        .where(col(WorkGroup.cycle_id) == cycle_id, col(Invitation.state) == "pending")
+    )
     if except_theme is not None:
-        query = query.where(col(WorkGroup.theme_id) != except_theme)
+        members = members.where(col(WorkGroup.theme_id) != except_theme)
+        invited = invited.where(col(WorkGroup.theme_id) != except_theme)
     found: dict[int, set[int]] = {}
-    for member_id, theme_id in (await db.execute(query)).all():
-        found.setdefault(member_id, set()).add(theme_id)
+    for query in (members, invited):
+        for member_id, theme_id in (await db.execute(query)).all():
+            found.setdefault(member_id, set()).add(theme_id)
     return {member: frozenset(themes) for member, themes in found.items()}
 
 
@@ -157,6 +164,7 @@ async def delete_groups(db: AsyncSession, group_ids: Sequence[int]) -> None:
     if not group_ids:
         return
     await db.execute(delete(GroupMember).where(col(GroupMember.group_id).in_(group_ids)))
+    await db.execute(delete(Invitation).where(col(Invitation.group_id).in_(group_ids)))
     await db.execute(delete(WorkGroup).where(col(WorkGroup.id).in_(group_ids)))
 
 

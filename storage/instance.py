@@ -1,16 +1,18 @@
-"""Whether a bot runs on this database: every running bot holds a shared lock, which a
-restore must take exclusively.
+"""Whether a bot runs on this database: every running bot holds a lock, which a restore
+must take alone.
 
-- SQLite: an `flock` on `<database>.lock` beside the database file. The kernel drops it
-  when the process ends, however it ends (kill -9 included), so no stale lock outlives
-  a crash. A bot writes its pid and host into the file, for the refusal to name it.
-  (Not a lock on the database file itself: SQLite's own POSIX locks on it would be
-  released by closing any other descriptor of that file in the process.)
-- PostgreSQL: a session-level advisory lock on a connection the bot keeps for its life;
-  the server drops it when that connection ends. Several bots (shards) share it.
+- SQLite serves one process: an exclusive `flock` on `<database>.lock` beside the
+  database file, the file bot/kit/standby.py's guard locks for a running bot. The
+  kernel drops it when the process ends, however it ends (kill -9 included), so no
+  stale lock outlives a crash. A holder writes who it is into the file, for the refusal
+  to name it. (Not a lock on the database file itself: SQLite's own POSIX locks on it
+  would be released by closing any other descriptor of that file in the process.)
+- PostgreSQL: a session-level advisory lock on a connection the bot keeps for its life,
+  shared by every process (a standby, the shards); the server drops it when that
+  connection ends. A restore takes it exclusively.
 
-A bot that finds the lock held exclusively (a restore under way) does not start; a
-restore that finds it held at all does not begin.
+A bot that finds the lock taken by a restore does not start; a restore that finds it
+held at all does not begin.
 """
 
 from __future__ import annotations
@@ -75,11 +77,12 @@ def _holder(path: Path) -> str:
     return f"{who}, holding {path}" if who else f"holding {path}"
 
 
-async def hold(engine: AsyncEngine, *, exclusive: bool = False) -> Hold:
-    """Take the lock, shared (a bot) or exclusive (a restore); `Busy` when refused."""
+async def hold(engine: AsyncEngine, *, exclusive: bool = False, who: str | None = None) -> Hold:
+    """Take the lock, shared (a bot, on PostgreSQL) or exclusive (a restore; on SQLite,
+    always); `Busy` when refused. `who` is written beside a SQLite database."""
     database = sqlite_path(str(engine.url))
     if database is not None:
-        return _hold_sqlite(database, exclusive)
+        return _hold_sqlite(database, who)
     if engine.dialect.name != "postgresql":
         return Hold()  # an in-memory SQLite database: nothing else can reach it
     connection = await engine.connect()
@@ -93,15 +96,15 @@ async def hold(engine: AsyncEngine, *, exclusive: bool = False) -> Hold:
     return Hold(connection=connection)
 
 
-def _hold_sqlite(database: Path, exclusive: bool) -> Hold:
+def _hold_sqlite(database: Path, who: str | None) -> Hold:
     path = lock_file(database)
     try:
-        descriptor = _flock(path, exclusive)
+        descriptor = _flock(path, exclusive=True)
     except BlockingIOError:
         raise Busy(_holder(path)) from None
-    if not exclusive:
+    if who is not None:
         os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(descriptor, f"pid {os.getpid()} on {socket.gethostname()}: {who}".encode(), 0)
     return Hold(descriptor=descriptor)
 
 

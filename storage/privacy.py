@@ -33,6 +33,7 @@ from storage.models import (
     GuildConfig,
     InterestPoll,
     InterestVote,
+    Invitation,
     MemberProfile,
     PollNotice,
     PrivacyOptOut,
@@ -56,6 +57,7 @@ PERSONAL: list[tuple[type[Any], str, str]] = [
     (TimeVote, "member_id", DELETE),
     (Rsvp, "member_id", DELETE),
     (GroupMember, "member_id", DELETE),
+    (Invitation, "member_id", DELETE),
     (Endorsement, "member_id", DELETE),
     (Ballot, "member_id", DELETE),
     (DraftVersion, "author_id", CLEAR),
@@ -75,6 +77,10 @@ PERSONAL: list[tuple[type[Any], str, str]] = [
     (Synthesis, "built_by", CLEAR),
     (AuditLog, "actor_id", CLEAR),
 ]
+
+# A member's id in rows that are someone else's (the invitation they sent another member,
+# with that member's answer): never exported to them, cleared when they are forgotten.
+ALSO_CLEARED: list[tuple[type[Any], str]] = [(Invitation, "invited_by")]
 
 
 def member_key(guild_id: int, member_id: int) -> str:
@@ -96,7 +102,8 @@ RELATED: list[tuple[str, type[Any], list[tuple[str, str]]]] = [
     ("experiment", Experiment, [("experiment_checkin", "experiment_id"),
                                 ("experiment_evaluation", "experiment_id")]),
     ("draft", Draft, [("endorsement", "draft_id"), ("draft_version", "draft_id")]),
-    ("work_group", WorkGroup, [("group_member", "group_id"), ("group_session", "group_id"),
+    ("work_group", WorkGroup, [("group_member", "group_id"), ("invitation", "group_id"),
+                               ("group_session", "group_id"),
                                ("time_poll", "group_id"), ("draft", "group_id"),
                                ("experiment", "group_id")]),
     ("theme", Theme, [("interest_vote", "theme_id"), ("work_group", "theme_id"),
@@ -194,7 +201,8 @@ async def _timezones(
 async def forget(db: AsyncSession, member_id: int) -> dict[str, int]:
     """Delete or clear every trace; returns rows touched per table."""
     touched: dict[str, int] = {}
-    for model, column, action in PERSONAL:
+    cleared = [(model, column, CLEAR) for model, column in ALSO_CLEARED]
+    for model, column, action in [*PERSONAL, *cleared]:
         table = table_of(model)
         statement: Any
         if action == DELETE:
@@ -218,7 +226,7 @@ async def forget(db: AsyncSession, member_id: int) -> dict[str, int]:
 async def holds(db: AsyncSession, member_id: int) -> list[str]:
     """Tables where the id still appears (used to check a forget)."""
     places = []
-    for model, column, _action in PERSONAL:
+    for model, column in [(m, c) for m, c, _a in PERSONAL] + ALSO_CLEARED:
         table = table_of(model)
         result = await db.execute(
             select(func.count()).select_from(table).where(table.c[column] == member_id)

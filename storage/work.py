@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, literal_column, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -90,10 +91,32 @@ async def move(db: AsyncSession, key: str, due_at: datetime) -> int:
     return _count(result)
 
 
-def _claimable(now: datetime, kinds: Collection[str]) -> Any:
+@dataclass(frozen=True)
+class Shards:
+    """The shards one process serves: it claims only the work of their guilds, a guild
+    being on shard `(guild_id >> 22) % count`, as Discord places it."""
+
+    count: int
+    ids: tuple[int, ...]
+
+    def of(self, guild_id: int) -> int:
+        return (guild_id >> 22) % self.count
+
+    def condition(self) -> Any:
+        # literals: PostgreSQL has `bigint >> integer` but no `bigint >> bigint`
+        shifted = col(WorkItem.guild_id).op(">>")(literal_column("22"))
+        return (shifted % literal_column(str(int(self.count)))).in_(list(self.ids))
+
+
+def _mine_to_claim(kinds: Collection[str], shards: Shards | None) -> Any:
+    kind = col(WorkItem.kind).in_(list(kinds))
+    return kind if shards is None or shards.count == 1 else and_(kind, shards.condition())
+
+
+def _claimable(now: datetime, kinds: Collection[str], shards: Shards | None = None) -> Any:
     state = col(WorkItem.state)
     return and_(
-        col(WorkItem.kind).in_(list(kinds)),
+        _mine_to_claim(kinds, shards),
         or_(
             and_(state == PENDING, col(WorkItem.next_at) <= now),
             and_(state == RUNNING, col(WorkItem.lease_until) < now),
@@ -136,12 +159,18 @@ async def _take(
 
 
 async def claim_due(
-    db: AsyncSession, now: datetime, kinds: Collection[str], lease: timedelta, limit: int = 100
+    db: AsyncSession,
+    now: datetime,
+    kinds: Collection[str],
+    lease: timedelta,
+    limit: int = 100,
+    shards: Shards | None = None,
 ) -> list[WorkItem]:
-    """Claim what is due (or whose holder's lease ran out), earliest first."""
+    """Claim what is due (or whose holder's lease ran out), earliest first; with
+    `shards`, only the work of those shards' guilds."""
     if not kinds:
         return []
-    return await _take(db, _claimable(now, kinds), now, lease, limit)
+    return await _take(db, _claimable(now, kinds, shards), now, lease, limit)
 
 
 async def claim_key(db: AsyncSession, key: str, now: datetime, lease: timedelta) -> WorkItem | None:
@@ -219,12 +248,14 @@ async def release(
     return _count(result) == 1
 
 
-async def next_wake_at(db: AsyncSession, kinds: Collection[str]) -> datetime | None:
+async def next_wake_at(
+    db: AsyncSession, kinds: Collection[str], shards: Shards | None = None
+) -> datetime | None:
     """When an item next becomes claimable: the earliest pending one, or the earliest
     lease running out (its process may have died)."""
     if not kinds:
         return None
-    kind = col(WorkItem.kind).in_(list(kinds))
+    kind = _mine_to_claim(kinds, shards)
     pending = await db.execute(
         select(func.min(col(WorkItem.next_at))).where(kind, col(WorkItem.state) == PENDING)
     )

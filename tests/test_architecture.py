@@ -33,6 +33,7 @@ WIRING = ("cli",)
 # Pure besides every bot/<feature>/rules.py: no discord, no storage, no I/O.
 ALSO_PURE = (
     "bot/groups/proposal.py",
+    "bot/groups/consent.py",
     "bot/groups/sharing.py",
     "bot/groups/samples.py",
     "bot/kit/user_error.py",

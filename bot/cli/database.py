@@ -86,9 +86,12 @@ def migrate_command() -> int:
 
     async def work(engine: AsyncEngine) -> None:
         try:
-            held = await instance.hold(engine)
+            held = await instance.hold(engine, who="sipbot migrate")
         except instance.Busy as busy:
-            raise Failure(f"a restore is under way on {where} ({busy})") from None
+            raise Failure(
+                f"{where} is in use ({busy}): a running bot migrates it at its start "
+                "(restart it), and a restore must finish first"
+            ) from None
         try:
             before = await migrate_known(engine)
         finally:
@@ -164,7 +167,7 @@ def restore_command(path: Path) -> int:
 
     async def work(engine: AsyncEngine) -> None:
         try:
-            held = await instance.hold(engine, exclusive=True)
+            held = await instance.hold(engine, exclusive=True, who="sipbot restore")
         except instance.Busy as busy:
             raise Failure(
                 f"a bot is running on the database {where} ({busy}): stop it first "

@@ -23,10 +23,10 @@ import discord
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import SipBot, point_at
+from bot.app import SipBot, build, point_at
 from bot.cli.common import WRONG_SETTINGS, Failure, load_settings, missing_token, say
 from bot.cli.database import migrate_known
-from bot.kit import firstrun, logs, systemd
+from bot.kit import firstrun, logs, standby, systemd
 from bot.kit.clock import SystemClock
 from bot.kit.i18n import Catalog
 from bot.kit.permissions import invite_url
@@ -35,9 +35,11 @@ from bot.services import Services
 from config.settings import Settings
 from storage import instance
 from storage.database import create_engine, describe, session_factory
+from storage.work import Shards
 
 log = logging.getLogger("bot")
 MISSING_ACCESS = 50001  # Discord's code for a server the application is not in
+LOST_GATEWAY = 3  # the service manager starts the process again, as a standby
 
 
 def run() -> int:
@@ -71,38 +73,73 @@ async def start(settings: Settings, first_run: bool) -> int:
     assert settings.discord_token is not None  # noqa: S101 - checked by run
     point_at(settings.api_base, settings.gateway_url)
     engine = create_engine(settings.database_url)
-    where = describe(settings.database_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
     interval = systemd.watchdog_interval()
     watchdog = asyncio.create_task(systemd.keep_watchdog_fed(interval)) if interval else None
     try:
-        held = await hold(engine, where)
-        try:
-            try:
-                await migrate_known(engine)
-            except (SQLAlchemyError, OSError) as exc:
-                raise Failure(f"cannot open the database {where}: {type(exc).__name__}") from None
-            clock = SystemClock()
-            services = Services(
-                settings=settings,
-                engine=engine,
-                db=session_factory(engine),
-                clock=clock,
-                catalog=Catalog.load(),
-                scheduler=Scheduler(clock),
-            )
-            bot = SipBot(services, freeze_after_setup=True)
-            bot.add_listener(Readiness(bot, first_run).on_ready, "on_ready")
-            return await serve(bot, settings.discord_token)
-        finally:
-            await held.release()
+        return await _start(settings, engine, stop, first_run)
     finally:
         if watchdog is not None:
             watchdog.cancel()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
         await engine.dispose()
 
 
+async def _start(
+    settings: Settings, engine: AsyncEngine, stop: asyncio.Event, first_run: bool
+) -> int:
+    """Held before migrating (no restore under way, and on SQLite no other process),
+    migrated, then this process's turn on the gateway (bot/kit/standby.py), then the bot."""
+    assert settings.discord_token is not None  # noqa: S101 - checked by run
+    where = describe(settings.database_url)
+    clock = SystemClock()
+    services = Services(
+        settings=settings,
+        engine=engine,
+        db=session_factory(engine),
+        clock=clock,
+        catalog=Catalog.load(),
+        scheduler=Scheduler(clock),
+    )
+    services.work.shards = await shards_of(settings)
+    sqlite = engine.dialect.name == "sqlite"
+    guard = await stand_by(settings, services, stop) if sqlite else None  # the file lock
+    held = None if sqlite else await hold(engine, where)
+    try:
+        try:
+            await migrate_known(engine)
+        except (SQLAlchemyError, OSError) as exc:
+            raise Failure(f"cannot open the database {where}: {type(exc).__name__}") from None
+        if guard is None:
+            guard = await stand_by(settings, services, stop)  # the gateway leases
+        if guard is None:
+            log.info("stopped while standing by")
+            return 0
+        bot = build(services, freeze_after_setup=True)
+        bot.add_listener(Readiness(bot, first_run).on_ready, "on_ready")
+        guard.keep(bot.close)
+        try:
+            code = await serve(bot, settings.discord_token, stop)
+        finally:
+            await guard.release()
+        if guard.lost:
+            raise Failure(
+                "lost the gateway to another process (the database was out of reach); "
+                "exiting so the service manager starts this one again, as a standby",
+                LOST_GATEWAY,
+            )
+        return code
+    finally:
+        if held is not None:
+            await held.release()
+
+
 async def hold(engine: AsyncEngine, where: str) -> instance.Hold:
-    """This bot's share of the database: refused while a restore is under way."""
+    """This process's share of a PostgreSQL database: refused while a restore runs."""
     try:
         return await instance.hold(engine)
     except instance.Busy as busy:
@@ -112,6 +149,49 @@ async def hold(engine: AsyncEngine, where: str) -> instance.Hold:
         ) from None
     except (SQLAlchemyError, OSError) as exc:
         raise Failure(f"cannot open the database {where}: {type(exc).__name__}") from None
+
+
+async def stand_by(
+    settings: Settings, services: Services, stop: asyncio.Event
+) -> standby.Guard | None:
+    """Wait for this process's turn on the gateway; None when asked to stop meanwhile.
+    A standby is a started service: systemd hears READY=1 while it waits."""
+    holding = asyncio.create_task(
+        standby.hold(
+            settings.database_url,
+            services.db,
+            services.clock,
+            services.work.shards,
+            waiting=lambda: systemd.notify(
+                "READY=1", "STATUS=standing by: another process holds the gateway"
+            ),
+        )
+    )
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({holding, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if holding.done():
+        stopping.cancel()
+        try:
+            return holding.result()
+        except standby.AlreadyRunning as exc:
+            raise Failure(str(exc)) from None
+    holding.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await holding
+    return None
+
+
+async def shards_of(settings: Settings) -> Shards | None:
+    """The shards this process serves, when the deployment is sharded."""
+    if settings.shard_auto:
+        assert settings.discord_token is not None  # noqa: S101 - checked by run
+        count = await standby.recommended_shards(
+            settings.api_base or discord.http.Route.BASE, settings.discord_token
+        )
+        return Shards(count, tuple(range(count)))
+    if settings.shard_count is None:
+        return None
+    return Shards(settings.shard_count, settings.shard_ids)
 
 
 class Readiness:
@@ -144,11 +224,7 @@ class Readiness:
             log.info("invite link for another server: %s", invite_url(application_id))
 
 
-async def serve(bot: SipBot, token: str) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+async def serve(bot: SipBot, token: str, stop: asyncio.Event) -> int:
     async with bot:
         runner = asyncio.create_task(bot.start(token))
         stopper = asyncio.create_task(stop.wait())
@@ -182,10 +258,6 @@ async def serve(bot: SipBot, token: str) -> int:
                 "enable the Server Members Intent for the bot in the Developer Portal "
                 "(your application → Bot → Privileged Gateway Intents)"
             ) from None
-        finally:
-            with contextlib.suppress(NotImplementedError):
-                for signum in (signal.SIGTERM, signal.SIGINT):
-                    loop.remove_signal_handler(signum)
     log.info("stopped cleanly")
     return 0
 

@@ -9,6 +9,7 @@ they need.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -18,8 +19,13 @@ from bot.kit.i18n import Tr
 from bot.kit.text import pack
 from storage.models import Phase, Theme, WorkGroup
 
+if TYPE_CHECKING:
+    from bot.groups.objects import Outcome
+    from bot.groups.service import Inputs
+
 FIELD_VALUE, FIELD_NAME, EMBED_FIELDS, MESSAGE_EMBEDS, MESSAGE_CHARS = 1024, 256, 25, 10, 6000
 WELCOME_MEMBER_FIELDS = 3
+IN_PERSON_WISH = " 📍"
 Field = tuple[str, str]
 
 
@@ -125,6 +131,44 @@ def preview(
     return bundle(spread(first, fields))
 
 
+def proposal_preview(
+    tr: Tr,
+    theme: Theme,
+    rows: Sequence[tuple[WorkGroup, Sequence[int]]],
+    proposal: composition.Proposal,
+    inputs: Inputs,
+    bounds: composition.Bounds,
+    cap: int,
+) -> list[list[discord.Embed]]:
+    """The preview as organisers check it: the summary, each group, who is left out and why."""
+    in_person = {r.member_id for r in inputs.respondents if r.mode == "in_person"}
+    marks = {
+        m: IN_PERSON_WISH
+        for group in proposal.groups
+        if group.mode == "online"
+        for m in group.members
+        if m in in_person
+    }
+    lines = [
+        tr(
+            "groups.preview.summary",
+            voters=len(inputs.voters(theme.id)),
+            placed=sum(g.size for g in proposal.groups),
+            count=len(proposal.groups),
+            min=bounds.min_size,
+            max=bounds.max_size,
+            unplaced=len(proposal.unplaced),
+        )
+    ]
+    if not proposal.groups:
+        lines.append(tr("groups.preview.none", min=bounds.min_size))
+    if marks:
+        lines.append(tr("groups.preview.legend", mark=IN_PERSON_WISH.strip()))
+    lines.append(tr("groups.preview.next"))
+    unplaced = unplaced_lines(tr, proposal.unplaced, cap, inputs.existing)
+    return preview(tr, theme, rows, unplaced, "\n".join(lines), marks)
+
+
 def info(
     tr: Tr, rows: Sequence[tuple[WorkGroup, Theme, Sequence[int]]]
 ) -> list[list[discord.Embed]]:
@@ -184,3 +228,33 @@ def welcome(
     for block in shown:
         card.add_field(name=title, value=block, inline=False)
     return card
+
+
+def published_text(
+    tr: Tr, theme: Theme, rows: Sequence[WorkGroup], outcome: Outcome, invited: bool = False
+) -> str:
+    """What `/groups publish` did; `invited`: the members are invited (consent), so no
+    role was given yet."""
+    channels = ", ".join(ui.channel_mention(r.channel_id) or "—" for r in rows)
+    done = outcome.channels + outcome.roles + outcome.grants + outcome.welcomes
+    if not done + outcome.revoked + outcome.waiting:
+        text = tr("groups.published.nothing", count=len(rows), title=theme.title)
+    else:
+        text = tr(
+            "groups.published.invited" if invited else "groups.published",
+            count=len(rows),
+            title=theme.title,
+            channels=outcome.channels,
+            roles=outcome.roles,
+            grants=outcome.grants,
+            welcomes=outcome.welcomes,
+        )
+    text += "\n" + channels
+    if outcome.revoked:
+        text += "\n" + tr("groups.published.revoked", count=outcome.revoked)
+    if outcome.gone:
+        gone = " ".join(mention(m) for m in outcome.gone)
+        text += "\n" + tr("groups.published.gone", members=gone)
+    if outcome.waiting:
+        text += "\n" + tr("groups.published.waiting", count=outcome.waiting)
+    return text

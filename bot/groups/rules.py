@@ -40,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from bot.groups.consent import CONSENT, DIRECT, JOIN_MODES
 from bot.groups.proposal import (
     CAP_REACHED,
     TOO_FEW,
@@ -57,6 +58,9 @@ from bot.kit.user_error import UserError
 # The types are part of the rules' surface: other features and the tests import them here.
 __all__ = [
     "CAP_REACHED",
+    "CONSENT",
+    "DIRECT",
+    "JOIN_MODES",
     "ONLINE_NAME",
     "SEPARATOR",
     "TOO_FEW",

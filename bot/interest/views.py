@@ -1,7 +1,9 @@
 """The member profile (office, mode, volunteering) edited with select menus.
 
 Every select has a fixed custom id, so the same persistent view answers on any
-profile message, even after a restart. Each choice is saved at once.
+profile message, even after a restart. Each choice is saved at once. A member invited
+to a working group also finds a "My invitations" button here, which the groups feature
+answers (its custom id is `bot.groups.MY_INVITATIONS`).
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.groups import MY_INVITATIONS
 from bot.kit.checks import member_is_member
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
-from storage import cycles, interest, privacy
+from storage import cycles, interest, invitations, privacy
 from storage import offices as offices_store
 from storage.models import MemberProfile, Office
 
@@ -65,8 +68,11 @@ class ProfileView(discord.ui.View):
         offices: list[Office],
         profile: MemberProfile | None,
         region: str | None = None,
+        *,
+        invited: bool = False,
     ) -> ProfileView:
-        """A fresh copy with options and current choices filled in."""
+        """A fresh copy with options and current choices filled in; for a member invited
+        to a working group, a button to their invitations (answered by bot/groups)."""
         view = ProfileView(self.bot)
         view.clear_items()
         current = profile.office if profile else None
@@ -111,6 +117,12 @@ class ProfileView(discord.ui.View):
         ]
         view.add_item(view.mode)
         view.add_item(view.volunteer)
+        if invited:
+            view.add_item(
+                discord.ui.Button(
+                    label=tr("profile.invitations"), custom_id=MY_INVITATIONS, emoji="📨"
+                )
+            )
         return view
 
     async def show(self, interaction: discord.Interaction) -> None:
@@ -120,11 +132,11 @@ class ProfileView(discord.ui.View):
         assert interaction.guild_id is not None  # noqa: S101 - checked by _load
         async with self.bot.services.db() as db, db.begin():
             opted_in = await privacy.opt_in(db, interaction.guild_id, interaction.user.id)
+            invited = await invitations.has_any(db, interaction.guild_id, interaction.user.id)
         if opted_in:
             self.bot.services.forget("opted_out", interaction.guild_id)
-        await interaction.response.send_message(
-            describe(tr, profile), view=self.render(tr, offices, profile), ephemeral=True
-        )
+        view = self.render(tr, offices, profile, invited=invited)
+        await interaction.response.send_message(describe(tr, profile), view=view, ephemeral=True)
 
     # ------------------------------------------------------------ callbacks
     async def on_office(self, interaction: discord.Interaction) -> None:
@@ -132,7 +144,8 @@ class ProfileView(discord.ui.View):
 
     async def on_region(self, interaction: discord.Interaction) -> None:
         tr, offices, profile = await self._load(interaction)
-        view = self.render(tr, offices, profile, region=self._value(interaction))
+        invited = await self._invited(interaction)
+        view = self.render(tr, offices, profile, region=self._value(interaction), invited=invited)
         await interaction.response.edit_message(content=describe(tr, profile), view=view)
 
     async def on_mode(self, interaction: discord.Interaction) -> None:
@@ -191,9 +204,13 @@ class ProfileView(discord.ui.View):
             saved = await interest.save_profile(
                 db, interaction.guild_id, interaction.user.id, services.clock.now(), **fields
             )
-        await interaction.response.edit_message(
-            content=describe(tr, saved), view=self.render(tr, offices, saved)
-        )
+        view = self.render(tr, offices, saved, invited=await self._invited(interaction))
+        await interaction.response.edit_message(content=describe(tr, saved), view=view)
+
+    async def _invited(self, interaction: discord.Interaction) -> bool:
+        assert interaction.guild_id is not None  # noqa: S101 - checked by _load
+        async with self.bot.services.db() as db:
+            return await invitations.has_any(db, interaction.guild_id, interaction.user.id)
 
     @staticmethod
     async def _refuse_when_closed(session: Any, guild_id: int) -> None:

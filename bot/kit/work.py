@@ -120,6 +120,7 @@ class WorkEngine:
     scheduler: Scheduler | None = None
     lease: timedelta = LEASE
     batch: int = BATCH
+    shards: store.Shards | None = None  # None: every guild's work (one process, or SQLite)
     handlers: dict[str, Handler] = field(default_factory=dict)
     _after_connect: set[str] = field(default_factory=set)
     _connected: bool = False
@@ -204,7 +205,9 @@ class WorkEngine:
         looks = 0
         while True:
             async with self.db() as db, db.begin():
-                claimed = await store.claim_due(db, self.clock.now(), kinds, self.lease, self.batch)
+                claimed = await store.claim_due(
+                    db, self.clock.now(), kinds, self.lease, self.batch, self.shards
+                )
             if claimed:
                 lanes: dict[str, list[WorkItem]] = {}
                 for item in claimed:
@@ -212,7 +215,7 @@ class WorkEngine:
                 await asyncio.gather(*(self._lane(items) for items in lanes.values()))
                 continue
             async with self.db() as db:
-                next_at = await store.next_wake_at(db, kinds)
+                next_at = await store.next_wake_at(db, kinds, self.shards)
             # One fell due between the claim and this look: claim it now rather than at
             # the scheduler's next wake-up (a second later). Bounded, for work another
             # process is claiming this very moment (SKIP LOCKED hides it for a while).

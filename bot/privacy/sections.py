@@ -111,6 +111,19 @@ def _group_member(r: Reader, row: Row) -> Row:
     }
 
 
+def _invitation(r: Reader, row: Row) -> Row:
+    group = r.get("work_group", row.get("group_id"))
+    return {
+        "group": group.get("name"),
+        "theme": r.theme(group.get("theme_id")),
+        "status": r.word("privacy.export.invitation.", row.get("state")),
+        "reason": row.get("reason"),
+        "deadline": r.local(row.get("deadline"), row.get("guild_id")),
+        "answered_at": r.local(row.get("answered_at"), row.get("guild_id")),
+        "recorded_at": r.local(row.get("created_at"), row.get("guild_id")),
+    }
+
+
 def _work_group(r: Reader, row: Row) -> Row:
     return {
         "group": row.get("name"),
@@ -327,6 +340,7 @@ def _audit(r: Reader, row: Row) -> Row:
 SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "member_profile": _profile,
     "group_member": _group_member,
+    "invitation": _invitation,
     "work_group": _work_group,
     "interest_vote": _interest_vote,
     "time_vote": _time_vote,

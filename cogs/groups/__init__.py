@@ -1,9 +1,10 @@
-"""Working groups: `/groups` for organisers (propose, move, publish) and `/group` for
-everyone (roles, info, invite). One feature, split as python-discord splits its
-extensions: `_base` (shared look-ups and choices), `_compose` and `_members`.
+"""Working groups: `/groups` for organisers (propose, move, publish, status) and `/group`
+for everyone (roles, info, invite, invitations). One feature, split as python-discord
+splits its extensions: `_base` (shared look-ups and choices), `_compose` and `_members`.
 
 The rules of composition live in bot/groups/rules.py, the Discord objects in
-bot/groups/objects.py and what the messages look like in bot/groups/posts.py.
+bot/groups/objects.py and what the messages look like in bot/groups/posts.py; consent to
+groups (invitations) in bot/groups/consent.py and bot/groups/invitations.py.
 """
 
 from __future__ import annotations

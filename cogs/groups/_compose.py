@@ -10,24 +10,25 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot.groups import jobs, objects
+from bot.groups import consent, invitation_jobs, invitation_posts, invitation_views, jobs, objects
+from bot.groups import invitations as invites
 from bot.groups import posts as cards
 from bot.groups import rules as composition
 from bot.groups import service as plans
 from bot.kit import ui, work
 from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.checkup import Finding
-from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
 from storage import cycles
 from storage import groups as store
+from storage import invitations as invitation_store
 from storage import setup as setup_store
-from storage.models import GuildConfig, Phase, Theme, WorkGroup
+from storage.models import GuildConfig, Invitation, Phase, WorkGroup
+from storage.models.invitations import DM_CLOSED
 
 log = logging.getLogger(__name__)
 Size = app_commands.Range[int, 1, 100]
-IN_PERSON_WISH = " 📍"
 
 
 class GroupsCog(OrganiserCog, GroupsBase):
@@ -41,6 +42,8 @@ class GroupsCog(OrganiserCog, GroupsBase):
     async def cog_load(self) -> None:
         self.services.checkup.register("groups", self._checkup)
         jobs.RoleJobs(self.bot).register()
+        invitation_jobs.InvitationJobs(self.bot).register()
+        self.bot.add_dynamic_items(invitation_views.AnswerButton, invitation_views.MineButton)
 
     async def cog_unload(self) -> None:
         self.services.checkup.unregister("groups")
@@ -95,44 +98,8 @@ class GroupsCog(OrganiserCog, GroupsBase):
                 groups=len(stored), min=bounds.min_size, max=bounds.max_size,
             )  # fmt: skip
         rows = [(row, group.members) for row, group in zip(stored, proposal.groups, strict=True)]
-        await send_all(interaction, self._preview(tr, current, rows, proposal, inputs, bounds, cap))
-
-    def _preview(
-        self,
-        tr: Tr,
-        theme: Theme,
-        rows: Sequence[tuple[WorkGroup, Sequence[int]]],
-        proposal: composition.Proposal,
-        inputs: plans.Inputs,
-        bounds: composition.Bounds,
-        cap: int,
-    ) -> list[list[discord.Embed]]:
-        in_person = {r.member_id for r in inputs.respondents if r.mode == "in_person"}
-        marks = {
-            m: IN_PERSON_WISH
-            for group in proposal.groups
-            if group.mode == "online"
-            for m in group.members
-            if m in in_person
-        }
-        lines = [
-            tr(
-                "groups.preview.summary",
-                voters=len(inputs.voters(theme.id)),
-                placed=sum(g.size for g in proposal.groups),
-                count=len(proposal.groups),
-                min=bounds.min_size,
-                max=bounds.max_size,
-                unplaced=len(proposal.unplaced),
-            )
-        ]
-        if not proposal.groups:
-            lines.append(tr("groups.preview.none", min=bounds.min_size))
-        if marks:
-            lines.append(tr("groups.preview.legend", mark=IN_PERSON_WISH.strip()))
-        lines.append(tr("groups.preview.next"))
-        unplaced = cards.unplaced_lines(tr, proposal.unplaced, cap, inputs.existing)
-        return cards.preview(tr, theme, rows, unplaced, "\n".join(lines), marks)
+        messages = cards.proposal_preview(tr, current, rows, proposal, inputs, bounds, cap)
+        await send_all(interaction, messages)
 
     @groups.command(name="move", description=_("Move a member to another group of the same theme"))
     @app_commands.describe(member=_("The member to move"), group=_("The group to move them to"))
@@ -143,20 +110,30 @@ class GroupsCog(OrganiserCog, GroupsBase):
         target, theme, _members = await self._group(cycle, group)
         async with self.services.db() as db:
             rows = await store.groups_of_theme(db, theme.id)
-            members = await store.members_of(db, [r.id for r in rows if r.id])
+            ids = [r.id for r in rows if r.id]
+            members = await store.members_of(db, ids)
+            seats = await invitation_store.pending_of(db, ids)  # invited: their seat is held
             inputs = await plans.load_inputs(db, guild.id, cycle.id, theme.id)
+        placed = {g: [*members[g], *seats[g]] for g in ids}
         cap = config.max_groups_per_member
-        before = plans.stored_proposal(theme.id, rows, members, inputs or plans.Inputs([], {}), cap)
+        before = plans.stored_proposal(theme.id, rows, placed, inputs or plans.Inputs([], {}), cap)
         after = composition.move(before, member.id, target.name)
         source = before.group_of(member.id)
         by_name = {row.name: row for row in rows}
         origin = by_name[source.name] if source else None
+        invite = config if config.group_join == consent.CONSENT else None
         if target.status == "published":
             await interaction.response.defer(ephemeral=True, thinking=True)
-        keys = await self._save_move(interaction, member.id, origin, target, after)
+        else:
+            invite = None  # a proposal: invitations go when it is published
+        keys, invitation = await self._save_move(
+            interaction, member.id, origin, target, after, invite
+        )
         roles = "none"
         if target.status == "published":
-            roles = await self._move_in_discord(guild, config, member, origin, target, keys)
+            roles = await self._move_in_discord(
+                guild, config, member, origin, target, keys, joined=invitation is None
+            )
         if roles == "refused":
             await ui.reply(interaction, tr("groups.moved.discord_failed", member=member.mention))
             return
@@ -178,6 +155,9 @@ class GroupsCog(OrganiserCog, GroupsBase):
             )
         if roles == "waiting":
             text += "\n" + tr("groups.moved.waiting", member=member.mention)
+        if invitation is not None:
+            sent = await invites.send(self.services, self.services.work.in_order(), [invitation])
+            text += "\n" + invitation_posts.invited_text(tr, sent)
         await ui.reply(interaction, text)
 
     async def _save_move(
@@ -187,17 +167,27 @@ class GroupsCog(OrganiserCog, GroupsBase):
         origin: WorkGroup | None,
         target: WorkGroup,
         after: composition.Proposal,
-    ) -> list[str]:
+        invite: GuildConfig | None,
+    ) -> tuple[list[str], Invitation | None]:
         """The member's rows follow the move; both groups' roles follow composition.move;
         in published groups, the member's Discord roles will follow: the items' keys,
-        the group left first."""
+        the group left first. `invite` (consent mode, a published target): the member is
+        invited into the target (and joins on accepting) rather than made a member."""
         assert target.id is not None and interaction.guild_id is not None  # noqa: S101
         now = self.services.clock.now()
         keys: list[str] = []
+        invitation, left = None, False
         async with self.services.db() as db, db.begin():
             if origin is not None and origin.id is not None:
-                await store.remove_member(db, origin.id, member_id)
-            await store.add_members(db, target.id, [member_id], "move", now)
+                left = await store.remove_member(db, origin.id, member_id)
+                await invites.withdraw(db, origin.id, member_id, now)
+            if invite is not None:
+                invitation = await invites.invite(
+                    db, self.services.work, target, member_id, invite,
+                    source="move", by=interaction.user.id,
+                )  # fmt: skip
+            else:
+                await store.add_members(db, target.id, [member_id], "move", now)
             for row in (origin, target):
                 if row is None or row.id is None:
                     continue
@@ -209,14 +199,16 @@ class GroupsCog(OrganiserCog, GroupsBase):
                 notes = regrouped.secretary if regrouped else None
                 await store.set_roles(db, row.id, lead, notes, now)
                 row.facilitator_id, row.secretary_id = lead, notes
-                if row.status == "published":
+                holds = left if row is origin else invitation is None  # a role to follow
+                if row.status == "published" and holds:
                     follow = await jobs.follow_roles(db, self.services.work, row, [member_id])
                     keys += follow.values()
             await setup_store.audit(
                 db, interaction.guild_id, interaction.user.id, "groups.move", now,
                 member=member_id, origin=origin.id if origin else None, group=target.id,
+                invitation=invitation.id if invitation else None,
             )  # fmt: skip
-        return keys
+        return keys, invitation
 
     async def _move_in_discord(
         self,
@@ -226,13 +218,18 @@ class GroupsCog(OrganiserCog, GroupsBase):
         origin: WorkGroup | None,
         target: WorkGroup,
         keys: list[str],
+        *,
+        joined: bool,
     ) -> str:
         """Roles follow the member (tried now, else retried by the engine); a line in the
-        new channel says who joined. "done", "waiting" (for Discord) or "refused"."""
+        new channel says who joined (an invited member is welcomed on accepting).
+        "done", "waiting" (for Discord) or "refused"."""
         states = await self.services.work.in_order().run(keys)
         public = self.services.public(config)
         try:
-            await objects.post(guild, target, public("groups.moved.notice", member=member.mention))
+            if joined:
+                notice = public("groups.moved.notice", member=member.mention)
+                await objects.post(guild, target, notice)
             for row in (origin, target):
                 if row is not None and row.status == "published":
                     await objects.refresh_welcome(guild, row, await self._welcome(config, row))
@@ -263,9 +260,12 @@ class GroupsCog(OrganiserCog, GroupsBase):
         runner = self.services.work.in_order()
         async with self.services.db() as db:
             phases = await cycles.phases_of(db, cycle.id)
+        sent = invites.Sent()
         try:
             for row in rows:
                 await self._publish_one(where, config, row, phases, runner, outcome)
+                if config.group_join == consent.CONSENT:
+                    sent.add(await invites.send_waiting(self.services, runner, row))
         except discord.HTTPException as exc:
             log.warning(
                 "groups of theme %s partly published: %s %s", current.id, exc.status, exc.text
@@ -280,9 +280,14 @@ class GroupsCog(OrganiserCog, GroupsBase):
             await setup_store.audit(
                 db, guild.id, interaction.user.id, "groups.publish", now, theme=current.id,
                 channels=outcome.channels, roles=outcome.roles, grants=outcome.grants,
+                invited=sent.sent + sent.closed + sent.waiting,
             )  # fmt: skip
             rows = await store.groups_of_theme(db, current.id)
-        await ui.reply(interaction, self._published_text(tr, current, rows, outcome))
+        invited = config.group_join == consent.CONSENT
+        text = cards.published_text(tr, current, rows, outcome, invited)
+        if invited:
+            text += "\n" + invitation_posts.invited_text(tr, sent)
+        await ui.reply(interaction, text)
 
     async def _publish_one(
         self,
@@ -293,6 +298,9 @@ class GroupsCog(OrganiserCog, GroupsBase):
         runner: work.InOrder,
         outcome: objects.Outcome,
     ) -> None:
+        if config.group_join == consent.CONSENT and row.status == "proposed":
+            async with self.services.db() as db, db.begin():  # invited, not joined
+                await invites.propose_to_members(db, row, config, self.services.clock.now())
         async with self.services.db() as db:
             members = await store.rows_of(db, row.id)
         public = self.services.public(config)
@@ -305,36 +313,33 @@ class GroupsCog(OrganiserCog, GroupsBase):
         roles = objects.RoleChanges(self.services.db, self.services.work, runner, row)
         await objects.ensure(where, row, members, welcome, ledger, roles, outcome)
 
-    @staticmethod
-    def _published_text(
-        tr: Tr, theme: Theme, rows: Sequence[WorkGroup], outcome: objects.Outcome
-    ) -> str:
-        channels = ", ".join(ui.channel_mention(r.channel_id) or "—" for r in rows)
-        done = outcome.channels + outcome.roles + outcome.grants + outcome.welcomes
-        if not done + outcome.revoked + outcome.waiting:
-            text = tr("groups.published.nothing", count=len(rows), title=theme.title)
-        else:
-            text = tr(
-                "groups.published",
-                count=len(rows),
-                title=theme.title,
-                channels=outcome.channels,
-                roles=outcome.roles,
-                grants=outcome.grants,
-                welcomes=outcome.welcomes,
-            )
-        text += "\n" + channels
-        if outcome.revoked:
-            text += "\n" + tr("groups.published.revoked", count=outcome.revoked)
-        if outcome.gone:
-            gone = " ".join(cards.mention(m) for m in outcome.gone)
-            text += "\n" + tr("groups.published.gone", members=gone)
-        if outcome.waiting:
-            text += "\n" + tr("groups.published.waiting", count=outcome.waiting)
-        return text
+    @groups.command(
+        name="status", description=_("Who accepted, declined or has not answered, group by group")
+    )
+    @app_commands.describe(theme=_("The theme whose groups to follow"))
+    async def status(self, interaction: discord.Interaction, theme: str) -> None:
+        _guild, config, tr, cycle = await self._context(interaction)
+        current = await self._theme(cycle, theme)
+        async with self.services.db() as db:
+            rows = await store.groups_of_theme(db, current.id)
+            ids = [r.id for r in rows]
+            members = await store.members_of(db, ids)
+            invited = await invitation_store.of_groups(db, ids)
+        if not rows:
+            raise UserError("error.groups.nothing_proposed", title=current.title)
+        found = [
+            (row, consent.answers(members[row.id], [
+                consent.Invited(i.member_id, i.state, i.dm_status == DM_CLOSED, i.reason)
+                for i in invited[row.id]
+            ]))
+            for row in rows
+        ]  # fmt: skip
+        summary = invitation_posts.summary(tr, config.group_join, found)
+        await send_all(interaction, invitation_posts.status(tr, current, found, summary))
 
     @propose.autocomplete("theme")
     @publish.autocomplete("theme")
+    @status.autocomplete("theme")
     async def _theme_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

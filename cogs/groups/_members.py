@@ -1,5 +1,5 @@
-"""`/group`: who runs a group (organisers), what a group is (anyone), and inviting
-someone into it (its facilitator, its secretary, or an organiser)."""
+"""`/group`: who runs a group (organisers), what a group is (anyone), inviting someone
+into it (its facilitator, its secretary, or an organiser), and one's own invitations."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from bot.groups import jobs, objects
+from bot.groups import consent, invitation_posts, invitation_views, jobs, objects
+from bot.groups import invitations as invites
 from bot.groups import posts as cards
 from bot.kit import ui, work
 from bot.kit.checks import member_is_organiser, organiser_only
 from bot.kit.user_error import UserError
 from cogs.groups._base import GroupsBase, send_all
 from storage import groups as store
+from storage import invitations as invitation_store
 from storage import setup as setup_store
 from storage import themes
 from storage.models import GuildConfig, WorkGroup
@@ -115,6 +117,9 @@ class GroupCog(GroupsBase):
         role = guild.get_role(row.role_id) if row.role_id else None
         if role is None:
             raise UserError("error.groups.role_missing", group=row.name)
+        if config.group_join == consent.CONSENT:
+            await self._invite_by_consent(interaction, row, member, config, over_cap)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.services.clock.now()
         async with self.services.db() as db, db.begin():
@@ -142,6 +147,44 @@ class GroupCog(GroupsBase):
             text += "\n" + tr("groups.invite.waiting", member=member.mention)
         await ui.reply(interaction, text)
 
+    async def _invite_by_consent(
+        self,
+        interaction: discord.Interaction,
+        row: WorkGroup,
+        member: discord.Member,
+        config: GuildConfig,
+        over_cap: bool,
+    ) -> None:
+        """Consent mode: the member is sent an invitation (a declined or expired one is
+        opened again) and joins on accepting it."""
+        assert interaction.guild_id is not None  # noqa: S101 - guild-only group
+        tr = self.services.reader(interaction, config)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = self.services.clock.now()
+        async with self.services.db() as db, db.begin():
+            invitation = await invites.invite(db, self.services.work, row, member.id, config,
+                                              source="invite", by=interaction.user.id)  # fmt: skip
+            if invitation is None:  # invited meanwhile, by someone else
+                raise UserError("error.invitation.pending", member=member.mention, group=row.name)
+            await setup_store.audit(
+                db, interaction.guild_id, interaction.user.id, "group.invite", now, group=row.id,
+                member=member.id, over_cap=over_cap, invitation=invitation.id,
+                version=invitation.version,
+            )  # fmt: skip
+        sent = await invites.send(self.services, self.services.work.in_order(), [invitation])
+        again = "again" if invitation.version > 1 else "done"
+        text = tr(f"invitation.invite.{again}", member=member.mention, group=row.name)
+        text += "\n" + invitation_posts.invited_text(tr, sent)
+        if over_cap:
+            text += "\n" + tr("groups.invite.over_cap", cap=config.max_groups_per_member)
+        await ui.reply(interaction, text)
+
+    @group.command(
+        name="invitations", description=_("Your invitations to working groups: accept or decline")
+    )
+    async def invitations(self, interaction: discord.Interaction) -> None:
+        await invitation_views.show_mine(self.bot, interaction)
+
     async def _check_invite(
         self,
         interaction: discord.Interaction,
@@ -163,8 +206,13 @@ class GroupCog(GroupsBase):
         async with self.services.db() as db:
             members = await store.members_of(db, [row.id])
             count = len(await store.groups_of_member(db, row.cycle_id, member.id))
+            # a pending invitation holds its seat (bot/groups/consent.py)
+            held = await invitation_store.pending_groups_of_member(db, row.cycle_id, member.id)
         if member.id in members[row.id]:
             raise UserError("error.groups.already_member", member=member.mention, group=row.name)
+        if any(g.id == row.id for g in held):
+            raise UserError("error.invitation.pending", member=member.mention, group=row.name)
+        count += len(held)
         cap = config.max_groups_per_member
         if count >= cap and not organiser:
             raise UserError("error.groups.invite_cap", member=member.mention, count=count, cap=cap)

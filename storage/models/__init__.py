@@ -6,6 +6,7 @@ from storage.models.assembly import AssemblyVote, Ballot
 from storage.models.cycles import Cycle, Phase
 from storage.models.drafts import Draft, DraftVersion, Endorsement
 from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
+from storage.models.gateway import GatewayLease
 from storage.models.groups import GroupMember, WorkGroup
 from storage.models.interest import (
     InterestPoll,
@@ -14,6 +15,7 @@ from storage.models.interest import (
     PollNotice,
     PollOption,
 )
+from storage.models.invitations import Invitation
 from storage.models.offices import Office
 from storage.models.privacy import PrivacyOptOut
 from storage.models.sessions import (
@@ -41,11 +43,13 @@ __all__ = [
     "Experiment",
     "ExperimentCheckin",
     "ExperimentEvaluation",
+    "GatewayLease",
     "GroupMember",
     "GroupSession",
     "GuildConfig",
     "InterestPoll",
     "InterestVote",
+    "Invitation",
     "MemberProfile",
     "Office",
     "Phase",

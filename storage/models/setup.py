@@ -27,6 +27,9 @@ class GuildConfig(SQLModel, table=True):
     group_min_size: int = Field(default=5)
     group_max_size: int = Field(default=12)
     max_groups_per_member: int = Field(default=1)
+    # consent: a placed member is invited and joins on accepting; direct: placed is joined
+    group_join: str = Field(default="consent", max_length=16)
+    invitation_days: int = Field(default=7)  # how long an invitation waits for an answer
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 

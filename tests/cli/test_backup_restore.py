@@ -84,11 +84,11 @@ async def test_backup_while_the_bot_writes_then_restore_only_once_it_stopped(
 
     assert refused.code == 1
     assert refused.out == ""
-    assert refused.err.startswith(
+    assert refused.err == (
         f"sipbot: a bot is running on the database sqlite+aiosqlite:///{database} "
-        f"(pid {process.pid} on "
+        f"(pid {process.pid}, holding {database}.lock): stop it first (systemctl stop sipbot), "
+        "then restore\n"
     )
-    assert refused.err.rstrip().endswith("stop it first (systemctl stop sipbot), then restore")
     assert offices(database) == committed  # refused: nothing changed
 
     restored = await sipbot("restore", str(copy), env=env, cwd=tmp_path)

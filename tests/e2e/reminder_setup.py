@@ -26,7 +26,7 @@ from storage.database import session_factory
 from storage.models import Cycle, GroupSession, Theme, WorkGroup, WorkItem
 from storage.upsert import table_of
 from tests.fakediscord import FakeDiscord
-from tests.fakediscord.state import Channel, Role
+from tests.fakediscord.state import Channel, Guild, Role
 
 # "⏰ <@&role> — la séance 7 de Groupe 1 commence <t:…> (dans 1 h). Où : …"
 SESSION_NUMBER = re.compile(r"la séance (\d+) de ")
@@ -62,23 +62,25 @@ class Seeded:
         return {r.nonce: r for r in self.reminders}
 
 
-async def _groups(engine: AsyncEngine, fake: FakeDiscord, count: int) -> list[SeededGroup]:
+async def _groups(
+    engine: AsyncEngine, fake: FakeDiscord, count: int, guild: Guild
+) -> list[SeededGroup]:
     now = datetime.now(UTC)
     found: list[SeededGroup] = []
     async with session_factory(engine)() as db, db.begin():
-        cycle = Cycle(guild_id=fake.guild.id, name="2026-2027", first_year=2026, status="running",
+        cycle = Cycle(guild_id=guild.id, name="2026-2027", first_year=2026, status="running",
                       created_at=now)  # fmt: skip
         db.add(cycle)
         await db.flush()
-        theme = Theme(guild_id=fake.guild.id, cycle_id=cycle.id, title="Accompagnement",
+        theme = Theme(guild_id=guild.id, cycle_id=cycle.id, title="Accompagnement",
                       title_key="accompagnement", emoji="🧭", created_at=now, updated_at=now)  # fmt: skip
         db.add(theme)
         await db.flush()
         for index in range(1, count + 1):
-            channel = fake.add_text_channel(f"groupe-{index}")
-            role = fake.add_role(f"Groupe {index}")
+            channel = fake.add_text_channel(f"groupe-{index}", guild=guild)
+            role = fake.add_role(f"Groupe {index}", guild=guild)
             group = WorkGroup(
-                guild_id=fake.guild.id, cycle_id=cycle.id, theme_id=theme.id, name=f"Groupe {index}",
+                guild_id=guild.id, cycle_id=cycle.id, theme_id=theme.id, name=f"Groupe {index}",
                 mode="online", position=index, status="published", channel_id=channel.id,
                 role_id=role.id, created_at=now, updated_at=now,
             )  # fmt: skip
@@ -95,17 +97,19 @@ async def seed_reminders(
     *,
     groups: int = 1,
     offset_minutes: int = 60,
+    guild: Guild | None = None,
 ) -> Seeded:
     """One session per due time (groups taken in turn, numbered 1, 2, … within each group),
     starting `offset_minutes` after it, with one pending reminder (version 1) at that time.
     The channels and roles are added to the fake; the engine's database must be migrated."""
-    seeded_groups = await _groups(engine, fake, groups)
+    guild = guild or fake.guild
+    seeded_groups = await _groups(engine, fake, groups, guild)
     now = datetime.now(UTC)
     sessions: list[dict[str, object]] = []
     for index, due in enumerate(due_times):
         group = seeded_groups[index % groups]
         sessions.append({
-            "guild_id": fake.guild.id, "group_id": group.id, "number": index // groups + 1,
+            "guild_id": guild.id, "group_id": group.id, "number": index // groups + 1,
             "starts_at": due + timedelta(minutes=offset_minutes), "minutes": 180,
             "place": "Bruxelles", "status": "scheduled", "version": 1,
             "created_at": now, "updated_at": now,
@@ -117,12 +121,12 @@ async def seed_reminders(
             await db.execute(insert(table_of(GroupSession)), sessions[start : start + CHUNK])
         rows = await db.execute(
             select(col(GroupSession.id), col(GroupSession.group_id), col(GroupSession.number),
-                   col(GroupSession.starts_at))
+                   col(GroupSession.starts_at)).where(col(GroupSession.guild_id) == guild.id)
         )  # fmt: skip
         listed = rows.all()
         of_session = {sid: (group_id, number) for sid, group_id, number, _starts in listed}
         planned = [
-            {"kind": "reminder", "key": f"reminder:{sid}:1:{offset_minutes}", "guild_id": fake.guild.id,
+            {"kind": "reminder", "key": f"reminder:{sid}:1:{offset_minutes}", "guild_id": guild.id,
              "due_at": starts - timedelta(minutes=offset_minutes),
              "next_at": starts - timedelta(minutes=offset_minutes), "state": "pending", "attempts": 0,
              "payload": json.dumps({"session_id": sid, "version": 1, "offset": offset_minutes}),
@@ -133,7 +137,7 @@ async def seed_reminders(
             await db.execute(insert(table_of(WorkItem)), planned[start : start + CHUNK])
         stored = await db.execute(
             select(col(WorkItem.id), col(WorkItem.due_at), col(WorkItem.key))
-            .where(col(WorkItem.kind) == "reminder")
+            .where(col(WorkItem.kind) == "reminder", col(WorkItem.guild_id) == guild.id)
             .order_by(col(WorkItem.due_at), col(WorkItem.id))
         )
         for rid, due, key in stored.all():

@@ -1,5 +1,6 @@
 """Reminders are never lost nor doubled: `python -m bot` killed with SIGKILL at random
-moments while 50 reminders come due, and two processes sharing one PostgreSQL database.
+moments while 50 reminders come due. (Several processes on one PostgreSQL database, a
+standby taking over and shards: tests/e2e/test_standby.py.)
 
 Both run on the real clock (the processes use the system clock): the reminders are due
 within seconds of the start of the test.
@@ -23,7 +24,7 @@ from sqlmodel import col
 from storage.database import session_factory
 from storage.models import WorkItem
 from storage.upsert import table_of
-from tests.databases import postgres_scratch_database, sqlite_database
+from tests.databases import sqlite_database
 from tests.e2e.process import bot_environment
 from tests.e2e.reminder_setup import (
     NONCE_PREFIX,
@@ -197,52 +198,3 @@ async def test_kill_9_at_random_moments_loses_and_doubles_no_reminder(tmp_path: 
     # The runs really were cut at the dangerous moment, and the retry was deduplicated.
     assert sum(k.in_flight for k in kills) >= 1, story
     assert any(len(attempts) > 1 for attempts in posts.values()), story
-
-
-async def test_two_processes_on_one_postgres_database_never_send_a_reminder_twice(
-    tmp_path: Path,
-) -> None:
-    async with postgres_scratch_database() as (url, engine), FakeDiscord() as fake:
-        first_due = datetime.now(UTC) + timedelta(seconds=1)
-        seeded = await seed_reminders(engine, fake, spread(COUNT, first_due, 5))
-        env = bot_environment(fake, tmp_path, DATABASE_URL=url)
-        logs = [tmp_path / "one.log", tmp_path / "two.log"]
-        processes = [await spawn_bot(env, tmp_path, log) for log in logs]
-        try:
-            await until(lambda: all_sent(engine, COUNT), 60, "all reminders sent")
-            # Both were really there: each identified on the gateway.
-            assert await wait_quietly(lambda: fake.gateway.identify_count >= 2, timeout=30)
-        finally:
-            codes = [await stop_bot(p) for p in processes]
-        states = await reminder_states(engine)
-        fake.assert_no_unhandled()
-    assert codes == [0, 0], "\n\n".join(tail(log) for log in logs)
-    assert states == Counter({"done": COUNT})
-    check_each_delivered_once(fake, seeded)
-    posts = fake.posts_by_nonce(NONCE_PREFIX)
-    assert set(posts) == {r.nonce for r in seeded.reminders}
-    doubled = {nonce: len(attempts) for nonce, attempts in posts.items() if len(attempts) != 1}
-    assert not doubled, f"reminders posted more than once: {doubled}"
-
-
-async def test_a_batch_slower_than_the_claim_lease_is_not_sent_twice(tmp_path: Path) -> None:
-    """Discord answering slowly (rate limits, retries) stretches a claimed batch past the
-    lease: the other process may take the tail over, but the first one then steps back."""
-    count = COUNT
-    async with postgres_scratch_database() as (url, engine), FakeDiscord() as fake:
-        fake.set_delay("POST", r"^/channels/\d+/messages$", 0.4)
-        seeded = await seed_reminders(
-            engine, fake, spread(count, datetime.now(UTC) - timedelta(seconds=5), 1)
-        )
-        env = bot_environment(fake, tmp_path, DATABASE_URL=url)
-        logs = [tmp_path / "one.log", tmp_path / "two.log"]
-        processes = [await spawn_bot(env, tmp_path, log) for log in logs]
-        try:
-            await until(lambda: all_sent(engine, count), 90, "all reminders sent")
-        finally:
-            codes = [await stop_bot(p) for p in processes]
-        fake.assert_no_unhandled()
-    assert codes == [0, 0], "\n\n".join(tail(log) for log in logs)
-    check_each_delivered_once(fake, seeded)
-    posts = fake.posts_by_nonce(NONCE_PREFIX)
-    assert sum(len(attempts) for attempts in posts.values()) == count

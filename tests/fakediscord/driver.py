@@ -66,6 +66,7 @@ class FakeDiscord(DrivingMixin, FakeCore):
         self.nonce_window = 300.0
         self.interaction_deadline = 3.0
         self.allow_resume = True
+        self.recommended_shards = 1  # GET /gateway/bot
         self.gateway = Gateway(self)
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -90,6 +91,7 @@ class FakeDiscord(DrivingMixin, FakeCore):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/", self.gateway.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle_api)
+        app.router.add_route("*", "/c/{client}" + API_PREFIX + "/{tail:.*}", self._handle_api)
         app.router.add_get("/attachments/{channel}/{id}/{filename}", self._serve_attachment)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -128,6 +130,11 @@ class FakeDiscord(DrivingMixin, FakeCore):
     @property
     def api_base(self) -> str:
         return f"{self.base_url}{API_PREFIX}"
+
+    def api_base_for(self, client: str) -> str:
+        """The same API under a path that tags each request with `client` (ApiRequest.client),
+        so a test with several processes can tell which one sent what."""
+        return f"{self.base_url}/c/{client}{API_PREFIX}"
 
     @property
     def gateway_url(self) -> str:
@@ -243,14 +250,38 @@ class FakeDiscord(DrivingMixin, FakeCore):
             {"guild_id": str(self.guild.id), "role": payloads.role(self._bot_role)},
         )
 
-    def _add(self, kind: int, name: str, parent_id: Any = None, **extra: Any) -> Channel:
+    def _add(self, kind: int, name: str, parent_id: Any = None, guild: Guild | None = None,
+             **extra: Any) -> Channel:  # fmt: skip
         parent = getattr(parent_id, "id", parent_id)
-        channel = Channel(id=self.world.ids.next(), type=kind, name=name, guild_id=self.guild.id,
-                          parent_id=int(parent) if parent else None, position=len(self.guild.channels), **extra)  # fmt: skip
+        guild = guild or self.guild
+        channel = Channel(id=self.world.ids.next(), type=kind, name=name, guild_id=guild.id,
+                          parent_id=int(parent) if parent else None, position=len(guild.channels), **extra)  # fmt: skip
         return self.add_channel(channel)
 
-    def add_text_channel(self, name: str, *, parent_id: Any = None) -> Channel:
-        return self._add(TEXT, name, parent_id)
+    def add_text_channel(
+        self, name: str, *, parent_id: Any = None, guild: Guild | None = None
+    ) -> Channel:
+        return self._add(TEXT, name, parent_id, guild)
+
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> Guild:
+        """Another server with the same owner and the bot in it (with the invite's role),
+        on a given shard `(shard_id, shard_count)` when asked; joined as Discord does,
+        with GUILD_CREATE to the shard's sessions."""
+        ids = self.world.ids
+        guild = Guild(id=ids.on_shard(*shard) if shard else ids.next(), name=name,
+                      owner_id=self.owner.id, preferred_locale=self.guild.preferred_locale)  # fmt: skip
+        self.world.guilds[guild.id] = guild
+        guild.roles[guild.id] = Role(id=guild.id, name="@everyone", permissions=_EVERYONE_DEFAULT)
+        self._join(guild, self.owner.user, locale=self.owner.locale)
+        role = Role(id=ids.next(), name=self._bot_role.name, permissions=DEFAULT_BOT_PERMISSIONS,
+                    managed=True, position=1, tags={"bot_id": str(self.bot_user.id)})  # fmt: skip
+        guild.roles[role.id] = role
+        self._join(guild, self.bot_user, roles=[role.id])
+        channel = Channel(id=ids.next(), type=TEXT, name="general", guild_id=guild.id)
+        self.world.channels[channel.id] = channel
+        guild.channels[channel.id] = channel
+        self.dispatch("GUILD_CREATE", payloads.guild(guild, self.world))
+        return guild
 
     def add_voice_channel(self, name: str, *, parent_id: Any = None) -> Channel:
         return self._add(VOICE, name, parent_id)

@@ -1,4 +1,9 @@
-"""Gateway websocket: HELLO, heartbeats, IDENTIFY/RESUME, dispatch to every session.
+"""Gateway websocket: HELLO, heartbeats, IDENTIFY/RESUME, dispatch by shard.
+
+As Discord does, a session identifies as shard `[shard_id, shard_count]` and receives
+the events of the guilds on that shard (`(guild_id >> 22) % shard_count`); events with
+no guild (DMs) go to shard 0 only. The fake records how many live sessions each shard
+had at any moment, so a test can show no shard was ever held twice.
 
 Frames are plain JSON text: discord.py asks for ``compress=zlib-stream`` in the URL
 but only decompresses *binary* frames, so text frames are read as they are.
@@ -36,6 +41,13 @@ class Session:
     queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     buffer: list[dict[str, Any]] = field(default_factory=list)
     writer: asyncio.Task[None] | None = None
+    shard: tuple[int, int] = (0, 1)
+
+    def serves(self, guild_id: int | None) -> bool:
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return (guild_id >> 22) % count == shard_id
 
     @property
     def live(self) -> bool:
@@ -50,6 +62,15 @@ class Session:
             self.queue.put_nowait(frame)
 
 
+def _guild_of(event: str, data: Any) -> int | None:
+    if not isinstance(data, dict):
+        return None
+    if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"):
+        return int(data["id"]) if data.get("id") else None
+    raw = data.get("guild_id")
+    return int(raw) if raw else None
+
+
 class Gateway:
     def __init__(self, fake: FakeDiscord) -> None:
         self.fake = fake
@@ -57,14 +78,19 @@ class Gateway:
         self.sockets: set[web.WebSocketResponse] = set()
         self.identify_count = 0
         self.received: list[dict[str, Any]] = []
+        self.identifies_by_shard: dict[tuple[int, int], int] = {}
+        # the most sessions live at once for one shard id, over the fake's life
+        self.most_live_by_shard: dict[int, int] = {}
 
     @property
     def live_sessions(self) -> list[Session]:
         return [s for s in self.sessions.values() if s.live]
 
     def dispatch(self, event: str, data: Any) -> None:
+        guild_id = _guild_of(event, data)
         for session in self.sessions.values():
-            session.push(event, data)
+            if session.serves(guild_id):
+                session.push(event, data)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(autoping=True)
@@ -126,11 +152,20 @@ class Gateway:
     def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
         fake = self.fake
         world = fake.world
-        session = Session(session_id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
+        shard = data.get("shard") or [0, 1]
+        session = Session(
+            session_id=secrets.token_hex(16),
+            intents=int(data.get("intents", 0)),
+            shard=(int(shard[0]), int(shard[1])),
+        )
         self.sessions[session.session_id] = session
         self.identify_count += 1
+        self.identifies_by_shard[session.shard] = self.identifies_by_shard.get(session.shard, 0) + 1
         self._start(session, ws)
-        shard = data.get("shard") or [0, 1]
+        live = sum(1 for s in self.live_sessions if s.shard[0] == session.shard[0])
+        self.most_live_by_shard[session.shard[0]] = max(
+            self.most_live_by_shard.get(session.shard[0], 0), live
+        )
         guilds = [g for g in world.guilds.values() if (g.id >> 22) % shard[1] == shard[0]]
         ready = {
             "v": 10,

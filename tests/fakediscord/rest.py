@@ -90,6 +90,7 @@ class ApiRequest:
     timestamp: float = field(default_factory=time.time)
     params: dict[str, str] = field(default_factory=dict)
     status: int | None = None
+    client: str = ""  # the tag of `fake.api_base_for(tag)`: which process sent it
 
     def body(self) -> dict[str, Any]:
         return self.json if isinstance(self.json, dict) else {}
@@ -222,8 +223,9 @@ def needs_auth(path: str) -> bool:
 
 
 async def handle_api(fake: FakeDiscord, request: web.Request) -> web.StreamResponse:
-    path = request.path[len(API_PREFIX) :] or "/"
+    path = request.path[request.path.index(API_PREFIX) + len(API_PREFIX) :] or "/"
     req = await parse_request(request, path)
+    req.client = request.match_info.get("client", "")
     fake.requests.append(req)
     try:
         response = await _answer(fake, req)

@@ -92,7 +92,11 @@ async def get_gateway(fake: FakeDiscord, req: ApiRequest) -> Any:
 @route("GET", "/gateway/bot")
 async def get_gateway_bot(fake: FakeDiscord, req: ApiRequest) -> Any:
     limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-    return {"url": fake.gateway_url, "shards": 1, "session_start_limit": limit}
+    return {
+        "url": fake.gateway_url,
+        "shards": fake.recommended_shards,
+        "session_start_limit": limit,
+    }
 
 
 # ------------------------------------------------------------------ commands

@@ -41,6 +41,13 @@ class Snowflakes:
         self._last = max(self._last + 1, stamp)
         return self._last
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next snowflake whose guild would sit on that shard ((id >> 22) % count)."""
+        moment = (self.next() >> 22) + 1
+        moment += (shard_id - moment) % shard_count
+        self._last = moment << 22
+        return self._last
+
 
 @dataclass
 class User:

@@ -48,7 +48,7 @@ ANSWER_WITHIN = 3.0
 
 
 async def _world(fake: FakeDiscord, engine: AsyncEngine, clock: MovableClock) -> World:
-    group = await published_group(fake, engine, clock)
+    group = await published_group(fake, engine, clock, join="consent")  # the default
     async with session_factory(engine)() as db:
         cycle = await cycles.open_cycle(db, fake.guild.id)
         assert cycle is not None and cycle.id is not None

@@ -59,12 +59,20 @@ def creations(fake: FakeDiscord) -> list[int]:
     return [fake.count(method, path) for method, path in CREATION_ROUTES]
 
 
-async def make_world(fake: FakeDiscord, clock: MovableClock, engine: AsyncEngine) -> World:
+async def make_world(
+    fake: FakeDiscord, clock: MovableClock, engine: AsyncEngine, join: str = "direct"
+) -> World:
+    """`join`: how placed members join their group (the tests written before invitations
+    existed describe the direct way; tests/groups/test_invitations*.py take "consent",
+    the servers' default)."""
     clock.set(datetime(2020, 10, 15, 10, 0, tzinfo=UTC))
     organisers = fake.add_role("Pôle vie coopérative")
     societaires = fake.add_role("Sociétaires")
     options = {"organiser": organisers, "member": societaires}
     await fake.slash("setup roles", user=fake.owner, options=options)
+    if join != "consent":
+        res = await fake.slash("setup defaults", user=fake.owner, options={"group_join": join})
+        assert res.content and "directe" in res.content, res.content
     await fake.slash("cycle create", user=fake.owner, options={"name": "2020-2021"})
     for title in ("Accompagnement", "Horizon post-crise"):
         res = await fake.slash(

@@ -5,6 +5,7 @@ one loop for every kind (a slow kind does not hold up another)."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import discord
@@ -274,3 +275,42 @@ async def test_superseding_cancels_what_is_pending_under_the_prefix_and_adds_the
     assert await states(works) == {
         "tag:1:old": "cancelled", "tag:12:other": "pending", "tag:1:new": "pending",
     }  # fmt: skip
+
+
+async def test_a_batch_slower_than_its_lease_is_shared_not_sent_twice(
+    engine: AsyncEngine,
+) -> None:
+    """Two engines on one database (a holder and, during a takeover, the process after
+    it): the first one's batch outlasts its lease, the second takes the tail over, and
+    the first steps back from each item it no longer holds."""
+    clock = MovableClock(NOW)
+    handled: list[tuple[str, str]] = []
+
+    def engine_named(name: str) -> WorkEngine:
+        works = WorkEngine(session_factory(engine), clock, lease=timedelta(seconds=10), batch=20)
+
+        async def handle(job: Job) -> Outcome:
+            handled.append((name, job.item.key))
+            clock.advance(seconds=4)  # each item takes 4 s: the batch outlasts its lease
+            await asyncio.sleep(0)
+            return work.done()
+
+        works.register("test", handle)
+        return works
+
+    first, second = engine_named("first"), engine_named("second")
+    for n in range(8):
+        await add(first, f"k{n}", NOW - timedelta(minutes=1))
+    async with first.db() as db, db.begin():
+        batch = await store.claim_due(db, clock.now(), ["test"], first.lease, first.batch)
+    assert len(batch) == 8
+    await first._handle(batch[0])
+    await first._handle(batch[1])
+    clock.advance(seconds=3)  # the rest of the batch's lease has run out
+    await second.run_due()
+    for item in batch[2:]:
+        await first._handle(item)
+    keys = Counter(key for _name, key in handled)
+    assert keys == Counter(f"k{n}" for n in range(8)), handled
+    assert {name for name, _key in handled} == {"first", "second"}
+    assert set((await states(first)).values()) == {"done"}

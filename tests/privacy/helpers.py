@@ -26,6 +26,7 @@ from storage.models import (
     GuildConfig,
     InterestPoll,
     InterestVote,
+    Invitation,
     MemberProfile,
     PollNotice,
     Rsvp,
@@ -54,8 +55,9 @@ class Seeded:
 
 
 async def seed_everything(engine: AsyncEngine) -> Seeded:
-    """One row in each of the 23 exported tables for MEMBER (facilitator AND secretary of
-    their group), one interest vote for OTHER."""
+    """One row in each of the 24 exported tables for MEMBER (facilitator AND secretary of
+    their group), one interest vote for OTHER, and the invitation MEMBER sent OTHER (OTHER's,
+    never exported to MEMBER)."""
     async with session_factory(engine)() as db, db.begin():
         db.add(GuildConfig(guild_id=GUILD, language="nl", timezone="Europe/Brussels",
                            created_at=NOW, updated_at=NOW))  # fmt: skip
@@ -99,6 +101,11 @@ async def seed_everything(engine: AsyncEngine) -> Seeded:
             MemberProfile(guild_id=GUILD, member_id=MEMBER, office="Gent", mode="either",
                           facilitate=True, updated_at=NOW),
             GroupMember(group_id=group.id, member_id=MEMBER, source="invite", added_at=NOW),
+            Invitation(guild_id=GUILD, group_id=group.id, member_id=MEMBER, state="accepted",
+                       source="publish", deadline=SUMMER, created_at=NOW, answered_at=NOW),
+            Invitation(guild_id=GUILD, group_id=group.id, member_id=OTHER, state="declined",
+                       source="invite", invited_by=MEMBER, reason="Geen tijd.",
+                       deadline=SUMMER, created_at=NOW, answered_at=NOW),
             Rsvp(session_id=session.id, member_id=MEMBER, answer="online", updated_at=NOW),
             SessionMinutes(session_id=session.id, summary="Goed gesprek", attendees=7,
                            author_id=MEMBER, created_at=NOW),

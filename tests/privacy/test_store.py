@@ -39,7 +39,9 @@ async def test_every_exported_table_comes_with_what_its_rows_point_at(engine: As
     assert found.related["group_session"][seeded.session_id]["number"] == 2
     assert {row["title"] for row in found.related["theme"].values()} == {"Mobiliteit"}
     assert found.timezones == {GUILD: "Europe/Brussels"}
-    assert found.count == 23
+    assert found.count == 24
+    # their own invitation only: the one they sent OTHER is OTHER's (with OTHER's reason)
+    assert [row["member_id"] for row in found.tables["invitation"]] == [MEMBER]
     async with session_factory(engine)() as db:
         nothing = await privacy.export(db, OTHER + 1)
     assert nothing.tables == {} and nothing.count == 0
@@ -86,3 +88,18 @@ def test_the_reply_lists_every_section_within_one_message_in_every_language() ->
         assert reply.count("\n") == len(files.SECTIONS)  # nothing dropped to fit
     empty = privacy.Export({}, {}, {})
     assert files.summary(CATALOG.bind("fr"), empty).startswith("sipbot ne conserve rien")
+
+
+async def test_forgetting_deletes_ones_invitations_and_clears_one_from_those_one_sent(
+    engine: AsyncEngine,
+) -> None:
+    await seed_everything(engine)
+    async with session_factory(engine)() as db, db.begin():
+        touched = await privacy.forget(db, MEMBER)
+    async with session_factory(engine)() as db:
+        left = await privacy.holds(db, MEMBER)
+        others = await privacy.export(db, OTHER)
+    assert touched["invitation"] == 2  # their own deleted, the one they sent cleared
+    assert left == []
+    (sent,) = others.tables["invitation"]
+    assert (sent["invited_by"], sent["reason"], sent["state"]) == (None, "Geen tijd.", "declined")

@@ -34,10 +34,16 @@ async def published_group(
     clock: MovableClock,
     size: int = 6,
     name: str = "Ouest – Rennes",
+    join: str = "direct",
 ) -> Group:
+    """`join`: how members join a group on this server (`/setup defaults group_join`); the
+    group's members are in it either way, like members who accepted their invitation."""
     clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     res = await fake.slash("cycle create", user=fake.owner, options={"name": "2026-2027"})
     assert res.content and "2026-2027" in res.content, res.content
+    if join != "consent":
+        res = await fake.slash("setup defaults", user=fake.owner, options={"group_join": join})
+        assert res.content and "directe" in res.content, res.content
     res = await fake.slash(
         "theme add",
         user=fake.owner,
