@@ -66,7 +66,8 @@ async def test_backup_while_the_bot_writes_then_restore_only_once_it_stopped(
             await writer
             refused = await sipbot("restore", str(copy), env=env, cwd=tmp_path)
         finally:
-            process.send_signal(signal.SIGTERM)
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
             code, _out, err = await finish(process)
         fake.assert_no_unhandled()
     assert code == 0, err

@@ -141,18 +141,27 @@ async def test_started_as_the_unit_starts_it_the_bot_says_ready_once_synced(tmp_
             stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         try:
-            await fake.wait_for(lambda: any("READY=1" in m for m, _ in heard), timeout=30,
-                                what="READY=1 on the notify socket")  # fmt: skip
-            await fake.wait_for(lambda: sum("WATCHDOG=1" in m for m, _ in heard) >= 2, timeout=5,
-                                what="the watchdog's beats")  # fmt: skip
+            await fake.wait_for(
+                lambda: process.returncode is not None or any("READY=1" in m for m, _ in heard),
+                timeout=30, what="READY=1 on the notify socket",
+            )  # fmt: skip
+            await fake.wait_for(
+                lambda: process.returncode is not None
+                or sum("WATCHDOG=1" in m for m, _ in heard) >= 2,
+                timeout=5, what="the watchdog's beats",
+            )  # fmt: skip
         finally:
-            process.send_signal(signal.SIGTERM)
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
             code, out, err = await finish(process)
-            await fake.wait_for(lambda: any("STOPPING=1" in m for m, _ in heard), timeout=5)
+            await fake.wait_for(
+                lambda: any("STOPPING=1" in m for m, _ in heard) or not heard, timeout=5
+            )
             listening.cancel()
             listener.close()
             shutil.rmtree(folder)
     assert code == 0, err
+    assert sum("WATCHDOG=1" in m for m, _ in heard) >= 2, (heard, err)
     (ready,) = [(m, synced) for m, synced in heard if "READY=1" in m]
     assert ready == ("READY=1\nSTATUS=connected as sipbot to 1 server(s)", True)
     order = [m.split("\n")[0] for m, _ in heard if "WATCHDOG" not in m]

@@ -69,7 +69,8 @@ async def test_a_bot_killed_with_sigkill_leaves_no_lock_behind(tmp_path: Path) -
     try:
         who = await instance.in_use(engine)
         assert (
-            who == f"pid {process.pid} on {socket.gethostname()}, holding {tmp_path}/sipbot.db.lock"
+            who
+            == f"pid {process.pid} on {socket.gethostname()}: a test, holding {tmp_path}/sipbot.db.lock"
         )
         process.send_signal(signal.SIGKILL)
         await process.wait()
