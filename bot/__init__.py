@@ -5,5 +5,5 @@ One package per feature, the same file names in each (see Layout in the README):
 `views.py` / `forms.py` what it shows in Discord, `jobs.py` its handlers of scheduled
 work (bot/kit/work.py), `objects.py` the Discord objects it creates, `files.py` what it
 attaches. `bot/kit/` holds what features share; `app.py` and
-`services.py` are the wiring; `__main__.py` the command line.
+`services.py` are the wiring; `cli/` the command line (`__main__.py` calls it).
 """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,23 +13,13 @@ from bot.app import SipBot
 from bot.groups.rules import JOIN_MODES, Bounds
 from bot.kit import ui
 from bot.kit.checks import ORGANISERS, OrganiserCog
-from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
 from bot.sessions import rules as session_rules
 from bot.setup import checkup as diagnostics
+from bot.setup import report
 from bot.setup import rules as settings_rules
 from storage import setup as setup_store
-from storage import work as work_store
 from storage.models import GuildConfig
-
-LEVEL_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
-# /setup check lists work failing after this many attempts, or refused for good this recently
-TROUBLED_ATTEMPTS = 3
-TROUBLED_SINCE = timedelta(days=30)
-
-
-def permission_list(tr: Tr, names: list[str]) -> str:
-    return ", ".join(f"**{tr('permname.' + name)}**" for name in names)
 
 
 class SetupCog(OrganiserCog):
@@ -168,7 +157,7 @@ class SetupCog(OrganiserCog):
             text = tr(
                 "setup.channel.saved_missing",
                 channel=resolved.mention,
-                permissions=permission_list(tr, missing),
+                permissions=report.permission_list(tr, missing),
             )
         else:
             text = tr("setup.channel.saved", channel=resolved.mention)
@@ -305,45 +294,11 @@ class SetupCog(OrganiserCog):
         assert interaction.guild is not None  # noqa: S101
         config = await self.services.config(interaction.guild.id)
         tr = self.services.reader(interaction, config)
-        findings = diagnostics.diagnose(interaction.guild, config)
-        findings += await self.services.checkup.run(interaction.guild, config)
-        async with self.services.db() as db:
-            since = self.services.clock.now() - TROUBLED_SINCE
-            findings += diagnostics.check_work(
-                await work_store.troubled(
-                    db, interaction.guild.id, min_attempts=TROUBLED_ATTEMPTS, since=since
-                )
-            )
-        lines = [self._finding_line(tr, finding) for finding in findings]
-        errors = sum(1 for f in findings if f.level == "error")
-        summary = tr("check.summary.bad", count=errors) if errors else tr("check.summary.ok")
+        findings = await report.gather(self.services, interaction.guild, config)
+        lines = [report.line(tr, finding) for finding in findings]
+        summary = report.summary(tr, findings)
         card = ui.embed(tr("check.title"), "\n".join([summary, "", *lines]) if lines else summary)
         await ui.reply(interaction, embed=card)
-
-    @staticmethod
-    def _finding_line(tr: Tr, finding: diagnostics.Finding) -> str:
-        params = dict(finding.params)
-        if "permission" in params:
-            params["permission"] = tr("permname." + params["permission"])
-            params["why"] = tr(params["why"])
-        if "missing" in params:
-            params["missing"] = permission_list(tr, params["missing"])
-        if "objects" in params:
-            params["objects"] = ", ".join(tr(f"check.object.{kind}") for kind in params["objects"])
-        if "kind" in params:
-            params["kind"] = work_kind(tr, params["kind"])
-        if "due" in params:
-            params["due"] = ui.timestamp(params["due"])
-        return f"{LEVEL_ICON[finding.level]} {tr(finding.key, **params)}"
-
-
-def work_kind(tr: Tr, kind: str) -> str:
-    """A kind of scheduled work in the reader's words; one this version does not know
-    (added by a newer one sharing the database) is named generically."""
-    key = f"check.work.kind.{kind}"
-    if tr.catalog.has(tr.language, key) or tr.catalog.has("en", key):
-        return tr(key)
-    return tr("check.work.kind.other", kind=kind)
 
 
 def suggest_timezones(current: str, limit: int = 25) -> list[str]:

@@ -1,16 +1,21 @@
 """Engine, session factory and migrations.
 
 One AsyncSession per unit of work: `async with factory() as s, s.begin():`.
+A SQLite database is created private: its folder at mode 700, the file at 600 (SQLite
+gives its -wal and -shm files the database file's mode).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
@@ -33,13 +38,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL or an in-memory database."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def create_private(path: Path) -> None:
+    """The database's folder (700) and file (600), made before SQLite makes them 644."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(descriptor)
+
+
 def create_engine(url: str, **options: Any) -> AsyncEngine:
     """Build the engine; SQLite gets its directory and its per-connection pragmas."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            create_private(path)
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -87,6 +109,28 @@ async def migrate(engine: AsyncEngine, revision: str = "head", *, down: bool = F
                 await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 await connection.commit()
     log.info("database schema is at %s", revision)
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None  # noqa: S101 - the migrations ship with the code
+    return head
+
+
+def known_revision(revision: str) -> bool:
+    """Whether this code knows the revision (a newer version may have gone further)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return any(found.revision == revision for found in script.walk_revisions())
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The schema's revision; None for a database never migrated."""
+
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(read)
 
 
 def describe(url: str) -> str:

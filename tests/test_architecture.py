@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("bot", "cogs", "storage", "config")
 IO_LIBRARIES = {"discord", "aiohttp", "sqlalchemy", "sqlmodel", "alembic", "apscheduler", "yarl"}
 MAX_LINES = 400
+# The wiring beside bot/app.py, bot/services.py and bot/__main__.py: the command line puts
+# the app and the features together (`sipbot check` runs /setup check), as the app does.
+WIRING = ("cli",)
 # Pure besides every bot/<feature>/rules.py: no discord, no storage, no I/O.
 ALSO_PURE = (
     "bot/groups/proposal.py",
@@ -126,13 +129,13 @@ def features(root: Path) -> set[str]:
     packages = {p.parent.name for p in root.glob("bot/*/__init__.py")}
     cog_files = {p.stem for p in root.glob("cogs/*.py")}
     cog_packages = {p.parent.name for p in root.glob("cogs/*/__init__.py")}
-    return (packages | cog_files | cog_packages) - {"kit", "__init__"}
+    return (packages | cog_files | cog_packages) - {"kit", "__init__", *WIRING}
 
 
 def owner(path: str) -> tuple[str, bool] | None:
     """(feature, whether the file is one of its cogs), or None outside the features."""
     parts = Path(path).parts
-    if parts[0] == "bot" and len(parts) > 2 and parts[1] != "kit":
+    if parts[0] == "bot" and len(parts) > 2 and parts[1] not in ("kit", *WIRING):
         return parts[1], False
     if parts[0] == "cogs" and parts[1] != "__init__.py":
         return Path(parts[1]).stem, True
@@ -184,6 +187,8 @@ def kit_imports_of_features(root: Path) -> list[str]:
         parts = imported.target.split(".")
         if parts[0] == "cogs" or (parts[0] == "bot" and len(parts) > 1 and parts[1] in known):
             wrong.append(f"{imported}: the kit serves every feature and imports none")
+        elif parts[0] == "bot" and len(parts) > 1 and parts[1] in WIRING:
+            wrong.append(f"{imported}: the kit serves the command line and imports it not")
         elif imported.target == "bot.app":
             wrong.append(
                 f"{imported}: the kit takes bot.kit.host.Host, not the app that imports it"
@@ -327,6 +332,10 @@ TYPE_ONLY = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    {}\n"
          cross_feature_imports, "only the cogs know the app"),
         ({"bot/kit/forms.py": "from bot.themes import rules\n"}, kit_imports_of_features, "imports none"),
         ({"bot/kit/forms.py": "import cogs.themes\n", "cogs/themes.py": ""}, kit_imports_of_features, "cogs.themes"),
+        ({"bot/kit/forms.py": "from bot.cli import run\n", "bot/cli/__init__.py": "", "bot/cli/run.py": ""},
+         kit_imports_of_features, "imports it not"),
+        ({"bot/cli/__init__.py": "", "bot/cli/run.py": "", "bot/themes/objects.py": "from bot.cli import run\n"},
+         cross_feature_imports, "feature themes may import only"),
         ({"storage/groups.py": "import discord\n"}, storage_imports_of_discord_or_bot, "discord"),
         ({"storage/groups.py": "from bot.kit.text import pack\n"}, storage_imports_of_discord_or_bot, "bot.kit.text"),
         ({"config/data.py": "x = 1\n" * 401}, long_files, "config/data.py: 401 lines"),
@@ -352,6 +361,9 @@ def test_the_checkers_accept_what_the_rules_allow(tmp_path: Path) -> None:
             "bot/drafts/rules.py": "from bot.kit.user_error import UserError\n",
             "bot/themes/objects.py": "from bot.drafts.rules import STATUSES\nimport bot.drafts\n",
             "cogs/themes.py": "from bot.app import SipBot\nfrom bot.themes import objects\n",
+            "bot/cli/__init__.py": "",
+            "bot/cli/check.py": "from bot.app import SipBot\nfrom bot.drafts import posts\n",
+            "bot/drafts/posts.py": "",
             "storage/models.py": "import sqlalchemy\n",
         },
     )

@@ -116,8 +116,9 @@ class GatewayLeases:
                 await gateway.give_back(db, self.shard_ids, self.holder)
         return False
 
-    async def acquire(self) -> None:
-        """Wait until this process holds every one of its shards."""
+    async def acquire(self, waiting: Callable[[], object] = lambda: None) -> None:
+        """Wait until this process holds every one of its shards; `waiting` is called
+        once, when it must wait (systemd then hears this standby is up)."""
         said = False
         while True:
             try:
@@ -131,6 +132,7 @@ class GatewayLeases:
                     "standing by: another process holds the gateway for shard(s) %s",
                     list(self.shard_ids),
                 )
+                waiting()
                 said = True
             await asyncio.sleep(TRY_EVERY)
 
@@ -193,6 +195,7 @@ async def hold(
     db: async_sessionmaker[AsyncSession],
     clock: Clock,
     shards: Shards | None,
+    waiting: Callable[[], object] = lambda: None,
 ) -> Guard:
     """Wait until this process may hold its shards' gateway (PostgreSQL), or make sure
     it is the only one on its SQLite file (raises AlreadyRunning)."""
@@ -204,7 +207,7 @@ async def hold(
             guard.acquire()
         return SqliteHold(guard)
     leases = GatewayLeases(db, clock, shards.ids if shards else (0,), shards.count if shards else 1)
-    await leases.acquire()
+    await leases.acquire(waiting)
     return leases
 
 

@@ -59,3 +59,41 @@ def test_environment_overrides_dotenv(tmp_path: Path) -> None:
     settings = load(env_file, {"LOG_LEVEL": "ERROR"})
     assert settings.discord_token == "from-file"
     assert settings.log_level == "ERROR"
+
+
+def test_the_home_is_the_working_directory_unless_sipbot_home_names_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=here\n")
+    settings = load(None, {})
+    assert settings.discord_token == "here"
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/data/sipbot.db"
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".env").write_text("DISCORD_TOKEN=there\nDATABASE_URL=sqlite:///db/bot.db\n")
+    settings = load(None, {"SIPBOT_HOME": str(home)})
+    assert settings.discord_token == "there"
+    assert settings.database_url == f"sqlite+aiosqlite:///{home}/db/bot.db"
+    assert settings.sources is not None
+    assert settings.sources.looked_in() == (
+        f"looked in {home}/.env and the environment; SIPBOT_HOME={home}"
+    )
+
+
+def test_an_env_file_elsewhere_may_name_the_home(tmp_path: Path) -> None:
+    named = tmp_path / "etc" / "sipbot.env"
+    named.parent.mkdir()
+    named.write_text(f"SIPBOT_HOME={tmp_path / 'var'}\nDATABASE_URL=sqlite:////abs/x.db\n")
+    settings = load(named, {})
+    assert settings.sources is not None
+    assert settings.sources.home == tmp_path / "var"
+    assert settings.sources.env_file == named
+    assert settings.database_url == "sqlite+aiosqlite:////abs/x.db"  # absolute: kept
+    with pytest.raises(SettingsError, match=r"--env-file .*missing\.env does not exist"):
+        load(tmp_path / "missing.env", {})
+
+
+def test_postgresql_and_memory_urls_are_not_moved_to_the_home(tmp_path: Path) -> None:
+    for url in ("postgresql+asyncpg://u@h/db", "sqlite+aiosqlite:///:memory:"):
+        assert load(None, {"SIPBOT_HOME": str(tmp_path), "DATABASE_URL": url}).database_url == url

@@ -59,10 +59,13 @@ async def read_until(
     return seen.decode(errors="replace")
 
 
-async def test_first_run_asks_checks_saves_and_connects(tmp_path: Path) -> None:
+async def test_first_run_asks_token_and_server_saves_them_private_and_invites_last(
+    tmp_path: Path,
+) -> None:
     async with FakeDiscord() as fake:
         env = bot_environment(fake, tmp_path)
-        del env["DISCORD_TOKEN"]
+        for name in ("DISCORD_TOKEN", "SIPBOT_GUILD_IDS", "DATABASE_URL"):
+            del env[name]  # asked for, and the default database under ./data
         master, slave = pty.openpty()
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)},
@@ -76,17 +79,36 @@ async def test_first_run_asks_checks_saves_and_connects(tmp_path: Path) -> None:
             await read_until(master, "That did not work: Discord refused this token", seen)
             await read_until(master, "Bot token (hidden):", seen, start=seen.rfind(b"refused"))
             os.write(master, fake.token.encode() + b"\n")
+            await read_until(master, "Server id (Enter to skip):", seen)
+            os.write(master, b"12345\n")  # too short for a server id
+            await read_until(master, "17 to 20 digits", seen)
+            await read_until(
+                master, "Server id (Enter to skip):", seen, start=seen.rfind(b"digits")
+            )
+            os.write(master, str(fake.guild.id).encode() + b"\n")
             screen = await read_until(master, "scope=bot+applications.commands", seen)
             await fake.wait_for(
                 lambda: fake.connected_clients == 1, timeout=20, what="the bot to connect"
             )
+            synced = fake.commands(fake.guild.id)
         finally:
             process.send_signal(signal.SIGTERM)
             code = await asyncio.wait_for(process.wait(), timeout=15)
             os.close(master)
     assert code == 0
     env_file = tmp_path / ".env"
-    assert env_file.read_text() == f"DISCORD_TOKEN={fake.token}\n"
-    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert env_file.read_text() == (
+        f"DISCORD_TOKEN={fake.token}\nSIPBOT_GUILD_IDS={fake.guild.id}\n"
+    )
+    assert "User Settings → Advanced" in screen and "Copy Server ID" in screen
+    assert synced, "commands synced to the server named, at once"
+    # the invite link comes last: after the start-up log lines, once connected
+    assert screen.index("connected as") < screen.index("client_id=")
     assert f"permissions={required_permissions().value}" in screen
     assert fake.token not in screen and "not-a-token" not in screen  # hidden input, never echoed
+    modes = {
+        name: stat.S_IMODE((tmp_path / name).stat().st_mode)
+        for name in (".env", "data", "data/sipbot.db", "data/sipbot.db.lock")
+    }
+    assert modes == {".env": 0o600, "data": 0o700, "data/sipbot.db": 0o600,
+                     "data/sipbot.db.lock": 0o600}  # fmt: skip

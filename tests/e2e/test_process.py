@@ -83,3 +83,19 @@ async def test_sigint_also_stops_cleanly(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         code, _out, err = await finish(process, timeout=10)
     assert code == 0, err
+
+
+async def test_a_server_id_the_bot_is_not_in_stops_it_with_exit_2_saying_what_to_do(
+    tmp_path: Path,
+) -> None:
+    async with FakeDiscord() as fake:
+        elsewhere = fake.world.ids.next()
+        env = bot_environment(fake, tmp_path, SIPBOT_GUILD_IDS=str(elsewhere))
+        code, _out, err = await finish(await start_bot(env, tmp_path))
+    assert code == 2
+    assert err.strip().splitlines()[-1] == (
+        f"sipbot: Discord refused to sync the commands to server(s) {elsewhere} (Missing "
+        "Access): the bot is not in one of them. Invite it there (sipbot invite --guild ID) "
+        "or correct SIPBOT_GUILD_IDS"
+    )
+    assert "Traceback" not in err

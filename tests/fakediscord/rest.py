@@ -70,6 +70,7 @@ def invalid_form(field_name: str, message: str, code: str = "BASE_TYPE_INVALID")
 
 
 MISSING_PERMISSIONS = (403, 50013, "Missing Permissions")
+MISSING_ACCESS = (403, 50001, "Missing Access")
 
 
 @dataclass

@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from . import payloads
-from .rest import ApiError, ApiRequest, invalid_form, not_found, route
+from .rest import MISSING_ACCESS, ApiError, ApiRequest, invalid_form, not_found, route
 from .results import PendingInteraction
 from .state import Message
 
@@ -32,6 +32,28 @@ async def get_me(fake: FakeDiscord, req: ApiRequest) -> Any:
         "mfa_enabled": False,
         "flags": 0,
     }
+
+
+@route("GET", "/users/@me/guilds")
+async def get_my_guilds(fake: FakeDiscord, req: ApiRequest) -> Any:
+    """Partial guilds the bot is in, by id, paged with before/after and limit (1-200)."""
+    me = fake.world.bot_user.id
+    limit = int(req.query.get("limit", 200))
+    if not 1 <= limit <= 200:
+        raise invalid_form("limit", "int value should be less than or equal to 200.")
+    after, before = int(req.query.get("after", 0)), int(req.query.get("before", 0))
+    found = sorted(
+        (g for g in fake.world.guilds.values() if me in g.members and g.id > after),
+        key=lambda g: g.id,
+    )
+    if before:
+        found = [g for g in found if g.id < before][-limit:]
+    return [
+        {"id": str(g.id), "name": g.name, "icon": None, "banner": None,
+         "owner": g.owner_id == me, "features": g.features,
+         "permissions": str(g.base_permissions(g.members[me]))}
+        for g in found[:limit]
+    ]  # fmt: skip
 
 
 @route("GET", "/users/{user_id}")
@@ -189,7 +211,11 @@ async def get_global_commands(fake: FakeDiscord, req: ApiRequest) -> Any:
 
 @route("PUT", "/applications/{application_id}/guilds/{guild_id}/commands")
 async def put_guild_commands(fake: FakeDiscord, req: ApiRequest) -> Any:
-    return _store_commands(fake, req.json, fake.get_guild(int(req.params["guild_id"])).id)
+    # A server the application is not in (or no such server): Discord says Missing Access.
+    guild = fake.world.guilds.get(int(req.params["guild_id"]))
+    if guild is None or fake.world.bot_user.id not in guild.members:
+        raise ApiError(*MISSING_ACCESS)
+    return _store_commands(fake, req.json, guild.id)
 
 
 @route("GET", "/applications/{application_id}/guilds/{guild_id}/commands")

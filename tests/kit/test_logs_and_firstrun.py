@@ -43,7 +43,9 @@ def test_write_env_keeps_other_lines_and_sets_mode_600(tmp_path: Path) -> None:
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
 
 
-def test_ask_for_token_retries_then_saves_and_prints_invite(tmp_path: Path) -> None:
+def test_ask_for_token_retries_then_saves_and_leaves_the_invite_for_later(
+    tmp_path: Path,
+) -> None:
     answers = iter(["", "bad", "tok-7f3a"])
     checked: list[str] = []
 
@@ -60,10 +62,13 @@ def test_ask_for_token_retries_then_saves_and_prints_invite(tmp_path: Path) -> N
     assert checked == ["bad", "tok-7f3a"]
     text = out.getvalue()
     assert "tok-7f3a" not in text  # the token is never echoed
-    assert f"permissions={required_permissions().value}" in text
-    assert "scope=bot+applications.commands" in text
-    assert "client_id=1234" in text
+    assert "client_id=" not in text  # printed once connected, after the log lines
     assert env_file.read_text() == "DISCORD_TOKEN=tok-7f3a\n"
+    block = firstrun.invite_block(1234)
+    assert f"permissions={required_permissions().value}" in block
+    assert "scope=bot+applications.commands" in block
+    assert "client_id=1234" in block
+    assert "sipbot invite" in block
 
 
 def test_ask_for_token_gives_up_after_three_refusals(tmp_path: Path) -> None:
@@ -78,3 +83,31 @@ def test_ask_for_token_gives_up_after_three_refusals(tmp_path: Path) -> None:
     assert token is None
     assert not (tmp_path / ".env").exists()
     assert "nope" not in out.getvalue()
+
+
+def test_ask_for_server_explains_where_to_find_the_id_and_saves_it(tmp_path: Path) -> None:
+    env_file = tmp_path / "home" / ".env"  # a home not made yet: made private
+    answers = iter(["my server", "123", "  812345678901234567 "])
+    out = io.StringIO()
+    ids = firstrun.ask_for_server(env_file, ask=lambda _p: next(answers), out=out)
+    assert ids == (812345678901234567,)
+    assert env_file.read_text() == "SIPBOT_GUILD_IDS=812345678901234567\n"
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(env_file.parent.stat().st_mode) == 0o700
+    text = out.getvalue()
+    assert "User Settings → Advanced → turn on Developer Mode" in text
+    assert "Copy Server ID" in text
+    assert text.count("17 to 20 digits") == 2
+
+
+def test_ask_for_server_may_be_skipped(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert firstrun.ask_for_server(tmp_path / ".env", ask=lambda _p: "", out=out) == ()
+    assert not (tmp_path / ".env").exists()
+    assert "synced globally" in out.getvalue()
+
+
+def test_the_application_id_is_read_from_the_token() -> None:
+    assert firstrun.application_id_from_token(FAKE_TOKEN) == 1234567890123456789
+    assert firstrun.application_id_from_token("not a token") is None
+    assert firstrun.application_id_from_token("!!!.x.y") is None
