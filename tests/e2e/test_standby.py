@@ -15,10 +15,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
-from storage import gateway
+from storage import gateway, work
 from storage.database import session_factory
+from storage.models import Cycle, GuildConfig, Phase
 from tests.databases import postgres_scratch_database
 from tests.e2e.process import bot_environment
 from tests.e2e.reminder_setup import (
@@ -34,6 +37,7 @@ from tests.e2e.reminder_setup import (
 )
 from tests.e2e.test_reminder_faults import until, wait_quietly
 from tests.fakediscord import FakeDiscord
+from tests.fakediscord.state import Guild
 
 ROUNDS = 10
 PER_ROUND = 50
@@ -154,6 +158,8 @@ async def test_two_processes_on_two_shards_each_send_their_own_guilds_work_once(
             guild.id: await seed_reminders(engine, fake, spread(10, first_due, 2), guild=guild)
             for guild in guilds
         }
+        announced = {guild.id: await _plan_announcement(engine, fake, guild, first_due)
+                     for guild in guilds}  # fmt: skip
         ids = ",".join(str(guild.id) for guild in guilds)
         processes = []
         for shard in (0, 1):
@@ -163,6 +169,7 @@ async def test_two_processes_on_two_shards_each_send_their_own_guilds_work_once(
             processes.append(await spawn_bot(env, tmp_path, tmp_path / f"shard{shard}.log"))
         try:
             await until(lambda: all_sent(engine, 40), 60, "every guild's reminders")
+            await until(lambda: _announced(engine, len(guilds)), 60, "every guild's announcement")
         finally:
             codes = [await stop_bot(p) for p in processes]
         fake.assert_no_unhandled()
@@ -171,10 +178,43 @@ async def test_two_processes_on_two_shards_each_send_their_own_guilds_work_once(
     assert fake.gateway.identifies_by_shard == {(0, 2): 1, (1, 2): 1}
     assert fake.gateway.most_live_by_shard == {0: 1, 1: 1}
     posts = fake.posts_by_nonce(NONCE_PREFIX)
-    assert set(posts) == {r.nonce for s in seeded.values() for r in s.reminders}
+    assert {r.nonce for s in seeded.values() for r in s.reminders} <= set(posts)
+    assert len(posts) == 40 + len(guilds)  # the reminders and one announcement per guild
     for guild_id, found in seeded.items():
         for reminder in found.reminders:
             (attempt,) = posts[reminder.nonce]
             assert attempt.client == f"shard{(guild_id >> 22) % 2}", (guild_id, attempt.path)
+    for guild_id, channel_id in announced.items():
+        (card,) = [m for m in fake.world.messages.values() if m.channel_id == channel_id]
+        (post,) = posts[str(card.nonce)]
+        assert post.client == f"shard{(guild_id >> 22) % 2}", guild_id
     syncs = Counter(r.client for r in fake.requests if r.method == "PUT" and "/commands" in r.path)
     assert syncs == Counter({"shard0": len(guilds)}), "commands synced more than once"
+
+
+async def _plan_announcement(
+    engine: AsyncEngine, fake: FakeDiscord, guild: Guild, due: datetime
+) -> int:
+    """An announcements channel and one phase whose start falls due with the reminders."""
+    channel = fake.add_text_channel("annonces", guild=guild)
+    async with session_factory(engine)() as db, db.begin():
+        now = datetime.now(UTC)
+        db.add(GuildConfig(guild_id=guild.id, announcements_channel_id=channel.id,
+                           created_at=now, updated_at=now))  # fmt: skip
+        cycle = (
+            await db.execute(select(Cycle).where(col(Cycle.guild_id) == guild.id))
+        ).scalar_one()
+        phase = Phase(cycle_id=cycle.id, key="preparation", position=1, starts_at=due,
+                      ends_at=due + timedelta(days=30))  # fmt: skip
+        db.add(phase)
+        await db.flush()
+        await work.add_many(db, [work.row(kind="phase_start", key=f"phase:{phase.id}:x",
+                                          guild_id=guild.id, due_at=due, now=due,
+                                          payload={"phase_id": phase.id})])  # fmt: skip
+    return channel.id
+
+
+async def _announced(engine: AsyncEngine, count: int) -> bool:
+    async with session_factory(engine)() as db:
+        items = await work.items(db, kind="phase_start")
+    return sum(1 for item in items if item.state == "done") == count
