@@ -98,7 +98,8 @@ async def test_the_cycle_report_reads_without_discord(
     files = dict(res.attachments)
     assert set(files) == {"sipbot-2020-2021.md", "sipbot-2020-2021.xlsx",
                           "sipbot-2020-2021-participation.csv",
-                          "sipbot-2020-2021-accountability.csv"}  # fmt: skip
+                          "sipbot-2020-2021-accountability.csv",
+                          "sipbot-2020-2021.html", "sipbot-2020-2021.pdf"}  # fmt: skip
     text = files["sipbot-2020-2021.md"].decode("utf-8")
     assert text.startswith("# Cycle 2020-2021 — rapport\n\n_Généré le 03/05/2021 11:00_")
     total_endorsements = sum(n % 4 + 1 for n in range(7))

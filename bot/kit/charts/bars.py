@@ -66,8 +66,12 @@ def grouped(spec: GroupedBars) -> Figure:
             bars.append(bar)
     totals = [sum(bar.values) for bar in bars]
     top = max([*totals, spec.band.high if spec.band else 0, 1])
-    ax.set_xlim(0, top * 1.18)
-    px = (figure.get_figwidth() * DPI - 300) / (top * 1.18)
+    # room past the longest bar for its note (bold, about 8 px a character)
+    room = max([8.2 * len(b.note or str(t)) + 14 for b, t in zip(bars, totals, strict=True)] or [0])
+    width = figure.get_figwidth() * DPI - 300
+    right = max(top * 1.18, max([t * width / max(width - room, 1) for t in totals] or [0]))
+    ax.set_xlim(0, right)
+    px = width / right
     if spec.band is not None:
         ax.axvspan(spec.band.low, spec.band.high, color=BAND_FILL, zorder=0)
         for edge in (spec.band.low, spec.band.high):
