@@ -18,10 +18,9 @@ from bot.followup import posts
 from bot.followup.jobs import FollowupJobs
 from bot.followup.rules import FOLLOWED, NOTE_MAX, STATES
 from bot.followup.service import FollowupService
-from bot.kit import ui
+from bot.kit import choices, ui
 from bot.kit.checks import board_only
 from storage import drafts as draft_store
-from storage import followup as store
 
 STATE_PREFIX = "followup."
 STATE_CHOICES = [
@@ -97,16 +96,7 @@ class FollowupCog(commands.Cog):
     async def cycle_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        async with self.services.db() as db:
-            found = await store.cycles(db, interaction.guild_id)
-        needle = current.strip().casefold()
-        return [
-            app_commands.Choice(name=c.name[:100], value=f"#{c.id}")
-            for c in found
-            if needle in c.name.casefold()
-        ][:25]
+        return await choices.cycles(self.services, interaction.guild_id, current)
 
 
 async def setup(bot: SipBot) -> None:

@@ -68,6 +68,16 @@ async def latest_cycle(db: AsyncSession, guild_id: int) -> Cycle | None:
     return result.scalars().first()
 
 
+async def of_guild(db: AsyncSession, guild_id: int) -> list[Cycle]:
+    """The server's cycles, the newest first (the open one, then the earlier ones)."""
+    result = await db.execute(
+        select(Cycle)
+        .where(col(Cycle.guild_id) == guild_id)
+        .order_by(col(Cycle.first_year).desc(), col(Cycle.id).desc())
+    )
+    return list(result.scalars())
+
+
 async def cycle_named(db: AsyncSession, guild_id: int, name: str) -> Cycle | None:
     result = await db.execute(
         select(Cycle).where(

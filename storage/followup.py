@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from storage.models import Cycle, Draft, FollowupUpdate
+from storage.models import Draft, FollowupUpdate
 
 FOLLOWED = ("adopted",)
 
@@ -55,15 +55,5 @@ async def followed_of_cycle(db: AsyncSession, cycle_id: int) -> list[Draft]:
         select(Draft)
         .where(col(Draft.cycle_id) == cycle_id, col(Draft.status).in_(FOLLOWED))
         .order_by(col(Draft.theme_id), col(Draft.group_id), col(Draft.id))
-    )
-    return list(result.scalars())
-
-
-async def cycles(db: AsyncSession, guild_id: int) -> list[Cycle]:
-    """The server's cycles, the newest first (the open one, then the earlier ones)."""
-    result = await db.execute(
-        select(Cycle)
-        .where(col(Cycle.guild_id) == guild_id)
-        .order_by(col(Cycle.first_year).desc(), col(Cycle.id).desc())
     )
     return list(result.scalars())

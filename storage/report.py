@@ -1,6 +1,11 @@
 """Everything the cycle report reads, in one pass: themes, groups and their members,
 sessions and minutes, drafts with their last text, endorsements and the board's answers,
-the follow-up of adopted ones, syntheses, experiments. Read-only."""
+the follow-up of adopted ones, syntheses, experiments, the members' proposals of next
+themes (a whole cycle's report only: they belong to no theme) and the meetings with
+their registrations. Read-only.
+
+A cycle's meetings: those of its themes, and those of no theme that start from the
+cycle's creation to its closing (or without end while it is open)."""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from sqlmodel import col
 from storage import drafts as draft_store
 from storage import followup as followup_store
 from storage import groups as group_store
+from storage import meetings as meeting_store
+from storage import proposals as proposal_store
 from storage import synthesis as syntheses
 from storage import themes
 from storage.models import (
@@ -25,6 +32,8 @@ from storage.models import (
     ExperimentEvaluation,
     FollowupUpdate,
     GroupSession,
+    Meeting,
+    Proposal,
     SessionMinutes,
     Synthesis,
     Theme,
@@ -51,6 +60,10 @@ class ReportData:
     # draft id -> the board's answers, the follow-up's updates (each oldest first)
     answers: dict[int, list[DraftAnswer]] = field(default_factory=dict)
     updates: dict[int, list[FollowupUpdate]] = field(default_factory=dict)
+    proposals: list[Proposal] = field(default_factory=list)
+    proposal_endorsements: dict[int, int] = field(default_factory=dict)  # proposal id -> count
+    meetings: list[Meeting] = field(default_factory=list)  # earliest first
+    registrations: dict[int, meeting_store.Counts] = field(default_factory=dict)  # meeting id ->
 
 
 async def load(db: AsyncSession, cycle: Cycle, theme_id: int | None = None) -> ReportData:
@@ -78,6 +91,22 @@ async def load(db: AsyncSession, cycle: Cycle, theme_id: int | None = None) -> R
     draft_ids = [d.id for d in rows]
     data.answers = await draft_store.answers(db, draft_ids)
     data.updates = await followup_store.updates(db, draft_ids)
+    if theme_id is None:
+        data.proposals = await proposal_store.of_cycle(db, cycle_id)
+        data.proposal_endorsements = await proposal_store.endorsement_counts(
+            db, [p.id for p in data.proposals]
+        )
+    data.meetings = [
+        m
+        for m in await meeting_store.of_guild(db, cycle.guild_id, cycle.created_at)
+        if m.theme_id in wanted
+        or (
+            theme_id is None
+            and m.theme_id is None
+            and (cycle.closed_at is None or m.starts_at <= cycle.closed_at)
+        )
+    ]
+    data.registrations = await meeting_store.counts(db, [m.id for m in data.meetings])
     return data
 
 

@@ -16,9 +16,8 @@ import discord
 from bot.drafts import rules as draft_rules
 from bot.followup import rules
 from bot.followup.posts import Followed
-from bot.kit import ui, work
+from bot.kit import choices, ui, work
 from bot.kit.user_error import UserError
-from storage import cycles as cycle_store
 from storage import drafts as draft_store
 from storage import followup as store
 from storage import setup as setup_store
@@ -83,13 +82,8 @@ class FollowupService:
         """The cycle asked for ("#id" from the autocomplete, or its name), else the open one."""
         if not value:
             return await self.services.open_cycle(guild_id)
-        async with self.services.db() as db:
-            found: Cycle | None = None
-            if value.startswith("#") and value[1:].isdigit():
-                found = await db.get(Cycle, int(value[1:]))
-            else:
-                found = await cycle_store.cycle_named(db, guild_id, value)
-        if found is None or found.guild_id != guild_id:
+        found = await choices.cycle_asked(self.services, guild_id, value)
+        if found is None:
             raise UserError("error.followup.cycle_unknown", value=value.lstrip("#"))
         return found
 

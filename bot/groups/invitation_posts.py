@@ -15,7 +15,9 @@ import discord
 
 from bot.groups import consent
 from bot.groups import posts as cards
-from bot.kit import ui
+from bot.groups import rules as composition
+from bot.kit import charts, ui
+from bot.kit.charts import Bar, GroupedBars
 from bot.kit.i18n import Tr
 from bot.kit.text import excerpt, pack
 from storage.models import Invitation, Theme, WorkGroup
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 REASON_QUOTE = 100
 BLOCK = 900  # room for one state's mentions in a field, its heading beside it
 CLOSED_MARK = " 📪"
+STATUS_PICTURE = "groups-status.png"
 
 
 def card(
@@ -157,3 +160,45 @@ def invited_text(tr: Tr, sent: Sent) -> str:
         lines.append(tr("invitation.dm_waiting", count=sent.waiting))
     lines.append(tr("invitation.follow"))
     return "\n".join(lines)
+
+
+def status_picture(
+    tr: Tr,
+    theme: Theme,
+    rows: Sequence[tuple[WorkGroup, consent.Answers]],
+    bounds: composition.Bounds,
+) -> GroupedBars | None:
+    """Per group, by region: accepted, not answered yet, declined (with those who let the
+    deadline pass, when any did) stacked; its places (accepted and not answered: the
+    size while answers come in) written at the end, against the bounds."""
+    if not rows:
+        return None
+    expired = any(answers.expired for _group, answers in rows)
+    bars, lines = [], []
+    for group, answers in rows:
+        refused = len(answers.declined) + len(answers.expired)
+        values = [len(answers.accepted), len(answers.pending), refused]
+        note, remark = cards.out_of_bounds(tr, answers.seats, bounds)
+        bars.append(
+            (group, Bar(charts.clean_label(group.name), values, note or str(answers.seats)))
+        )
+        lines.append(tr(
+            "groups.picture.status_group", name=group.name, region=cards.region_of(tr, group),
+            accepted=len(answers.accepted), pending=len(answers.pending),
+            declined=len(answers.declined), expired=len(answers.expired), seats=answers.seats,
+            bounds=remark,
+        ))  # fmt: skip
+    head = tr("groups.picture.status_head", title=theme.title, count=len(rows),
+              min=bounds.min_size, max=bounds.max_size)  # fmt: skip
+    series = [tr("groups.picture.accepted"), tr("groups.picture.pending"),
+              tr("groups.picture.declined_expired" if expired else "groups.picture.declined")]  # fmt: skip
+    return GroupedBars(
+        title=charts.clean_label(tr("groups.picture.status_title", title=theme.title), 80),
+        series=series,
+        sections=cards.sections(tr, bars),
+        filename=STATUS_PICTURE,
+        description=charts.alt_text(head, lines, lambda n: tr("chart.more", count=n)),
+        band=cards.band(tr, bounds),
+        muted=frozenset({2}),
+        axis=tr("groups.picture.axis"),
+    )

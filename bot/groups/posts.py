@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.groups import rules as composition
-from bot.kit import ui
+from bot.kit import charts, ui
+from bot.kit.charts import Band, Bar, BarSection, GroupedBars
 from bot.kit.i18n import Tr
 from bot.kit.text import excerpt, pack
 from storage.models import GroupGuest, Phase, Theme, WorkGroup
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 FIELD_VALUE, FIELD_NAME, EMBED_FIELDS, MESSAGE_EMBEDS, MESSAGE_CHARS = 1024, 256, 25, 10, 6000
 WELCOME_MEMBER_FIELDS = 3
+PROPOSAL_PICTURE = "groups-proposed.png"
 IN_PERSON_WISH = " 📍"
 Field = tuple[str, str]
 
@@ -275,3 +277,65 @@ def published_text(
     if outcome.waiting:
         text += "\n" + tr("groups.published.waiting", count=outcome.waiting)
     return text
+
+
+# ------------------------------------------------------------------ the picture
+def region_of(tr: Tr, group: WorkGroup) -> str:
+    """The heading a group's bar goes under: its region (or office), or online."""
+    if group.mode == "online":
+        return tr("groups.picture.online")
+    return group.region or group.office or tr("groups.picture.no_region")
+
+
+def sections(tr: Tr, bars: Sequence[tuple[WorkGroup, Bar]]) -> list[BarSection]:
+    """Bars under their region's heading, regions in the order of their first group
+    (the proposal's order: in person first, online last)."""
+    found: dict[str, list[Bar]] = {}
+    for group, bar in bars:
+        found.setdefault(region_of(tr, group), []).append(bar)
+    return [BarSection(charts.clean_label(label), rows) for label, rows in found.items()]
+
+
+def out_of_bounds(tr: Tr, size: int, bounds: composition.Bounds) -> tuple[str, str]:
+    """The bar's note and the alt text's remark for a size outside the bounds."""
+    if size < bounds.min_size:
+        return (tr("groups.picture.below", size=size, min=bounds.min_size),
+                tr("groups.picture.out.below", min=bounds.min_size))  # fmt: skip
+    if size > bounds.max_size:
+        return (tr("groups.picture.above", size=size, max=bounds.max_size),
+                tr("groups.picture.out.above", max=bounds.max_size))  # fmt: skip
+    return "", ""
+
+
+def band(tr: Tr, bounds: composition.Bounds) -> Band:
+    label = tr("groups.picture.bounds", min=bounds.min_size, max=bounds.max_size)
+    return Band(bounds.min_size, bounds.max_size, label)
+
+
+def proposal_picture(
+    tr: Tr,
+    theme: Theme,
+    rows: Sequence[tuple[WorkGroup, Sequence[int]]],
+    bounds: composition.Bounds,
+) -> GroupedBars | None:
+    """The proposed groups by region, each one's size against the bounds; None when
+    nothing was proposed."""
+    if not rows:
+        return None
+    bars, lines = [], []
+    for group, members in rows:
+        note, remark = out_of_bounds(tr, len(members), bounds)
+        bars.append((group, Bar(charts.clean_label(group.name), [len(members)], note)))
+        lines.append(tr("groups.picture.group", name=group.name, region=region_of(tr, group),
+                        count=len(members), bounds=remark))  # fmt: skip
+    head = tr("groups.picture.head", title=theme.title, count=len(rows), min=bounds.min_size,
+              max=bounds.max_size)  # fmt: skip
+    return GroupedBars(
+        title=charts.clean_label(tr("groups.picture.title", title=theme.title), 80),
+        series=[tr("groups.picture.members")],
+        sections=sections(tr, bars),
+        filename=PROPOSAL_PICTURE,
+        description=charts.alt_text(head, lines, lambda n: tr("chart.more", count=n)),
+        band=band(tr, bounds),
+        axis=tr("groups.picture.axis"),
+    )

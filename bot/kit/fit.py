@@ -5,7 +5,8 @@ one of a few functions; `install` wraps them once at start-up so what the bot se
 always fits Discord's documented limits (content 2,000 characters, embed title 256,
 description 4,096, 25 fields of 256/1,024, footer 2,048, author 256, 6,000 in all,
 10 embeds; 25 choices of 100; button labels 80; select options 25 of 100; form titles
-and labels 45). Texts are built to fit where they are made (long texts are split by
+and labels 45). Files are not cut: `attachable` says which of them a message takes (10
+files, 10 MiB in all without boosts) and the caller says which were left out. Texts are built to fit where they are made (long texts are split by
 `bot.kit.text.split_text`, quotes are excerpts); this is the net beneath, so that no
 input can make Discord refuse a reply and leave "This interaction failed". Each cut is
 logged as a warning: it means a text was built too long.
@@ -158,6 +159,38 @@ def choices(found: Sequence[app_commands.Choice[Any]]) -> list[app_commands.Choi
             value = value[:CHOICE_VALUE]
         fitted.append(app_commands.Choice(name=cut(choice.name, CHOICE_NAME), value=value))
     return fitted
+
+
+ATTACHMENTS = 10  # files per message
+UPLOAD = 10 * 1024 * 1024  # bytes of files per message, in a server without boosts
+
+
+def file_size(file: discord.File) -> int:
+    """The bytes a file will upload (read from where it stands, then put back)."""
+    here = file.fp.tell()
+    size = file.fp.seek(0, 2) - here
+    file.fp.seek(here)
+    return size
+
+
+def attachable(files: Sequence[discord.File]) -> tuple[list[discord.File], list[discord.File]]:
+    """The files, in their order of importance, that one message takes (10 files, 10 MiB
+    in all), and those left out: each left out is logged as a warning, and the caller
+    says so in its text."""
+    kept: list[discord.File] = []
+    left: list[discord.File] = []
+    total = 0
+    for file in files:
+        size = file_size(file)
+        if len(kept) < ATTACHMENTS and total + size <= UPLOAD:
+            kept.append(file)
+            total += size
+        else:
+            log.warning(
+                "file %s (%d bytes) left out: over Discord's upload limits", file.filename, size
+            )
+            left.append(file)
+    return kept, left
 
 
 def _fit_message(build: Callable[..., Any]) -> Callable[..., Any]:

@@ -168,6 +168,17 @@ def ready(tr: Tr, data: ReportData) -> str:
               drafts=tr.plural("report.drafts.count", len(data.drafts)))  # fmt: skip
 
 
+def attached(tr: Tr, names: list[str], left: list[str]) -> str:
+    """The files the reply carries, and those one message could not take (Discord's 10
+    files and 10 MiB)."""
+    text = tr("report.files", count=len(names), files=", ".join(f"`{n}`" for n in names))
+    if left:
+        text += "\n" + tr(
+            "report.files.left", count=len(left), files=", ".join(f"`{n}`" for n in left)
+        )
+    return text
+
+
 def tables(tr: Tr, data: ReportData, now: datetime) -> list[Table]:
     """The report's workbook: participation, then accountability."""
     groups = {g.id: g.name for g in data.groups}

@@ -20,14 +20,18 @@ from storage.models import Cycle, GuildConfig, Theme, WorkGroup
 
 
 async def send_all(
-    interaction: discord.Interaction, messages: Sequence[list[discord.Embed]]
+    interaction: discord.Interaction,
+    messages: Sequence[list[discord.Embed]],
+    files: Sequence[discord.File] = (),
 ) -> None:
-    """Several ephemeral messages of embeds: the answer, then follow-ups."""
-    for embeds in messages:
+    """Several ephemeral messages of embeds: the answer (with `files`, its picture),
+    then follow-ups."""
+    for index, embeds in enumerate(messages):
+        attached = list(files) if index == 0 else []
         if interaction.response.is_done():
-            await interaction.followup.send(embeds=embeds, ephemeral=True)
+            await interaction.followup.send(embeds=embeds, files=attached, ephemeral=True)
         else:
-            await interaction.response.send_message(embeds=embeds, ephemeral=True)
+            await interaction.response.send_message(embeds=embeds, files=attached, ephemeral=True)
 
 
 class GroupsBase(commands.Cog):

@@ -23,7 +23,7 @@ from bot.groups import invitations as invites
 from bot.groups import posts as cards
 from bot.groups import rules as composition
 from bot.groups import service as plans
-from bot.kit import ui, work
+from bot.kit import charts, ui, work
 from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.checkup import Finding
 from bot.kit.user_error import UserError
@@ -108,7 +108,9 @@ class GroupsCog(OrganiserCog, GroupsBase):
             )  # fmt: skip
         rows = [(row, group.members) for row, group in zip(stored, proposal.groups, strict=True)]
         messages = cards.proposal_preview(tr, current, rows, proposal, inputs, bounds, cap)
-        await send_all(interaction, messages)
+        spec = cards.proposal_picture(tr, current, rows, bounds)
+        picture = await charts.draw(spec) if spec is not None else None
+        await send_all(interaction, messages, charts.attachments(picture))
 
     @groups.command(name="move", description=_("Move a member to another group of the same theme"))
     @app_commands.describe(member=_("The member to move"), group=_("The group to move them to"))
@@ -344,7 +346,12 @@ class GroupsCog(OrganiserCog, GroupsBase):
             for row in rows
         ]  # fmt: skip
         summary = invitation_posts.summary(tr, config.group_join, found)
-        await send_all(interaction, invitation_posts.status(tr, current, found, summary))
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the picture's time
+        bounds = composition.Bounds(config.group_min_size, config.group_max_size)
+        spec = invitation_posts.status_picture(tr, current, found, bounds)
+        picture = await charts.draw(spec) if spec is not None else None
+        messages = invitation_posts.status(tr, current, found, summary)
+        await send_all(interaction, messages, charts.attachments(picture))
 
     @propose.autocomplete("theme")
     @publish.autocomplete("theme")

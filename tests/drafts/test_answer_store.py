@@ -56,7 +56,7 @@ async def test_updates_only_for_adopted_drafts_and_found_across_cycles(engine: A
     async with session_factory(engine)() as db:
         timeline = (await followup.updates(db, [draft.id]))[draft.id]
         followed = await followup.followed_of_cycle(db, draft.cycle_id)
-        every = await followup.cycles(db, GUILD)
+        every = await cycles.of_guild(db, GUILD)
         by_title = await store.find_in_guild(db, GUILD, "UNE IDÉE".lower(), ["adopted"])
         by_id = await store.find_in_guild(db, GUILD, f"#{draft.id}")
         elsewhere = await store.find_in_guild(db, GUILD + 1, f"#{draft.id}")

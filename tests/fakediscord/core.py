@@ -85,11 +85,25 @@ def _check_attachments(meta: list[dict[str, Any]]) -> None:
             )
 
 
+ATTACHMENTS = 10  # files in one message
+UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes of files in one request, in a server without boosts
+
+
+def _check_files(meta: list[dict[str, Any]], files: FILES) -> None:
+    """Discord: at most 10 attachments to a message, and the files of one request within
+    the upload limit (10 MiB without boosts: 413, "Request entity too large")."""
+    if max(len(meta), len(files)) > ATTACHMENTS:
+        raise invalid_form("attachments", "Must be 10 or fewer in length.", "BASE_TYPE_MAX_LENGTH")
+    if sum(len(data) for _name, data, _type in files) > UPLOAD_LIMIT:
+        raise ApiError(413, 40005, "Request entity too large")
+
+
 def validate_message_body(body: dict[str, Any], files: FILES, *, creating: bool) -> None:
     content = body.get("content")
     if content is not None and len(str(content)) > 2000:
         raise invalid_form("content", "Must be 2000 or fewer in length.", "BASE_TYPE_MAX_LENGTH")
     _check_attachments(body.get("attachments") or [])
+    _check_files(body.get("attachments") or [], files)
     _check_embeds(body.get("embeds") or [])
     _check_components(body.get("components") or [], int(body.get("flags") or 0))
     if creating and not (

@@ -5,7 +5,10 @@ gives back the first message with its file."""
 from __future__ import annotations
 
 import io
+import json
+from typing import Any
 
+import aiohttp
 import discord
 import pytest
 
@@ -43,3 +46,38 @@ async def test_a_description_over_1024_characters_is_refused(
         await channel.send("too long", file=picture("x" * 1025))
     assert (refused.value.status, refused.value.code) == (400, 50035)
     assert [m.content for m in fake.messages_in(channel.id)] == ["fits"]
+
+
+async def post_files(fake: FakeDiscord, files: list[tuple[str, bytes]]) -> tuple[int, Any]:
+    """A multipart post as Discord documents it, sent raw: discord.py itself refuses more
+    than 10 files before sending, and the fake must refuse them too."""
+    form = aiohttp.FormData()
+    meta = [{"id": n, "filename": name} for n, (name, _data) in enumerate(files)]
+    form.add_field("payload_json", json.dumps({"content": "files", "attachments": meta}),
+                   content_type="application/json")  # fmt: skip
+    for n, (name, data) in enumerate(files):
+        form.add_field(f"files[{n}]", data, filename=name, content_type="application/octet-stream")
+    url = f"{fake.api_base}/channels/{fake.default_channel.id}/messages"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, data=form, headers={"Authorization": f"Bot {fake.token}"}) as response,
+    ):
+        return response.status, await response.json()
+
+
+async def test_ten_files_and_ten_mebibytes_are_the_most_a_message_takes(
+    fake: FakeDiscord, client: BareClient
+) -> None:
+    status, _body = await post_files(fake, [(f"f{n}.txt", b"x") for n in range(10)])
+    assert status == 200
+    status, body = await post_files(fake, [(f"f{n}.txt", b"x") for n in range(11)])
+    assert (status, body["code"]) == (400, 50035)
+    assert (
+        body["errors"]["attachments"]["_errors"][0]["message"] == "Must be 10 or fewer in length."
+    )
+    half = b"x" * (5 * 1024 * 1024)
+    status, _body = await post_files(fake, [("a.bin", half), ("b.bin", half)])
+    assert status == 200  # 10 MiB exactly
+    status, body = await post_files(fake, [("a.bin", half), ("b.bin", half + b"x")])
+    assert (status, body["code"], body["message"]) == (413, 40005, "Request entity too large")
+    assert len(fake.messages_in(fake.default_channel.id)) == 2

@@ -98,7 +98,8 @@ async def test_the_cycle_report_reads_without_discord(
     files = dict(res.attachments)
     assert set(files) == {"sipbot-2020-2021.md", "sipbot-2020-2021.xlsx",
                           "sipbot-2020-2021-participation.csv",
-                          "sipbot-2020-2021-accountability.csv"}  # fmt: skip
+                          "sipbot-2020-2021-accountability.csv",
+                          "sipbot-2020-2021.html", "sipbot-2020-2021.pdf"}  # fmt: skip
     text = files["sipbot-2020-2021.md"].decode("utf-8")
     assert text.startswith("# Cycle 2020-2021 — rapport\n\n_Généré le 03/05/2021 11:00_")
     total_endorsements = sum(n % 4 + 1 for n in range(7))
@@ -132,3 +133,27 @@ async def test_the_cycle_report_reads_without_discord(
     assert only[name].decode().startswith("# Cycle 2020-2021 — report on “Modèle économique”")
     refused = await fake.slash("report export", user=lyon.facilitator, locale="en-US")
     assert refused.ephemeral and "organiser" in (refused.content or "").lower()
+
+
+async def test_a_closed_cycle_is_exported_when_named_and_an_unknown_one_is_refused(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    await fake.slash("cycle create", user=fake.owner, options={"name": "2026-2027"})
+    async with session_factory(sqlite_engine)() as db, db.begin():
+        cycle = await cycles.open_cycle(db, fake.guild.id)
+        assert cycle is not None and cycle.id is not None
+        await cycles.close_cycle(db, cycle.id, clock.now())
+    offered = await fake.autocomplete(
+        "report export", focused="cycle", value="2026", user=fake.owner
+    )
+    assert [c["name"] for c in offered] == ["2026-2027"]
+    unnamed = await fake.slash("report export", user=fake.owner, locale="en-US")
+    assert unnamed.content == "There is no open cycle. An organiser creates one with /cycle create."
+    unknown = await fake.slash("report export", user=fake.owner, locale="en-US",
+                               options={"cycle": "1999-2000"})  # fmt: skip
+    assert unknown.ephemeral and "1999-2000" in (unknown.content or "")
+    exported = await fake.slash("report export", user=fake.owner, locale="en-US",
+                                options={"cycle": offered[0]["value"]}, timeout=20)  # fmt: skip
+    names = [name for name, _data in exported.attachments]
+    assert "sipbot-2026-2027.md" in names, exported.content

@@ -86,15 +86,19 @@ def plain(text: str) -> str:
     return drawable.replace("$", r"\$")
 
 
-def draw(spec: Spec) -> Chart:
-    figure = timeline(spec) if isinstance(spec, Timeline) else stacked(spec)
+def draw(spec: Timeline | StackedBars) -> Chart:
+    return finish(timeline(spec) if isinstance(spec, Timeline) else stacked(spec), spec)
+
+
+def finish(figure: Figure, spec: Spec) -> Chart:
+    """The figure as a PNG of the spec's size."""
     buffer = io.BytesIO()
     FigureCanvasAgg(figure).print_png(buffer)
     width, height = spec.size
     return Chart(buffer.getvalue(), spec.description, spec.filename, width, height)
 
 
-def _figure(size: tuple[int, int], title: str) -> Figure:
+def figure_of(size: tuple[int, int], title: str) -> Figure:
     width, height = size
     figure = Figure(
         figsize=(width / DPI, height / DPI), dpi=DPI, facecolor=CARD, edgecolor=FRAME,
@@ -104,7 +108,7 @@ def _figure(size: tuple[int, int], title: str) -> Figure:
     return figure
 
 
-def _tidy(ax: Axes) -> None:
+def tidy(ax: Axes) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_axisbelow(True)
@@ -130,9 +134,9 @@ def _local_day(moment: datetime, zone: ZoneInfo) -> date:
 
 def timeline(spec: Timeline) -> Figure:
     zone = ZoneInfo(spec.zone)
-    figure = _figure(spec.size, spec.title)
+    figure = figure_of(spec.size, spec.title)
     ax = figure.add_subplot()
-    _tidy(ax)
+    tidy(ax)
     starts = [_days(s.starts_at, zone) for s in spec.spans]
     ends = [_days(s.ends_at, zone) for s in spec.spans]
     first = min(_local_day(s.starts_at, zone) for s in spec.spans)
@@ -195,7 +199,7 @@ def _dates_label(
 
 
 # ------------------------------------------------------------------ stacked bars
-def _segments(ax: Axes, rows: list[int], lefts: list[int], widths: list[int], colour: str) -> None:
+def segments(ax: Axes, rows: list[int], lefts: list[int], widths: list[int], colour: str) -> None:
     """One series' segments as one collection: a patch per bar makes matplotlib update the
     axes' limits for each (a quarter of a second for 20 themes), and the limits are set."""
     half = 0.33
@@ -210,7 +214,7 @@ def _segments(ax: Axes, rows: list[int], lefts: list[int], widths: list[int], co
     )
 
 
-def _number(
+def number(
     ax: Axes, x: float, y: float, text: str, align: str, colour: str, bold: bool = False
 ) -> None:
     """A figure on a bar. Left out of the layout's measurements (hundreds of them make
@@ -220,13 +224,13 @@ def _number(
 
 
 def stacked(spec: StackedBars) -> Figure:
-    figure = _figure(spec.size, spec.title)
+    figure = figure_of(spec.size, spec.title)
     count = len(spec.categories)
     axes = figure.subplots(1, len(spec.panels), sharey=True, squeeze=False)[0]
     rows = list(range(count))
     panel_px = (figure.get_figwidth() * DPI - 280) / len(spec.panels)
     for ax, panel in zip(axes, spec.panels, strict=True):
-        _tidy(ax)
+        tidy(ax)
         colours = series_colours(len(panel.series), panel.muted)
         totals = [sum(v) for v in panel.values]
         top = max(totals, default=0) or 1
@@ -236,14 +240,14 @@ def stacked(spec: StackedBars) -> Figure:
         handles: list[Patch] = []
         for index, (name, colour) in enumerate(zip(panel.series, colours, strict=True)):
             widths = [panel.values[c][index] for c in rows]
-            _segments(ax, rows, left, widths, colour)
+            segments(ax, rows, left, widths, colour)
             handles.append(Patch(facecolor=colour, edgecolor=INK, linewidth=0.6, label=plain(name)))
             for row, start, width in zip(rows, left, widths, strict=True):
                 if width and width * px >= 9 * len(str(width)) + 8:
-                    _number(ax, start + width / 2, row, str(width), "center", text_on(colour))
+                    number(ax, start + width / 2, row, str(width), "center", text_on(colour))
             left = [a + b for a, b in zip(left, widths, strict=True)]
         for row, total in zip(rows, totals, strict=True):
-            _number(ax, total + 5 / px, row, str(total), "left", INK, bold=True)
+            number(ax, total + 5 / px, row, str(total), "left", INK, bold=True)
         ax.grid(axis="x", color=GRID, linewidth=1)
         ax.tick_params(axis="y", length=0)
         # two columns read row by row (matplotlib fills a legend column by column)

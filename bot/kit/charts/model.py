@@ -228,7 +228,75 @@ class StackedBars:
         return WIDTH, 200 + 44 * max(len(self.categories), 1)
 
 
-Spec = Timeline | StackedBars
+@dataclass(frozen=True)
+class Band:
+    """A range bars are read against (a group's size bounds): shaded from `low` to `high`,
+    a dashed line at each end, named in the legend."""
+
+    low: float
+    high: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One horizontal bar: a segment per series; `note` is written past its end (its
+    total when empty)."""
+
+    label: str
+    values: Sequence[int]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BarSection:
+    """Bars headed together (the groups of one region)."""
+
+    label: str
+    bars: Sequence[Bar]
+
+
+@dataclass(frozen=True)
+class GroupedBars:
+    """Horizontal bars in headed sections, each stacked by series, against an optional
+    band (e.g. the proposed groups by region, their sizes against the bounds)."""
+
+    title: str
+    series: Sequence[str]
+    sections: Sequence[BarSection]
+    filename: str
+    description: str
+    band: Band | None = None
+    muted: frozenset[int] = field(default_factory=frozenset)
+    axis: str = ""  # what the bars count
+
+    @property
+    def size(self) -> tuple[int, int]:
+        bars = sum(len(s.bars) for s in self.sections)
+        return WIDTH, 190 + 40 * max(bars, 1) + 36 * len(self.sections)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Series over ordered categories (months): stacked in columns, or drawn as lines
+    (one marker shape per series as well as one colour)."""
+
+    title: str
+    categories: Sequence[str]
+    series: Sequence[str]
+    values: Sequence[Sequence[float]]  # [series][category]
+    filename: str
+    description: str
+    lines: bool = False
+    axis: str = ""
+    muted: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return WIDTH, 560
+
+
+Spec = Timeline | StackedBars | GroupedBars | Columns
 
 
 def fold(

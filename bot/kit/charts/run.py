@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import discord
 
-from bot.kit.charts.model import DESCRIPTION_LIMIT, Chart, Spec
+from bot.kit.charts.model import DESCRIPTION_LIMIT, Chart, Columns, GroupedBars, Spec
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,10 @@ def _worker() -> ThreadPoolExecutor:
 
 def render(spec: Spec) -> Chart:
     """Draw now, in this thread (the worker, a benchmark, a script)."""
-    from bot.kit.charts import drawing  # matplotlib: loaded on the first chart
+    from bot.kit.charts import bars, drawing  # matplotlib: loaded on the first chart
 
+    if isinstance(spec, GroupedBars | Columns):
+        return bars.draw(spec)
     return drawing.draw(spec)
 
 
