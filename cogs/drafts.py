@@ -8,8 +8,6 @@ bot/drafts/answers.py.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 import discord
@@ -25,7 +23,7 @@ from bot.drafts.forms import AnswerForm, NewDraftForm, ReviseForm
 from bot.drafts.jobs import TagJobs
 from bot.drafts.rules import ANSWERABLE, DECISIONS, STATUSES
 from bot.drafts.service import DraftContext, DraftService, check_title, is_organiser, may_write
-from bot.kit import choices, ui
+from bot.kit import choices, endorsements, ui
 from bot.kit.checks import board_only
 from bot.kit.user_error import UserError
 from storage import cycles, themes
@@ -64,29 +62,18 @@ class DraftCog(commands.Cog):
         self.writer = DraftService(bot)
         self.answers = AnswerService(bot, self.writer)
         self.recorder = EndorsementRecorder(bot)
-        self._reconciling: asyncio.Task[None] | None = None
-
-    reconciled = False
+        self.reconciler = endorsements.Reconciler(bot, self.recorder, "draft-reconcile")
 
     async def cog_load(self) -> None:
         TagJobs(self.bot).register()
-        await self.recorder.load()
-        self._reconciling = asyncio.create_task(
-            self._reconcile_when_ready(), name="draft-reconcile"
-        )
+        await self.reconciler.start()
 
     async def cog_unload(self) -> None:
-        if self._reconciling is not None:
-            self._reconciling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconciling
-        await self.recorder.stop()
+        await self.reconciler.stop()
 
-    async def _reconcile_when_ready(self) -> None:
-        """👍 added or removed while the bot was offline count exactly once."""
-        await self.bot.wait_until_ready()
-        await self.recorder.reconcile_all()
-        self.reconciled = True
+    @property
+    def reconciled(self) -> bool:
+        return self.reconciler.reconciled
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

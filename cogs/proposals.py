@@ -9,8 +9,6 @@ bot/proposals/endorsements.py.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 import discord
@@ -19,7 +17,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import SipBot
-from bot.kit import ui, work
+from bot.kit import endorsements, ui, work
 from bot.kit.checks import organiser_only
 from bot.kit.text import pack
 from bot.kit.user_error import UserError
@@ -53,29 +51,18 @@ class ProposalCog(commands.Cog):
         self.services = bot.services
         self.writer = ProposalService(bot)
         self.recorder = ProposalEndorsements(bot)
-        self._reconciling: asyncio.Task[None] | None = None
-
-    reconciled = False
+        self.reconciler = endorsements.Reconciler(bot, self.recorder, "proposal-reconcile")
 
     async def cog_load(self) -> None:
         ProposalJobs(self.bot).register()
-        await self.recorder.load()
-        self._reconciling = asyncio.create_task(
-            self._reconcile_when_ready(), name="proposal-reconcile"
-        )
+        await self.reconciler.start()
 
     async def cog_unload(self) -> None:
-        if self._reconciling is not None:
-            self._reconciling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconciling
-        await self.recorder.stop()
+        await self.reconciler.stop()
 
-    async def _reconcile_when_ready(self) -> None:
-        """👍 added or removed while the bot was offline count exactly once."""
-        await self.bot.wait_until_ready()
-        await self.recorder.reconcile_all()
-        self.reconciled = True
+    @property
+    def reconciled(self) -> bool:
+        return self.reconciler.reconciled
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

@@ -13,11 +13,13 @@ is stored and how the stored set is replaced, for its own table.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -155,3 +157,38 @@ class EndorsementRecorder:
                     if counts(user) and user.id not in excluded:
                         actual.add(user.id)
         return actual
+
+
+class Loadable(Protocol):
+    async def load(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def reconcile_all(self) -> None: ...
+
+
+class Reconciler:
+    """A recorder's life in its cog: loaded at cog load, reconciled once the bot is
+    connected (👍 added or removed while it was offline count exactly once), stopped at
+    unload. `reconciled` says the start-up reconciliation is over."""
+
+    def __init__(self, bot: Host, recorder: Loadable, name: str) -> None:
+        self.bot, self.recorder, self.name = bot, recorder, name
+        self.reconciled = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.recorder.load()
+        self._task = asyncio.create_task(self._when_ready(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.recorder.stop()
+
+    async def _when_ready(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.recorder.reconcile_all()
+        self.reconciled = True
