@@ -4,8 +4,8 @@ Latency runs from the fake sending INTERACTION_CREATE to it receiving the callba
 Each program first answers a few interactions one at a time and one unmeasured burst;
 then the paced phase, then the measured bursts (throughput: their median, since one
 burst's figure varies with the machine's scheduling; latencies: all bursts pooled).
-Targets (issue): paced p99 <= 10 ms; burst throughput >= 50% of the floor's;
-the bot's resident memory after start-up <= 120 MB.
+Targets (issue 15): paced p99 <= 1.2 x the floor's; burst throughput >= 0.85 x the
+floor's; the bot's resident memory after start-up <= 80 MB (the floor's is printed beside).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from tests.fakediscord.results import PendingInteraction
 NAME = "setup_show"
 COMMAND = "setup show"
 RATE = 100.0  # interactions per second in the paced phase
-PACED_P99_MS = 10.0
-THROUGHPUT_RATIO = 0.5
-RSS_MB = 120.0
+PACED_P99_RATIO = 1.2  # bot/floor
+THROUGHPUT_RATIO = 0.85
+RSS_MB = 80.0
 BOT = Program("bot", "bot")
 FLOOR = Program("floor", "benchmarks.floor_client")
 
@@ -125,7 +125,7 @@ def figures(who: str, m: Measured) -> list[Row]:
     rows = [
         Row(NAME, f"{who} paced send rate", paced.send_rate, "/s"),
         Row(NAME, f"{who} paced p50", paced.p50_ms, "ms"),
-        target_or_figure(who, f"{who} paced p99", paced.p99_ms, "ms", PACED_P99_MS),
+        Row(NAME, f"{who} paced p99", paced.p99_ms, "ms"),
         Row(NAME, f"{who} paced max", paced.max_ms, "ms"),
         Row(NAME, f"{who} burst of {count} p50", percentile(m.burst_latencies, 50) * 1000, "ms"),
         Row(NAME, f"{who} burst of {count} p99", percentile(m.burst_latencies, 99) * 1000, "ms"),
@@ -159,7 +159,13 @@ def target_or_figure(who: str, metric: str, value: float, unit: str, limit: floa
 
 def ratios(bot: Measured, floor: Measured) -> list[Row]:
     return [
-        Row(NAME, "paced p99 bot/floor", bot.paced.phase.p99_ms / floor.paced.phase.p99_ms, "x"),
+        at_most(
+            NAME,
+            "paced p99 bot/floor",
+            bot.paced.phase.p99_ms / floor.paced.phase.p99_ms,
+            "x",
+            PACED_P99_RATIO,
+        ),
         Row(
             NAME,
             "burst p99 bot/floor",
