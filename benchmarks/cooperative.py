@@ -66,6 +66,8 @@ class Started:
     reaction_pages: int
     member_chunks: int
     cpu: float  # the program's CPU seconds, spawn to done
+    from_fetch: float  # its GET of the poll message -> done
+    reading: float  # that GET -> its last reaction page asked for
 
     @property
     def connected_to_done(self) -> float:
@@ -105,6 +107,12 @@ async def watch(run: Running, done: str, within: float) -> Started:
                 f"{fake.describe_requests(4)}\n{run.log_tail()}"
             )
         await asyncio.sleep(POLL_EVERY)
+    seen_wall = time.time()  # the fake stamps requests with time.time()
+    fetches = fake.matching("GET", r"/channels/\d+/messages/\d+$")
+    pages = fake.matching("GET", r"/reactions/")
+    if not fetches:
+        raise BenchmarkError(f"{run.program.name} never fetched the poll message")
+    fetched = fetches[0].timestamp
     return Started(
         ready=ready - run.spawned_at,
         done=now - run.spawned_at,
@@ -115,6 +123,8 @@ async def watch(run: Running, done: str, within: float) -> Started:
         reaction_pages=fake.count("GET", r"/reactions/"),
         member_chunks=fake.gateway.member_chunks - chunks_before,
         cpu=run.cpu_seconds(),
+        from_fetch=seen_wall - fetched,
+        reading=(pages[-1].timestamp if pages else fetched) - fetched,
     )
 
 
@@ -175,6 +185,8 @@ def figures(who: str, s: Started, limit_rss: bool) -> list[Row]:
         Row(NAME, f"{who}: RSS when ready", s.rss_ready_mb, "MB"),
         at_most(NAME, rss, s.rss_done_mb, "MB", RSS_MB) if limit_rss else Row(NAME, rss, s.rss_done_mb, "MB"),
         Row(NAME, f"{who}: gateway connected to poll {finished}", s.connected_to_done, "s"),
+        Row(NAME, f"{who}: poll message fetched to {finished}", s.from_fetch, "s"),
+        Row(NAME, f"{who}:   of which to the last reaction page asked", s.reading, "s"),
         Row(NAME, f"{who}: REST calls, start to {finished}", s.rest_calls, "count"),
         Row(NAME, f"{who}: of which reaction pages (100 users)", s.reaction_pages, "count"),
         Row(NAME, f"{who}: GUILD_MEMBERS_CHUNK received", s.member_chunks, "count"),

@@ -11,7 +11,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.kit import errors, fit, inputs
+from bot.kit import errors, fit, inputs, memory
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
 from bot.kit.metrics import Metrics
@@ -161,6 +161,7 @@ class SipBot(Host):
             # frees frozen objects; only their cycles are no longer looked for.
             gc.collect()
             gc.freeze()
+            memory.trim()
 
     async def sync_commands(self) -> None:
         """Sync the command tree, once for the whole deployment: of several processes
