@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
@@ -11,7 +13,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.kit import errors, fit, inputs, memory
+from bot.kit import eager, errors, fit, inputs, memory
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
 from bot.kit.metrics import Metrics
@@ -51,6 +53,7 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+EAGER_EVENTS = frozenset({"on_raw_reaction_add", "on_raw_reaction_remove"})
 OUTCOME = "sipbot.outcome"  # interaction.extras: how a failed command ended
 
 
@@ -182,6 +185,20 @@ class SipBot(Host):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
         self.synced = True
+
+    def _schedule_event(  # type: ignore[override]
+        self,
+        coro: Callable[..., Coroutine[Any, Any, Any]],
+        event_name: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> asyncio.Task[None] | None:
+        """Reactions' listeners start at once (bot/kit/eager.py): most end without waiting,
+        and a poll's thousands of reactions then make no task each."""
+        if event_name not in EAGER_EVENTS:
+            return super()._schedule_event(coro, event_name, *args, **kwargs)
+        wrapped = self._run_event(coro, event_name, *args, **kwargs)
+        return eager.start(wrapped, f"discord.py: {event_name}")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.forms.on_interaction(interaction)

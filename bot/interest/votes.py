@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
-FLUSH_EVERY = 0.05  # seconds
+FLUSH_EVERY = 0.01  # seconds: the last reactions of a burst wait no longer than this
 FLUSH_AT = 2000  # changes
 
 
