@@ -5,7 +5,8 @@ Each program first answers a few interactions one at a time and one unmeasured b
 then the paced phase, then the measured bursts (throughput: their median, since one
 burst's figure varies with the machine's scheduling; latencies: all bursts pooled).
 Targets (issue 15): paced p99 <= 1.2 x the floor's; burst throughput >= 0.85 x the
-floor's; the bot's resident memory after start-up <= 80 MB (the floor's is printed beside).
+floor's; the bot's resident memory after start-up <= 80 MB, on a fresh database and on one
+migrated before (the floor's is printed beside).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from benchmarks import load
 from benchmarks.common import Row, at_least, at_most, own_cpu_seconds, percentile
 from benchmarks.floor_client import ANSWER
-from benchmarks.processes import Program, Running, running
+from benchmarks.processes import Program, Running, launched, running, workspace
 from tests.fakediscord.results import PendingInteraction
 
 NAME = "setup_show"
@@ -117,6 +118,16 @@ async def measure(program: Program, sizes: Sizes, check: load.Check) -> Measured
         return Measured(paced, bursts, rss_start, run.rss_mb())
 
 
+async def restarted_rss(program: Program) -> float:
+    """RSS after start-up on a database already migrated: every start but the first and
+    an upgrade's (the first one runs the migrations, with alembic, and keeps them)."""
+    async with workspace(f"{NAME}-restart") as (fake, folder):
+        async with launched(program, fake, folder, log_name="first.log"):
+            pass
+        async with launched(program, fake, folder, log_name="second.log") as run:
+            return run.rss_mb()
+
+
 def figures(who: str, m: Measured) -> list[Row]:
     paced = m.paced.phase
     n, count = len(m.bursts), m.burst_count
@@ -186,4 +197,9 @@ async def run(smoke: bool) -> list[Row]:
     sizes = SMOKE if smoke else FULL
     floor = await measure(FLOOR, sizes, answered_constant)
     bot = await measure(BOT, sizes, answered_settings)
-    return figures("bot", bot) + figures("floor", floor) + ratios(bot, floor)
+    restarted = [
+        at_most(NAME, "bot RSS after start-up, database migrated before", await restarted_rss(BOT),
+                "MB", RSS_MB),
+        Row(NAME, "floor RSS after start-up, second start", await restarted_rss(FLOOR), "MB"),
+    ]  # fmt: skip
+    return figures("bot", bot) + figures("floor", floor) + restarted + ratios(bot, floor)

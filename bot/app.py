@@ -128,7 +128,13 @@ class SipBot(Host):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=SipTree,
-            max_messages=1000,
+            # No message cache: without the message intents Discord sends no guild's
+            # MESSAGE_CREATE, so there is nothing to keep (and nothing reads it: reactions
+            # come as raw events). Members are kept (bot/kit/permissions.py says why they
+            # are asked for): MemberCacheFlags' default for these intents, `joined` only.
+            max_messages=None,
+            # A large guild's member list is asked for when first needed (a poll's
+            # recount, bot/kit/reactions.py), not by every start: 30 chunks of 1,000.
             chunk_guilds_at_startup=False,
             guild_ready_timeout=guild_ready_timeout,
             **sharding,
