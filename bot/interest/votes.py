@@ -25,7 +25,7 @@ from bot.kit.checks import member_is_member
 from bot.kit.reactions import COUNTS, IGNORED, REFUSED, BatchWriter, reaction_standing
 from storage import interest
 from storage.interest import VoteChange
-from storage.models import InterestPoll
+from storage.models import GuildConfig, InterestPoll
 
 if TYPE_CHECKING:
     from bot.kit.host import Host
@@ -137,7 +137,7 @@ class VoteRecorder:
         change = VoteChange(payload.user_id, theme_id, added)
         self.writer.add(Reaction(poll, change, payload.member, str(payload.emoji)))
 
-    async def _standing(self, item: Reaction) -> str:
+    async def _standing(self, item: Reaction, config: GuildConfig) -> str:
         """Removals always apply; an add counts for a member who was not forgotten, and
         is refused for someone of the server who is not a member."""
         if not item.change.added:
@@ -145,7 +145,6 @@ class VoteRecorder:
         if await self.services.opted_out(item.poll.guild_id, item.change.member_id):
             return IGNORED  # forgotten at their request: not counted until they opt in again
         member = item.member
-        config = await self.services.config(item.poll.guild_id)
         if member is None or member.bot:
             return IGNORED
         return COUNTS if member_is_member(member, config) else REFUSED
@@ -153,8 +152,9 @@ class VoteRecorder:
     async def _write(self, batch: list[Reaction]) -> None:
         by_poll: dict[int, list[VoteChange]] = defaultdict(list)
         refused: list[Refusal] = []
+        configs = {g: await self.services.config(g) for g in {i.poll.guild_id for i in batch}}
         for item in batch:
-            standing = await self._standing(item)
+            standing = await self._standing(item, configs[item.poll.guild_id])
             if standing == COUNTS:
                 by_poll[item.poll.poll_id].append(item.change)
             elif standing == REFUSED:
