@@ -23,7 +23,7 @@ from benchmarks.processes import PROFILE_ENV
 
 BENCHMARKS = (
     "setup_show", "reactions", "reconcile", "composition", "reminders", "exports", "charts",
-    "meeting_dms",
+    "meeting_dms", "cooperative", "guilds",
 )  # fmt: skip
 Runner = Callable[[bool], Coroutine[Any, Any, list[Row]]]
 

@@ -42,6 +42,25 @@ class FloorClient(discord.Client):
 
         self.tree.add_command(setup)
 
+    async def on_ready(self) -> None:
+        sys.stdout.write(f"connected to {len(self.guilds)} server(s)\n")
+        sys.stdout.flush()
+        if read := os.environ.get("SIPBOT_BENCH_READ"):
+            channel_id, _, message_id = read.partition(":")
+            await self.read_poll(int(channel_id), int(message_id))
+
+    async def read_poll(self, channel_id: int, message_id: int) -> None:
+        channel = self.get_channel(channel_id)
+        assert isinstance(channel, discord.TextChannel)  # the benchmark's poll
+        message = await channel.fetch_message(message_id)
+        members = await channel.guild.chunk() if not channel.guild.chunked else []
+        reactions = 0
+        for reaction in message.reactions:
+            async for _user in reaction.users(limit=None):
+                reactions += 1
+        sys.stdout.write(f"read {reactions} reactions, {len(members)} members\n")
+        sys.stdout.flush()
+
     async def setup_hook(self) -> None:
         for guild_id in self.guild_ids:
             guild = discord.Object(id=guild_id)

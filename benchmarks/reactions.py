@@ -7,7 +7,9 @@ benchmark, reading the database every 10 ms, counts every vote; the floor (a bar
 discord.py client, `benchmarks.floor_client` counting the event type) is done when it
 prints that it has received them all. Both get the same events on the same message
 (bot-authored, cached by the client, the bot's four reactions on it), built before the
-clock starts. Target (issue 4): the bot stores at least 5,000 votes per second on SQLite.
+clock starts. Targets (issue 15): the bot stores votes at least 0.6 x as fast as the floor
+receives the events, on SQLite and on PostgreSQL (the 5,000 per second of issue 4 is shown
+on SQLite too).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ NAME = "reactions"
 EVENT = "MESSAGE_REACTION_ADD"
 COUNTED = "raw_reaction_add"  # what discord.py makes of EVENT; the floor counts it
 EMOJIS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣")
-TARGET = 5000.0  # votes stored per second, SQLite
+TARGET = 5000.0  # votes stored per second, SQLite (issue 4)
+FLOOR_RATIO = 0.6  # bot/floor, SQLite and PostgreSQL (issue 15)
 POLL_EVERY = 0.01  # seconds between two looks at the database (or the floor's output)
 SETTLE = 0.5  # seconds for the set-up's own events to be handled before the clock starts
 SEED = 4
@@ -180,7 +183,9 @@ async def run(smoke: bool) -> list[Row]:
     floor = await measure_floor(sizes)
     sqlite = await measure_bot(SQLITE, sizes)
     rows = figures("floor", floor, rounds=FLOOR_ROUNDS) + figures("bot SQLite", sqlite, target=True)
-    rows.append(Row(NAME, "bot/floor events/s, SQLite", sqlite.rate / floor.rate, "x"))
+    rows.append(
+        at_least(NAME, "bot/floor events/s, SQLite", sqlite.rate / floor.rate, "x", FLOOR_RATIO)
+    )
     problem = await postgres_problem()
     if problem is not None:
         rows.append(
@@ -190,5 +195,9 @@ async def run(smoke: bool) -> list[Row]:
     async with postgres_database() as database:
         postgres = await measure_bot(database, sizes)
     rows += figures("bot PostgreSQL", postgres)
-    rows.append(Row(NAME, "bot/floor events/s, PostgreSQL", postgres.rate / floor.rate, "x"))
+    rows.append(
+        at_least(
+            NAME, "bot/floor events/s, PostgreSQL", postgres.rate / floor.rate, "x", FLOOR_RATIO
+        )
+    )
     return rows

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
@@ -11,7 +13,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.kit import errors, fit, inputs
+from bot.kit import eager, errors, fit, inputs, memory
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
 from bot.kit.metrics import Metrics
@@ -51,6 +53,7 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+EAGER_EVENTS = frozenset({"on_raw_reaction_add", "on_raw_reaction_remove"})
 OUTCOME = "sipbot.outcome"  # interaction.extras: how a failed command ended
 
 
@@ -125,7 +128,13 @@ class SipBot(Host):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=SipTree,
-            max_messages=1000,
+            # No message cache: without the message intents Discord sends no guild's
+            # MESSAGE_CREATE, so there is nothing to keep (and nothing reads it: reactions
+            # come as raw events). Members are kept (bot/kit/permissions.py says why they
+            # are asked for): MemberCacheFlags' default for these intents, `joined` only.
+            max_messages=None,
+            # A large guild's member list is asked for when first needed (a poll's
+            # recount, bot/kit/reactions.py), not by every start: 30 chunks of 1,000.
             chunk_guilds_at_startup=False,
             guild_ready_timeout=guild_ready_timeout,
             **sharding,
@@ -161,6 +170,7 @@ class SipBot(Host):
             # frees frozen objects; only their cycles are no longer looked for.
             gc.collect()
             gc.freeze()
+            memory.trim()
 
     async def sync_commands(self) -> None:
         """Sync the command tree, once for the whole deployment: of several processes
@@ -181,6 +191,20 @@ class SipBot(Host):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
         self.synced = True
+
+    def _schedule_event(  # type: ignore[override]
+        self,
+        coro: Callable[..., Coroutine[Any, Any, Any]],
+        event_name: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> asyncio.Task[None] | None:
+        """Reactions' listeners start at once (bot/kit/eager.py): most end without waiting,
+        and a poll's thousands of reactions then make no task each."""
+        if event_name not in EAGER_EVENTS:
+            return super()._schedule_event(coro, event_name, *args, **kwargs)
+        wrapped = self._run_event(coro, event_name, *args, **kwargs)
+        return eager.start(wrapped, f"discord.py: {event_name}")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.forms.on_interaction(interaction)

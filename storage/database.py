@@ -7,16 +7,14 @@ gives its -wal and -shm files the database file's mode).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,8 +23,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# A migration's header, as every script in migrations/versions/ writes it.
+HEADER = re.compile(r'^(down_revision|revision)\b[^=\n]*=\s*(?:"([^"]+)"|None)\s*$', re.M)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,13 +76,20 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+# Alembic is imported only to migrate: a start on a schema already at the latest
+# revision (every start but an upgrade's) reads the revision from the database and the
+# scripts' headers, and the process does not keep alembic's ~8 MB of modules.
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def _move(connection: Connection, revision: str, down: bool) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
     (command.downgrade if down else command.upgrade)(cfg, revision)
@@ -111,23 +121,40 @@ async def migrate(engine: AsyncEngine, revision: str = "head", *, down: bool = F
     log.info("database schema is at %s", revision)
 
 
+@functools.cache
+def shipped_revisions() -> dict[str, str | None]:
+    """revision -> down_revision of the migrations shipped with this code, from the
+    scripts' headers (one linear chain: tests/storage checks it is alembic's own)."""
+    chain: dict[str, str | None] = {}
+    for script in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = dict((name, value or None) for name, value in HEADER.findall(script.read_text()))
+        if "revision" in found:
+            chain[str(found["revision"])] = found.get("down_revision")
+    return chain
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None  # noqa: S101 - the migrations ship with the code
-    return head
+    chain = shipped_revisions()
+    heads = set(chain) - set(chain.values())
+    assert len(heads) == 1, heads  # noqa: S101 - the migrations ship with the code
+    return heads.pop()
 
 
 def known_revision(revision: str) -> bool:
     """Whether this code knows the revision (a newer version may have gone further)."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return any(found.revision == revision for found in script.walk_revisions())
+    return revision in shipped_revisions()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The schema's revision; None for a database never migrated."""
 
     def read(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        if len(rows) > 1:
+            raise RuntimeError(f"the schema has several heads: {[r[0] for r in rows]}")
+        return str(rows[0][0]) if rows else None
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)

@@ -31,15 +31,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import discord
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
 
 from bot.kit.i18n import Tr
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 Cell = str | int | datetime | None
 
@@ -180,6 +181,10 @@ def sheet_names(tables: Sequence[Table]) -> list[str]:
 
 
 def xlsx(tables: Sequence[Table], style: Style) -> bytes:
+    # Imported on the first export, in the sheets thread: about 2 MB the bot's start-up
+    # need not hold (most processes never export).
+    import xlsxwriter
+
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     formats = {
@@ -219,5 +224,7 @@ def write_sheet(ws: Worksheet, table: Table, style: Style, formats: dict[str, Fo
         ws.set_column(col, col, min(max(width + 1, WIDTH_MIN), WIDTH_MAX))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    from xlsxwriter.utility import xl_rowcol_to_cell  # loaded by xlsx() already
+
     last = xl_rowcol_to_cell(max(len(rows), 1), len(headers) - 1)
     ws.ignore_errors({"number_stored_as_text": f"A1:{last}"})

@@ -27,9 +27,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//sipbot//sessions//FR"
 _STATUS = {"scheduled": "CONFIRMED", "done": "CONFIRMED", "cancelled": "CANCELLED"}
@@ -73,6 +75,8 @@ def _event(entry: CalendarEntry) -> Event:
             raise ValueError(f"naive datetime in session {entry.uid_key!r}: {moment!r}")
     if entry.minutes <= 0 or entry.status not in _STATUS:
         raise ValueError(f"bad length or status in session {entry.uid_key!r}")
+    from icalendar import Event  # loaded by build_calendar() already
+
     start = entry.starts_at.astimezone(UTC)
     event = Event()
     event.add("uid", entry.uid)
@@ -103,6 +107,10 @@ def build_calendar(entries: Sequence[CalendarEntry], timezone: str, calendar_nam
     ValueError on an unknown zone, a naive datetime, a non-positive length, an
     unknown status or a duplicated uid_key.
     """
+    # Imported when a calendar is first asked for: about 3 MB (icalendar and dateutil)
+    # the bot's start-up need not hold.
+    from icalendar import Calendar
+
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:

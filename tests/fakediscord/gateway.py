@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL_MS = 41250
 BUFFER_LIMIT = 2000
+CHUNK_SIZE = 1000  # members per GUILD_MEMBERS_CHUNK, Discord's documented maximum
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Session:
     buffer: list[dict[str, Any]] = field(default_factory=list)
     writer: asyncio.Task[None] | None = None
     shard: tuple[int, int] = (0, 1)
+    large_threshold: int = payloads.DEFAULT_LARGE_THRESHOLD
 
     def serves(self, guild_id: int | None) -> bool:
         shard_id, count = self.shard
@@ -85,6 +87,7 @@ class Gateway:
         # upgrade, as an unreachable gateway behind Discord's edge does.
         self.refusing = False
         self.refused = 0
+        self.member_chunks = 0  # GUILD_MEMBERS_CHUNK events sent
 
     @property
     def live_sessions(self) -> list[Session]:
@@ -164,6 +167,7 @@ class Gateway:
             session_id=secrets.token_hex(16),
             intents=int(data.get("intents", 0)),
             shard=(int(shard[0]), int(shard[1])),
+            large_threshold=int(data.get("large_threshold") or payloads.DEFAULT_LARGE_THRESHOLD),
         )
         self.sessions[session.session_id] = session
         self.identify_count += 1
@@ -196,7 +200,10 @@ class Gateway:
         }
         session.push("READY", ready)
         for guild in guilds:
-            session.push("GUILD_CREATE", payloads.guild(guild, world))
+            session.push(
+                "GUILD_CREATE",
+                payloads.guild(guild, world, large_threshold=session.large_threshold),
+            )
         return session
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
@@ -213,29 +220,40 @@ class Gateway:
         return session
 
     def _request_members(self, session: Session, data: dict[str, Any]) -> None:
+        """GUILD_MEMBERS_CHUNK events answering REQUEST_GUILD_MEMBERS, as Discord sends
+        them: at most 1,000 members a chunk, each with its chunk_index and chunk_count
+        (at least one chunk, even empty), the request's nonce, and the ids asked for
+        that are not members in `not_found`."""
         guild = self.fake.world.guilds.get(int(data.get("guild_id", 0)))
         if guild is None:
             return
         wanted = data.get("user_ids")
         members = list(guild.members.values())
+        missing: list[str] = []
         if wanted:
             ids = {int(u) for u in (wanted if isinstance(wanted, list) else [wanted])}
             members = [m for m in members if m.id in ids]
+            missing = sorted(str(i) for i in ids - {m.id for m in members})
         query = (data.get("query") or "").lower()
         if query:
             members = [m for m in members if m.name.lower().startswith(query)]
         limit = int(data.get("limit") or 0)
         if limit:
             members = members[:limit]
-        chunk: dict[str, Any] = {
-            "guild_id": str(guild.id),
-            "members": [payloads.member(m) for m in members],
-            "chunk_index": 0,
-            "chunk_count": 1,
-        }
-        if data.get("nonce") is not None:
-            chunk["nonce"] = data["nonce"]
-        session.push("GUILD_MEMBERS_CHUNK", chunk)
+        pieces = [members[i : i + CHUNK_SIZE] for i in range(0, len(members), CHUNK_SIZE)] or [[]]
+        self.member_chunks += len(pieces)
+        for index, piece in enumerate(pieces):
+            chunk: dict[str, Any] = {
+                "guild_id": str(guild.id),
+                "members": [payloads.member(m) for m in piece],
+                "chunk_index": index,
+                "chunk_count": len(pieces),
+            }
+            if missing and index == 0:
+                chunk["not_found"] = missing
+            if data.get("nonce") is not None:
+                chunk["nonce"] = data["nonce"]
+            session.push("GUILD_MEMBERS_CHUNK", chunk)
 
     async def send_op(self, op: int, d: Any = None) -> None:
         """Send a raw opcode (e.g. 7 RECONNECT) to every live session."""

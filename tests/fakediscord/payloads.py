@@ -247,7 +247,16 @@ def scheduled_event(e: ScheduledEvent, world: World) -> event_types.GuildSchedul
     return data  # type: ignore[return-value]
 
 
-def guild(g: Guild, world: World, *, full: bool = True) -> guild_types.Guild:
+DEFAULT_LARGE_THRESHOLD = 50  # IDENTIFY's large_threshold when not given (discord.py: 250)
+
+
+def guild(
+    g: Guild, world: World, *, full: bool = True, large_threshold: int = DEFAULT_LARGE_THRESHOLD
+) -> guild_types.Guild:
+    """A guild object; `full` for GUILD_CREATE. A guild above the session's large_threshold
+    is `large` and its member list holds only the bot (the gateway stops sending offline
+    members, and without the presences intent no one is online): the members come by
+    REQUEST_GUILD_MEMBERS. Smaller guilds carry every member, as tests expect."""
     data: dict[str, Any] = {
         "id": str(g.id),
         "name": g.name,
@@ -280,6 +289,9 @@ def guild(g: Guild, world: World, *, full: bool = True) -> guild_types.Guild:
         "max_members": 500000,
     }
     if full:
+        large = len(g.members) > large_threshold
+        bot = g.members.get(world.bot_user.id)
+        shown = ([bot] if bot is not None else []) if large else list(g.members.values())
         channels = [c for c in g.channels.values() if not c.is_thread]
         threads = [c for c in g.channels.values() if c.is_thread and not c.archived]
         data.update(
@@ -287,10 +299,10 @@ def guild(g: Guild, world: World, *, full: bool = True) -> guild_types.Guild:
                 "joined_at": iso(g.members[world.bot_user.id].joined_at)
                 if world.bot_user.id in g.members
                 else None,
-                "large": False,
+                "large": large,
                 "unavailable": False,
                 "member_count": len(g.members),
-                "members": [member(m) for m in g.members.values()],
+                "members": [member(m) for m in shown],
                 "channels": [channel(c, world) for c in channels],
                 "threads": [channel(c, world) for c in threads],
                 "presences": [],
