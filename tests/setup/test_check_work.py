@@ -39,6 +39,8 @@ async def add_item(
     row = work.row(kind=kind, key=key, guild_id=guild_id, due_at=due, now=due, payload={})
     row.update(state=state, attempts=attempts, last_error=last_error, note=note,
                finished_at=finished_at)  # fmt: skip
+    if state == "pending":  # waiting out its back-off: the engine leaves it alone meanwhile
+        row["next_at"] = due + timedelta(days=3)
     async with session_factory(engine)() as db, db.begin():
         assert await work.add_many(db, [row]) == 1
 
