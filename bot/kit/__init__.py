@@ -18,6 +18,8 @@
 - forums.py: a forum and its posts found again from stored ids; a post's status tag.
 - checkup.py: the checks features register for `/setup check`.
 - limits.py: Discord's limits on a server's channels, roles and forum tags.
+- events.py: the Discord scheduled events of sessions and meetings, found again, moved,
+  cancelled.
 - dates.py: dates as members type them; choices.py: shared autocompletes.
 - jsonout.py: every JSON handed to people, ids written as strings (as Discord writes them).
 - sheets.py: every tabular export as an .xlsx with typed columns and a formula-safe .csv.

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kit import work
+from bot.kit import events, work
 from bot.kit.work import Job, Outcome, WorkEngine
 from bot.meetings import posts, rules
 from bot.sessions import rules as timing
@@ -297,22 +297,19 @@ class MeetingJobs:
             await self.refresh_cards(meeting.id)  # the link, once the announcement is out
             return work.done(event.id)
         if meeting.status == "scheduled":
-            await posts.move_event(guild, meeting)
+            await events.move(guild, meeting.event_id, meeting.starts_at, meeting.minutes)
             return work.done(meeting.event_id)
         if meeting.status == "cancelled" and meeting.event_id is not None:
-            await posts.cancel_event(guild, meeting)
+            await events.cancel(guild, meeting.event_id)
             return work.done(meeting.event_id)
         return work.skipped("no event to follow")
 
     async def _find(self, guild: discord.Guild, meeting: Meeting) -> discord.ScheduledEvent | None:
         """The event an earlier attempt created before the process died, if any."""
         mine = self.bot.user.id if self.bot.user is not None else None
-        for event in await guild.fetch_scheduled_events():
-            if (event.name, event.start_time, event.creator_id) == (
-                meeting.title[: rules.TITLE_MAX], meeting.starts_at, mine,
-            ):  # fmt: skip
-                return event
-        return None
+        return await events.find_created(
+            guild, mine, meeting.title[: rules.TITLE_MAX], meeting.starts_at
+        )
 
     async def refresh(self, job: Job) -> Outcome:
         return work.done(note=f"{await self.refresh_cards(int(job.payload['meeting_id']))} edited")

@@ -158,29 +158,6 @@ async def create_event(guild: discord.Guild, tr: Tr, meeting: Meeting) -> discor
     )
 
 
-async def move_event(guild: discord.Guild, meeting: Meeting) -> None:
-    if meeting.event_id is None:
-        return
-    try:
-        event = await guild.fetch_scheduled_event(meeting.event_id)
-        await event.edit(
-            start_time=meeting.starts_at,
-            end_time=meeting.starts_at + timedelta(minutes=meeting.minutes),
-        )
-    except discord.NotFound:
-        log.info("event of meeting %s was deleted by hand", meeting.id)
-
-
-async def cancel_event(guild: discord.Guild, meeting: Meeting) -> None:
-    if meeting.event_id is None:
-        return
-    try:
-        event = await guild.fetch_scheduled_event(meeting.event_id)
-        await event.cancel()
-    except discord.NotFound:
-        log.info("event of meeting %s was deleted by hand", meeting.id)
-
-
 # ------------------------------------------------------------------ DMs
 def _about(tr: Tr, meeting: Meeting, guild: str) -> dict[str, str]:
     return {

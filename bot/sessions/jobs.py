@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kit import ui, work
+from bot.kit import events, ui, work
 from bot.kit.i18n import Tr
 from bot.kit.work import Job, Outcome, WorkEngine
 from bot.sessions import posts, rules
@@ -162,10 +162,10 @@ class SessionJobs:
             await self._show(public, group, session, "ready")
             return work.done(event.id)
         if session.status == "scheduled":
-            await posts.move_event(guild, session)
+            await events.move(guild, session.event_id, session.starts_at, session.minutes)
             return work.done(session.event_id)
         if session.status == "cancelled" and session.event_id is not None:
-            await posts.cancel_event(guild, session)
+            await events.cancel(guild, session.event_id)
             return work.done(session.event_id)
         return work.skipped("no event to follow")
 
@@ -173,12 +173,10 @@ class SessionJobs:
         self, guild: discord.Guild, tr: Tr, group: WorkGroup, session: GroupSession
     ) -> discord.ScheduledEvent | None:
         """The event an earlier attempt created before the process died, if any."""
-        name = posts.event_name(group, session, tr)
         mine = self.bot.user.id if self.bot.user is not None else None
-        for event in await guild.fetch_scheduled_events():
-            if (event.name, event.start_time, event.creator_id) == (name, session.starts_at, mine):
-                return event
-        return None
+        return await events.find_created(
+            guild, mine, posts.event_name(group, session, tr), session.starts_at
+        )
 
     async def _show(self, tr: Tr, group: WorkGroup, session: GroupSession, event: str) -> None:
         """The group's post now shows the event; a post Discord refuses to edit is left."""

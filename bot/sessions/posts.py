@@ -187,26 +187,3 @@ async def create_event(
     return await guild.create_scheduled_event(
         entity_type=discord.EntityType.external, location=location[:100], **common
     )
-
-
-async def move_event(guild: discord.Guild, session: GroupSession) -> None:
-    if session.event_id is None:
-        return
-    try:
-        event = await guild.fetch_scheduled_event(session.event_id)
-        await event.edit(
-            start_time=session.starts_at,
-            end_time=session.starts_at + timedelta(minutes=session.minutes),
-        )
-    except discord.NotFound:
-        log.info("event of session %s was deleted by hand", session.id)
-
-
-async def cancel_event(guild: discord.Guild, session: GroupSession) -> None:
-    if session.event_id is None:
-        return
-    try:
-        event = await guild.fetch_scheduled_event(session.event_id)
-        await event.cancel()
-    except discord.NotFound:
-        log.info("event of session %s was deleted by hand", session.id)
