@@ -64,10 +64,6 @@ def content(text: str | None) -> str | None:
     return None if text is None else _cut(str(text), CONTENT, "message content")
 
 
-def embed_size(card: discord.Embed) -> int:
-    return len(card)
-
-
 def embed(card: discord.Embed) -> discord.Embed:
     """A copy of the card within every per-field limit and the 6,000 total."""
     data = card.to_dict()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.privacy.reader import Reader, Row
 
 
-def _group_member(r: Reader, row: Row) -> Row:
+def group_member(r: Reader, row: Row) -> Row:
     group = r.get("work_group", row.get("group_id"))
     return {
         "group": group.get("name"),
@@ -19,7 +19,7 @@ def _group_member(r: Reader, row: Row) -> Row:
     }
 
 
-def _invitation(r: Reader, row: Row) -> Row:
+def invitation(r: Reader, row: Row) -> Row:
     group = r.get("work_group", row.get("group_id"))
     return {
         "group": group.get("name"),
@@ -32,7 +32,7 @@ def _invitation(r: Reader, row: Row) -> Row:
     }
 
 
-def _group_guest(r: Reader, row: Row) -> Row:
+def group_guest(r: Reader, row: Row) -> Row:
     """A stay as a guest of a group, or one the member gave someone (`added_by`)."""
     group = r.get("work_group", row.get("group_id"))
     guild = group.get("guild_id") or row.get("guild_id")
@@ -52,7 +52,7 @@ def _group_guest(r: Reader, row: Row) -> Row:
     }
 
 
-def _work_group(r: Reader, row: Row) -> Row:
+def work_group(r: Reader, row: Row) -> Row:
     return {
         "group": row.get("name"),
         "theme": r.theme(row.get("theme_id")),

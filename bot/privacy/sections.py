@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.privacy.group_sections import _group_guest, _group_member, _invitation, _work_group
+from bot.privacy.group_sections import group_guest, group_member, invitation, work_group
 from bot.privacy.reader import Reader, Row
 
 
@@ -308,10 +308,10 @@ def _audit(r: Reader, row: Row) -> Row:
 # storage/privacy.py exports has one: tests/privacy/test_store.py checks it)
 SECTIONS: dict[str, Callable[[Reader, Row], Row]] = {
     "member_profile": _profile,
-    "group_member": _group_member,
-    "invitation": _invitation,
-    "group_guest": _group_guest,
-    "work_group": _work_group,
+    "group_member": group_member,
+    "invitation": invitation,
+    "group_guest": group_guest,
+    "work_group": work_group,
     "interest_vote": _interest_vote,
     "time_vote": _time_vote,
     "rsvp": _rsvp,
