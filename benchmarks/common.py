@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import os
 import platform
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,3 +134,18 @@ def write_json(
         "rows": [asdict(r) for r in rows],
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def collector_quiet() -> Iterator[None]:
+    """The benchmark's own process (the fake, which stamps the times) without garbage
+    collection while a phase is measured: what the programs before left behind, collected
+    in the middle of a phase, would stall the fake's loop and be counted as the program's
+    latency. Collected before, and again after."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()

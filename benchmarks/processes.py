@@ -98,6 +98,10 @@ def command_line(program: Program) -> list[str]:
     target = Path(profile_dir).resolve()
     target.mkdir(parents=True, exist_ok=True)
     out = target / f"{program.name}.prof"
+    started = 1
+    while out.exists():  # a second start of the same program keeps the first's profile
+        started += 1
+        out = target / f"{program.name}-{started}.prof"
     return [sys.executable, "-m", "cProfile", "-o", str(out), "-m", program.module]
 
 

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.common import BenchmarkError, Row, at_least, own_cpu_seconds
+from benchmarks.common import BenchmarkError, Row, at_least, collector_quiet, own_cpu_seconds
 from benchmarks.polls import (
     BOT_READY,
     SQLITE,
@@ -86,18 +86,19 @@ async def timed(
     """From the first dispatch until `done`; CPU of the program and of the fake meanwhile."""
     await asyncio.sleep(SETTLE)
     fake = run.fake
-    program_cpu, fake_cpu = run.cpu_seconds(), own_cpu_seconds()
-    start = time.monotonic()
-    fake.dispatch_many(EVENT, events)
-    while not await done():
-        run.check_alive()
-        if time.monotonic() - start > within:
-            raise BenchmarkError(
-                f"{run.program.name}: {len(events)} events not handled within {within:.0f} s\n"
-                f"{run.log_tail()}"
-            )
-        await asyncio.sleep(POLL_EVERY)
-    seconds = time.monotonic() - start
+    with collector_quiet():
+        program_cpu, fake_cpu = run.cpu_seconds(), own_cpu_seconds()
+        start = time.monotonic()
+        fake.dispatch_many(EVENT, events)
+        while not await done():
+            run.check_alive()
+            if time.monotonic() - start > within:
+                raise BenchmarkError(
+                    f"{run.program.name}: {len(events)} events not handled within"
+                    f" {within:.0f} s\n{run.log_tail()}"
+                )
+            await asyncio.sleep(POLL_EVERY)
+        seconds = time.monotonic() - start
     ingest = Ingest(
         len(events), seconds, run.cpu_seconds() - program_cpu, own_cpu_seconds() - fake_cpu
     )

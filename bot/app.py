@@ -53,7 +53,9 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-EAGER_EVENTS = frozenset({"on_raw_reaction_add", "on_raw_reaction_remove"})
+# Listeners that end at once for nearly every event (bot/kit/eager.py): reactions, and
+# interactions, whose listeners only look for a form or a button of their own.
+EAGER_EVENTS = frozenset({"on_raw_reaction_add", "on_raw_reaction_remove", "on_interaction"})
 OUTCOME = "sipbot.outcome"  # interaction.extras: how a failed command ended
 
 
@@ -138,7 +140,6 @@ class SipBot(Host):
             chunk_guilds_at_startup=False,
             guild_ready_timeout=guild_ready_timeout,
             **sharding,
-            http_trace=self.metrics.trace,
         )
         self.services = services
         self.synced = False
@@ -199,8 +200,9 @@ class SipBot(Host):
         *args: Any,
         **kwargs: Any,
     ) -> asyncio.Task[None] | None:
-        """Reactions' listeners start at once (bot/kit/eager.py): most end without waiting,
-        and a poll's thousands of reactions then make no task each."""
+        """Reactions' and interactions' listeners start at once (bot/kit/eager.py): most
+        end without waiting, and a poll's thousands of reactions, or a burst of commands,
+        then make no task each."""
         if event_name not in EAGER_EVENTS:
             return super()._schedule_event(coro, event_name, *args, **kwargs)
         wrapped = self._run_event(coro, event_name, *args, **kwargs)

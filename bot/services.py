@@ -6,6 +6,7 @@ Cogs reach each other only through this object and `bot.dispatch`, never directl
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class Services:
     work: WorkEngine = field(init=False)
     checkup: Checkup = field(default_factory=Checkup)  # what /setup check asks each feature
     _cache: dict[tuple[str, int], tuple[float, Any]] = field(default_factory=dict)
+    _loading: dict[tuple[str, int], asyncio.Task[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.work = WorkEngine(self.db, self.clock, self.scheduler)
@@ -53,18 +55,38 @@ class Services:
     async def cached(self, kind: str, guild_id: int, load: Callable[[], Awaitable[T]]) -> T:
         """A guild's value kept for `cache_ttl` seconds: commands and reaction events read
         settings far more often than organisers change them. This process forgets a value
-        at once when it changes it (`forget`); other processes see it within the TTL."""
+        at once when it changes it (`forget`); other processes see it within the TTL.
+        One load at a time per value: the hundreds of interactions or reactions that find
+        it expired together wait for the same read, instead of each reading it again."""
         key = (kind, guild_id)
         hit = self._cache.get(key)
         if hit is not None and time.monotonic() - hit[0] < self.cache_ttl:
             value: T = hit[1]
             return value
-        loaded = await load()
-        self._cache[key] = (time.monotonic(), loaded)
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = asyncio.ensure_future(self._load(key, load))
+            loading.add_done_callback(_retrieved)
+            self._loading[key] = loading
+        loaded: T = await asyncio.shield(loading)  # a waiter cancelled leaves the others theirs
         return loaded
 
+    async def _load(self, key: tuple[str, int], load: Callable[[], Awaitable[T]]) -> T:
+        this = asyncio.current_task()
+        try:
+            loaded = await load()
+            if self._loading.get(key) is this:  # not forgotten meanwhile
+                self._cache[key] = (time.monotonic(), loaded)
+            return loaded
+        finally:
+            if self._loading.get(key) is this:
+                del self._loading[key]
+
     def forget(self, kind: str, guild_id: int) -> None:
+        """The value changed: the next reader loads it again, even while a load that began
+        before the change is still running (that one's result is not kept)."""
         self._cache.pop((kind, guild_id), None)
+        self._loading.pop((kind, guild_id), None)
 
     async def config(self, guild_id: int) -> GuildConfig:
         """The guild's configuration, created with defaults (and offices) on first use."""
@@ -122,3 +144,10 @@ class Services:
     def public(self, config: GuildConfig) -> Tr:
         """Texts for everyone in the guild: the guild's language."""
         return self.catalog.bind(config.language)
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    """A shared load's failure is raised to each of its waiters; with none left (all
+    cancelled), it is marked seen here rather than reported as never retrieved."""
+    if not task.cancelled():
+        task.exception()

@@ -64,8 +64,28 @@ def content(text: str | None) -> str | None:
     return None if text is None else _cut(str(text), CONTENT, "message content")
 
 
+def _within(card: discord.Embed) -> bool:
+    """Whether the card already fits: nearly always, and then it is sent as it is."""
+    if len(card.title or "") > EMBED_TITLE or len(card.description or "") > EMBED_DESCRIPTION:
+        return False
+    fields: list[dict[str, Any]] = getattr(card, "_fields", None) or []
+    if len(fields) > EMBED_FIELDS or any(
+        len(field.get("name", "")) > FIELD_NAME or len(field.get("value", "")) > FIELD_VALUE
+        for field in fields
+    ):
+        return False
+    footer: dict[str, Any] = getattr(card, "_footer", None) or {}
+    author: dict[str, Any] = getattr(card, "_author", None) or {}
+    if len(footer.get("text", "")) > FOOTER or len(author.get("name", "")) > AUTHOR:
+        return False
+    return len(card) <= EMBED_TOTAL
+
+
 def embed(card: discord.Embed) -> discord.Embed:
-    """A copy of the card within every per-field limit and the 6,000 total."""
+    """The card within every per-field limit and the 6,000 total: itself when it fits,
+    else a cut copy."""
+    if _within(card):
+        return card
     data = card.to_dict()
     if "title" in data:
         data["title"] = _cut(data["title"], EMBED_TITLE, "embed title")

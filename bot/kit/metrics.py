@@ -8,8 +8,10 @@ One registry per bot, never prometheus_client's global one: several bots in one 
   with a reference) — from bot.app.SipTree, which sees every command through to its end;
 - the time from a command's arrival to the bot's first answer (a reply, a deferral or a
   form), Discord's deadline being 3 s: the arrival is stamped when the gateway event is
-  parsed, the answer seen on discord.py's HTTP session (its documented `http_trace`) when
-  Discord accepts the interaction's callback;
+  parsed, the answer seen when Discord accepts the interaction's callback (discord.py
+  posts every one through `AsyncWebhookAdapter.create_interaction_response`, which
+  `watch_answers` wraps once per process; an aiohttp trace on every request cost about
+  a tenth of a simple command's time);
 - scheduled work by kind and outcome (done, skipped, cancelled, failed, retried), from
   the engine where an item settles (bot/kit/work.py `on_settled`);
 - the gateway: heartbeat latency and whether it is connected, read when scraped, and the
@@ -20,19 +22,18 @@ One registry per bot, never prometheus_client's global one: several bots in one 
 from __future__ import annotations
 
 import math
-import re
 import time
+import weakref
 from collections.abc import Callable
-from types import SimpleNamespace
+from functools import wraps
 from typing import Any
 
-import aiohttp
+from discord.webhook import async_ as webhook_adapter
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 # Around Discord's 3-second deadline for a first answer.
 RESPONSE_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 OUTCOMES = ("ok", "refused", "error")
-CALLBACK = re.compile(r"/interactions/(\d+)/[^/]+/callback$")
 # An answer comes within 3 s or never (Discord forgets the interaction): what waits longer
 # for one is dropped, so the table of arrivals stays small.
 FORGET_AFTER = 60.0
@@ -80,8 +81,8 @@ class Metrics:
         )
         self._arrivals: dict[int, float] = {}
         self._connected_once = False
-        self.trace = aiohttp.TraceConfig()
-        self.trace.on_request_end.append(self._on_request_end)
+        _LIVE.add(self)
+        watch_answers()
 
     # ------------------------------------------------------------ interactions
     def arrived(self, interaction_id: int) -> None:
@@ -101,15 +102,6 @@ class Metrics:
 
     def handled(self, command: str, outcome: str) -> None:
         self.interactions.labels(command=command, outcome=outcome).inc()
-
-    async def _on_request_end(
-        self, _session: aiohttp.ClientSession, _context: SimpleNamespace, params: Any
-    ) -> None:
-        if params.method != "POST" or params.response.status >= 400:
-            return
-        found = CALLBACK.search(params.url.path)
-        if found is not None:
-            self.answered(int(found.group(1)))
 
     # ------------------------------------------------------------ work and gateway
     def work_settled(self, kind: str, outcome: str) -> None:
@@ -133,3 +125,28 @@ class Metrics:
 
 def _finite(value: float) -> float:
     return value if math.isfinite(value) else math.nan
+
+
+# Every Metrics alive in the process (one per bot; the tests run several at once): an
+# accepted callback is an answer for whichever of them saw its interaction arrive.
+_LIVE: weakref.WeakSet[Metrics] = weakref.WeakSet()
+_WATCHED = "__sipbot_answers__"
+
+
+def watch_answers() -> None:
+    """Wrap discord.py's interaction callback once: accepted (no HTTPException raised),
+    it is the interaction's first answer."""
+    adapter = webhook_adapter.AsyncWebhookAdapter
+    original = adapter.create_interaction_response
+    if getattr(original, _WATCHED, False):
+        return
+
+    @wraps(original)
+    async def answered(self: Any, interaction_id: int, token: str, **kwargs: Any) -> Any:
+        response = await original(self, interaction_id, token, **kwargs)
+        for metrics in _LIVE:
+            metrics.answered(int(interaction_id))
+        return response
+
+    setattr(answered, _WATCHED, True)
+    adapter.create_interaction_response = answered  # type: ignore[method-assign]

@@ -48,8 +48,8 @@ class BatchWriter(Generic[T]):
     def add(self, item: T) -> None:
         """Synchronous on purpose: the order of calls is the order of writing."""
         self._pending.append(item)
-        if len(self._pending) >= self.at:
-            self._wake.set()
+        if len(self._pending) == 1 or len(self._pending) >= self.at:
+            self._wake.set()  # the first of a batch starts its wait; a full one ends it
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._forever(), name=f"{self.name}-writer")
@@ -73,10 +73,16 @@ class BatchWriter(Generic[T]):
             yield
 
     async def _forever(self) -> None:
+        """Asleep while nothing is queued; once something is, gathers for `every`
+        seconds (less if `at` items come first) and writes them together."""
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.every)
-            self._wake.clear()
+            if not self._pending:
+                self._wake.clear()
+                await self._wake.wait()
+            if len(self._pending) < self.at:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.every)
             try:
                 await self.flush()
             except Exception:  # the next batch retries; the start-up recount restores the rest
