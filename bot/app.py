@@ -13,7 +13,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.kit import eager, errors, fit, inputs, memory
+from bot.kit import eager, errors, fit, inputs, memory, reactions
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
 from bot.kit.metrics import Metrics
@@ -53,9 +53,10 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-# Listeners that end at once for nearly every event (bot/kit/eager.py): reactions, and
-# interactions, whose listeners only look for a form or a button of their own.
-EAGER_EVENTS = frozenset({"on_raw_reaction_add", "on_raw_reaction_remove", "on_interaction"})
+# Listeners that end at once for nearly every event (bot/kit/eager.py): an interaction's,
+# which only look for a form or a button of their own. (Reactions go to the features'
+# sinks, bot/kit/reactions.py, without any listener.)
+EAGER_EVENTS = frozenset({"on_interaction"})
 OUTCOME = "sipbot.outcome"  # interaction.extras: how a failed command ended
 
 
@@ -142,6 +143,7 @@ class SipBot(Host):
             **sharding,
         )
         self.services = services
+        self.reaction_sinks = []
         self.synced = False
         self.forms = FormWatch(services)
         self.freeze_after_setup = freeze_after_setup  # the process's own bot, not tests'
@@ -200,13 +202,21 @@ class SipBot(Host):
         *args: Any,
         **kwargs: Any,
     ) -> asyncio.Task[None] | None:
-        """Reactions' and interactions' listeners start at once (bot/kit/eager.py): most
-        end without waiting, and a poll's thousands of reactions, or a burst of commands,
-        then make no task each."""
+        """Interactions' listeners start at once (bot/kit/eager.py): they end without
+        waiting, and a burst of commands then makes no task for them."""
         if event_name not in EAGER_EVENTS:
             return super()._schedule_event(coro, event_name, *args, **kwargs)
         wrapped = self._run_event(coro, event_name, *args, **kwargs)
         return eager.start(wrapped, f"discord.py: {event_name}")
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name in reactions.REACTION_EVENTS:
+            reactions.hand_out(self, args[0])
+            if not self._listeners.get(event_name) and not self.extra_events.get(
+                "on_" + event_name
+            ):
+                return  # no `wait_for` nor listener: skip discord.py's search for them
+        super().dispatch(event_name, *args, **kwargs)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.forms.on_interaction(interaction)

@@ -110,13 +110,17 @@ class Services:
 
     async def opted_out(self, guild_id: int, member_id: int) -> bool:
         """True for a member who asked to be forgotten and has not opted in again."""
+        return privacy.member_key(guild_id, member_id) in await self.forgotten(guild_id)
+
+    async def forgotten(self, guild_id: int) -> set[str]:
+        """The keys (`storage.privacy.member_key`) of the guild's members who asked to be
+        forgotten: one read for a whole batch of reactions."""
 
         async def load() -> set[str]:
             async with self.db() as db:
                 return await privacy.opted_out(db, guild_id)
 
-        keys = await self.cached("opted_out", guild_id, load)
-        return privacy.member_key(guild_id, member_id) in keys
+        return await self.cached("opted_out", guild_id, load)
 
     async def open_cycle(self, guild_id: int) -> Cycle:
         """The guild's open cycle; without one, the user is told how to create it."""

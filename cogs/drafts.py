@@ -76,14 +76,6 @@ class DraftCog(commands.Cog):
         return self.reconciler.reconciled
 
     @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.recorder.on_reaction(payload)
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.recorder.on_reaction(payload)
-
-    @commands.Cog.listener()
     async def on_draft_posted(self, draft: Draft) -> None:
         self.recorder.remember(draft)
 

@@ -20,7 +20,7 @@ from bot.interest.refusals import RefusalJobs
 from bot.interest.rules import tally
 from bot.interest.views import ProfileView
 from bot.interest.votes import VoteRecorder
-from bot.kit import charts, choices, errors, sheets, ui
+from bot.kit import charts, choices, errors, reactions, sheets, ui
 from bot.kit.checks import organiser_only
 from bot.kit.dates import parse_future
 from bot.kit.user_error import UserError
@@ -47,6 +47,7 @@ class InterestCog(commands.Cog):
 
     async def cog_load(self) -> None:
         await self.recorder.load()
+        reactions.listen(self.bot, self.recorder)
         self.bot.add_view(self.profile_view)
         self.services.work.register(jobs.KIND, self.closing.handle)
         RefusalJobs(self.bot).register()
@@ -59,6 +60,7 @@ class InterestCog(commands.Cog):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        reactions.stop_listening(self.bot, self.recorder)
         await self.recorder.stop()
 
     async def _reconcile_when_ready(self) -> None:
@@ -73,14 +75,6 @@ class InterestCog(commands.Cog):
         self.reconciled = True
 
     reconciled = False
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.recorder.on_reaction(payload)
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.recorder.on_reaction(payload)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:

@@ -65,14 +65,6 @@ class ProposalCog(commands.Cog):
         return self.reconciler.reconciled
 
     @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.recorder.on_reaction(payload)
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.recorder.on_reaction(payload)
-
-    @commands.Cog.listener()
     async def on_cycle_closed(self, cycle_id: int) -> None:
         async with self.services.db() as db:
             closed = {p.id for p in await store.of_cycle(db, cycle_id)}

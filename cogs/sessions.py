@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.app import SipBot
 from bot.cycles import rules as calendar
-from bot.kit import ui
+from bot.kit import reactions, ui
 from bot.kit.access import check_manager, managed_group_here
 from bot.kit.checkup import Finding
 from bot.kit.dates import parse_future
@@ -53,6 +53,7 @@ class SessionCog(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(posts.RsvpButton, time_polls.ScheduleWinner)
         await self.time_polls.load()
+        reactions.listen(self.bot, self.time_polls)
         self.jobs.register()
         self.services.work.register(time_polls.KIND, self.poll_closing.handle)
         self._reconciling = asyncio.create_task(
@@ -61,6 +62,7 @@ class SessionCog(commands.Cog):
         self.services.checkup.register("sessions", self._checkup)
 
     async def cog_unload(self) -> None:
+        reactions.stop_listening(self.bot, self.time_polls)
         self.services.checkup.unregister("sessions")
         if self._reconciling is not None:
             self._reconciling.cancel()
@@ -84,14 +86,6 @@ class SessionCog(commands.Cog):
         self.reconciled = True
 
     reconciled = False
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.time_polls.on_reaction(payload)
-
-    @commands.Cog.listener()
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        await self.time_polls.on_reaction(payload)
 
     # ------------------------------------------------------------ time poll
     @session.command(name="poll", description=_("Let the group vote on up to 10 slots"))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import BigInteger, Integer, bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from storage.models import InterestPoll, InterestVote, MemberProfile, Office, PollNotice, PollOption
+from storage.types import UTCDateTime
 from storage.upsert import insert_ignore, table_of
 
 
@@ -22,8 +22,7 @@ class PollConflict(Exception):
     """A poll is already open for this cycle."""
 
 
-@dataclass(frozen=True)
-class VoteChange:
+class VoteChange(NamedTuple):  # a tuple: made for each of a poll's reactions
     member_id: int
     theme_id: int
     added: bool
@@ -111,20 +110,20 @@ async def apply_votes(
     final: dict[tuple[int, int], bool] = {}
     for change in changes:
         final[(change.member_id, change.theme_id)] = change.added
-    added = [
-        {"poll_id": poll_id, "member_id": m, "theme_id": t, "created_at": now}
-        for (m, t), yes in final.items()
-        if yes
-    ]
+    added = [(m, t) for (m, t), yes in final.items() if yes]
     removed = [(m, t) for (m, t), yes in final.items() if not yes]
+    if db.get_bind().dialect.name == "postgresql":
+        await _apply_on_postgresql(db, poll_id, added, removed, now)
+        return
     votes = table_of(InterestVote)
     if added:
         # one statement whatever the batch size: compiled once, run for every row
-        dialect: Any = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(votes).on_conflict_do_nothing(
+        insert = sqlite.insert(votes).on_conflict_do_nothing(
             index_elements=["poll_id", "member_id", "theme_id"]
         )
-        await db.execute(insert, added)
+        rows = [{"poll_id": poll_id, "member_id": m, "theme_id": t, "created_at": now}
+                for m, t in added]  # fmt: skip
+        await db.execute(insert, rows)
     if removed:
         await db.execute(
             delete(votes).where(
@@ -134,6 +133,43 @@ async def apply_votes(
             ),
             [{"m": m, "t": t} for m, t in removed],
         )
+
+
+# PostgreSQL takes a batch as two arrays in one statement: set-based, where a statement
+# run once per row (executemany) cost about 20 µs of the server's time per vote.
+_ADD_ON_POSTGRESQL = text(
+    "INSERT INTO interest_vote (poll_id, member_id, theme_id, created_at) "
+    "SELECT :poll_id, v.member_id, v.theme_id, :now "
+    "FROM unnest(:members, :themes) AS v(member_id, theme_id) "
+    "ON CONFLICT (poll_id, member_id, theme_id) DO NOTHING"
+)
+_REMOVE_ON_POSTGRESQL = text(
+    "DELETE FROM interest_vote AS vote USING unnest(:members, :themes) AS v(member_id, theme_id) "
+    "WHERE vote.poll_id = :poll_id AND vote.member_id = v.member_id "
+    "AND vote.theme_id = v.theme_id"
+)
+_ARRAYS = (
+    bindparam("members", type_=postgresql.ARRAY(BigInteger)),
+    bindparam("themes", type_=postgresql.ARRAY(Integer)),
+)
+
+
+async def _apply_on_postgresql(
+    db: AsyncSession,
+    poll_id: int,
+    added: list[tuple[int, int]],
+    removed: list[tuple[int, int]],
+    now: datetime,
+) -> None:
+    if added:
+        statement = _ADD_ON_POSTGRESQL.bindparams(*_ARRAYS, bindparam("now", type_=UTCDateTime))
+        members, themes = zip(*added, strict=True)
+        params = {"poll_id": poll_id, "now": now, "members": list(members), "themes": list(themes)}
+        await db.execute(statement, params)
+    if removed:
+        members, themes = zip(*removed, strict=True)
+        params = {"poll_id": poll_id, "members": list(members), "themes": list(themes)}
+        await db.execute(_REMOVE_ON_POSTGRESQL.bindparams(*_ARRAYS), params)
 
 
 async def votes_of(db: AsyncSession, poll_id: int) -> dict[int, set[int]]:

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Protocol
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.kit import reactions
 from bot.kit.checks import member_is_member
+from bot.kit.host import ReactionSink
 from bot.kit.reactions import BatchWriter, reaction_counter
 
 if TYPE_CHECKING:
@@ -91,8 +93,8 @@ class EndorsementRecorder:
                 del self.watched[message_id]
 
     # ------------------------------------------------------------ events
-    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
-        """Queued at once, without awaiting anything, so events keep their order."""
+    def take(self, payload: discord.RawReactionActionEvent) -> None:
+        """Queued at once, so events keep their order."""
         watched = self.watched.get(payload.message_id)
         if watched is None or not is_thumbs(str(payload.emoji)):
             return
@@ -159,7 +161,7 @@ class EndorsementRecorder:
         return actual
 
 
-class Loadable(Protocol):
+class Loadable(ReactionSink, Protocol):
     async def load(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -168,9 +170,9 @@ class Loadable(Protocol):
 
 
 class Reconciler:
-    """A recorder's life in its cog: loaded at cog load, reconciled once the bot is
-    connected (👍 added or removed while it was offline count exactly once), stopped at
-    unload. `reconciled` says the start-up reconciliation is over."""
+    """A recorder's life in its cog: loaded and taking reactions at cog load, reconciled
+    once the bot is connected (👍 added or removed while it was offline count exactly
+    once), stopped at unload. `reconciled` says the start-up reconciliation is over."""
 
     def __init__(self, bot: Host, recorder: Loadable, name: str) -> None:
         self.bot, self.recorder, self.name = bot, recorder, name
@@ -179,6 +181,7 @@ class Reconciler:
 
     async def start(self) -> None:
         await self.recorder.load()
+        reactions.listen(self.bot, self.recorder)
         self._task = asyncio.create_task(self._when_ready(), name=self.name)
 
     async def stop(self) -> None:
@@ -186,6 +189,7 @@ class Reconciler:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        reactions.stop_listening(self.bot, self.recorder)
         await self.recorder.stop()
 
     async def _when_ready(self) -> None:

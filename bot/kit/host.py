@@ -9,8 +9,9 @@ the type checker (tests/test_architecture.py holds this). It adds no behaviour.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+import discord
 from discord.ext import commands
 
 if TYPE_CHECKING:
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+class ReactionSink(Protocol):
+    def take(self, payload: discord.RawReactionActionEvent) -> None:
+        """Look the message up and queue the change, synchronously: called for every
+        reaction of every message, in the order the events came (bot/kit/reactions.py)."""
+
+
 class Host(commands.Bot):
     services: Services
     forms: FormWatch
+    reaction_sinks: list[ReactionSink]

@@ -1,9 +1,9 @@
 """What the reaction-driven features share: events queued in arrival order and written
 in batches, and who counts among the users of a message's reactions.
 
-Reaction events are queued synchronously (each runs in its own task; queuing before
-any await keeps an add before its own removal), then written by one task every few
-milliseconds in one transaction. A crash loses at most the last unwritten batch; the
+Reaction events are handed to each feature's sink synchronously as they are parsed
+(`listen`; queuing before any await keeps an add before its own removal), then written
+by one task every few milliseconds in one transaction. A crash loses at most the last unwritten batch; the
 messages' reactions are the truth, and each feature recounts them at start-up while
 writing is paused (`paused`), so events arriving meanwhile are applied after, in order.
 """
@@ -22,13 +22,38 @@ from bot.kit.checks import member_is_member
 from storage import privacy
 
 if TYPE_CHECKING:
-    from bot.kit.host import Host
+    from bot.kit.host import Host, ReactionSink
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Counts = Callable[[discord.User | discord.Member], bool]
 Sort = Callable[[discord.User | discord.Member], str]
 COUNTS, REFUSED, IGNORED = "counts", "refused", "ignored"
+# The gateway's reaction events, handed to the features' sinks as they are parsed.
+REACTION_EVENTS = frozenset({"raw_reaction_add", "raw_reaction_remove"})
+
+
+def listen(bot: Host, sink: ReactionSink) -> None:
+    """From now on `sink` takes every reaction event (bot.app.SipBot.dispatch calls it
+    directly: no listener coroutine, no task, for each of a poll's thousands)."""
+    if sink not in bot.reaction_sinks:
+        bot.reaction_sinks.append(sink)
+
+
+def stop_listening(bot: Host, sink: ReactionSink) -> None:
+    if sink in bot.reaction_sinks:
+        bot.reaction_sinks.remove(sink)
+
+
+def hand_out(bot: Host, payload: discord.RawReactionActionEvent) -> None:
+    """Every sink takes the event; one that fails is logged and the others still take it."""
+    for sink in bot.reaction_sinks:
+        try:
+            sink.take(payload)
+        except Exception:
+            log.exception(
+                "%s did not take a reaction on message %s", type(sink).__name__, payload.message_id
+            )
 
 
 class BatchWriter(Generic[T]):

@@ -161,6 +161,7 @@ class TimePolls:
         self.services = bot.services
         self.polls: dict[int, OpenTimePoll] = {}
         self._order = asyncio.Lock()
+        self._recording: set[asyncio.Task[None]] = set()
 
     async def load(self) -> None:
         async with self.services.db() as db:
@@ -206,12 +207,24 @@ class TimePolls:
             await message.add_reaction(rules.SLOT_LETTERS[slot.position])
         return poll
 
-    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+    def take(self, payload: discord.RawReactionActionEvent) -> None:
+        """A vote on one of the open polls is recorded by a task of its own; the tasks
+        take their turn in the order the events came."""
         poll = self.polls.get(payload.message_id)
         if poll is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
             return
+        task = asyncio.get_running_loop().create_task(
+            self._in_turn(poll, payload), name="time-poll-vote"
+        )
+        self._recording.add(task)  # held until done: the loop keeps only a weak reference
+        task.add_done_callback(self._recording.discard)
+
+    async def _in_turn(self, poll: OpenTimePoll, payload: discord.RawReactionActionEvent) -> None:
         async with self._order:  # first come, first served: an add stays before its removal
-            await self._record(poll, payload)
+            try:
+                await self._record(poll, payload)
+            except Exception:  # the start-up recount restores what a failure left out
+                log.exception("time poll %s: a reaction was not recorded", poll.poll_id)
 
     async def _record(self, poll: OpenTimePoll, payload: discord.RawReactionActionEvent) -> None:
         slot_id = poll.slots.get(str(payload.emoji))
