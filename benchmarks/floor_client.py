@@ -25,6 +25,30 @@ import yarl
 from discord import app_commands
 
 ANSWER = "sipbot settings: constant answer from the floor client"
+# With SIPBOT_BENCH_ANSWER=card the floor answers a card the size of the bot's settings
+# card instead (a title and eleven inline fields, about 1 KB of JSON): what an answer of
+# that size costs discord.py, aiohttp and the fake, without building it.
+CARD_TITLE = "⚙️ Réglages de sipbot — serveur de la coopérative"
+CARD_FIELDS = [
+    ("Organisateurs", "<@&1000000000000000001>"),
+    ("Sociétaires", "<@&1000000000000000002>"),
+    ("Conseil d'administration", "Aucun rôle : les organisateurs répondent"),
+    ("Annonces", "<#1000000000000000003>"),
+    ("Langue", "Français"),
+    ("Fuseau horaire", "Europe/Paris"),
+    ("Rappels", "7 j, 1 j, 1 h avant"),
+    ("Séances", "180 minutes"),
+    ("Groupes", "de 5 à 12 membres"),
+    ("Groupes par membre", "1 au plus"),
+    ("Antennes", "12 antennes"),
+]
+
+
+def card() -> discord.Embed:
+    answer = discord.Embed(title=CARD_TITLE, colour=0x5865F2)
+    for name, value in CARD_FIELDS:
+        answer.add_field(name=name, value=value, inline=True)
+    return answer
 
 
 class FloorClient(discord.Client):
@@ -36,9 +60,14 @@ class FloorClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         setup = app_commands.Group(name="setup", description="Configure sipbot for this server")
 
+        answer_card = os.environ.get("SIPBOT_BENCH_ANSWER") == "card"
+
         @setup.command(name="show", description="Show the current settings")
         async def show(interaction: discord.Interaction) -> None:
-            await interaction.response.send_message(ANSWER, ephemeral=True)
+            if answer_card:
+                await interaction.response.send_message(embed=card(), ephemeral=True)
+            else:
+                await interaction.response.send_message(ANSWER, ephemeral=True)
 
         self.tree.add_command(setup)
 

@@ -14,14 +14,15 @@ migrated before (the floor's is printed beside).
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import time
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from benchmarks import load
 from benchmarks.common import Row, at_least, at_most, collector_quiet, own_cpu_seconds, percentile
-from benchmarks.floor_client import ANSWER
+from benchmarks.floor_client import ANSWER, CARD_TITLE
 from benchmarks.processes import Program, Running, launched, running, workspace
 from tests.fakediscord.results import PendingInteraction
 
@@ -33,6 +34,7 @@ THROUGHPUT_RATIO = 0.85
 RSS_MB = 80.0
 BOT = Program("bot", "bot")
 FLOOR = Program("floor", "benchmarks.floor_client")
+FLOOR_CARD = Program("floor-card", "benchmarks.floor_client", env={"SIPBOT_BENCH_ANSWER": "card"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,11 @@ def answered_constant(pending: PendingInteraction) -> bool:
     return pending.callback_type == 4 and (pending.callback_data or {}).get("content") == ANSWER
 
 
+def answered_card(pending: PendingInteraction) -> bool:
+    embeds = (pending.callback_data or {}).get("embeds") or [{}]
+    return pending.callback_type == 4 and embeds[0].get("title") == CARD_TITLE
+
+
 async def spent(run: Running, phase: Awaitable[load.Phase]) -> Spent:
     with collector_quiet():
         program, fake, wall = run.cpu_seconds(), own_cpu_seconds(), time.monotonic()
@@ -111,45 +118,63 @@ class Side:
 
     run: Running
     check: load.Check
-    paced: list[Spent]
-    bursts: list[Spent]
-    rss_start_mb: float
+    paced: list[Spent] = field(default_factory=list)
+    bursts: list[Spent] = field(default_factory=list)
+    rss_start_mb: float = 0.0
+    rss_end_mb: float = 0.0
+    answer_bytes: int = 0  # the JSON of one answer, as the fake received it
 
     def measured(self) -> Measured:
-        paced = self.paced[0]
-        if len(self.paced) > 1:  # the paced rounds pooled into one phase
-            phases = [p.phase for p in self.paced]
-            paced = Spent(
-                load.Phase(
-                    count=sum(p.count for p in phases),
-                    latencies=[latency for p in phases for latency in p.latencies],
-                    first_sent=phases[0].first_sent,
-                    last_sent=phases[-1].last_sent,
-                    last_answer=phases[-1].last_answer,
-                ),
-                sum(p.program_cpu for p in self.paced),
-                sum(p.fake_cpu for p in self.paced),
-                sum(p.wall for p in self.paced),
-            )
-        return Measured(paced, self.bursts, self.rss_start_mb, self.run.rss_mb())
+        phases = [p.phase for p in self.paced]
+        paced = Spent(  # the paced rounds pooled into one phase
+            load.Phase(
+                count=sum(p.count for p in phases),
+                latencies=[latency for p in phases for latency in p.latencies],
+                # the rounds' spans end to end, so the send rate is the pacing's
+                first_sent=phases[0].first_sent,
+                last_sent=phases[0].first_sent + sum(p.last_sent - p.first_sent for p in phases),
+                last_answer=phases[-1].last_answer,
+            ),
+            sum(p.program_cpu for p in self.paced),
+            sum(p.fake_cpu for p in self.paced),
+            sum(p.wall for p in self.paced),
+        )
+        return Measured(paced, self.bursts, self.rss_start_mb, self.rss_end_mb)
+
+    @property
+    def burst_throughput(self) -> float:
+        return statistics.median(b.phase.throughput for b in self.bursts)
+
+    def ratio(self, other: Side) -> float:
+        """The median over the rounds of this side's burst throughput over the other's."""
+        return statistics.median(
+            mine.phase.throughput / theirs.phase.throughput
+            for mine, theirs in zip(self.bursts, other.bursts, strict=True)
+        )
 
 
-async def measure(sizes: Sizes) -> tuple[Measured, Measured, float]:
-    """Both programs up at once, each against its own fake, their phases taken in turn
-    (floor, bot, floor, bot...): the machine's speed drifts by a quarter or more over a
-    minute, and in turn both see the same machine. Returns the floor's figures, the bot's
-    and the median over the burst rounds of the bot's throughput over the floor's."""
-    async with running(FLOOR) as floor_run, running(BOT) as bot_run:
-        sides = [
-            Side(floor_run, answered_constant, [], [], floor_run.rss_mb()),
-            Side(bot_run, answered_settings, [], [], bot_run.rss_mb()),
-        ]
+async def measure(sizes: Sizes) -> tuple[Side, Side, Side]:
+    """The three programs up at once, each against its own fake, their phases taken in
+    turn (floor, bot, floor, bot...): the machine's speed drifts by a quarter or more over
+    a minute, and in turn they all see the same machine. The floor answering a card (of
+    the bot's answer's size) takes the bursts only."""
+    async with (
+        running(FLOOR) as floor_run,
+        running(FLOOR_CARD) as card_run,
+        running(BOT) as bot_run,
+    ):
+        floor = Side(floor_run, answered_constant, rss_start_mb=floor_run.rss_mb())
+        card = Side(card_run, answered_card, rss_start_mb=card_run.rss_mb())
+        bot = Side(bot_run, answered_settings, rss_start_mb=bot_run.rss_mb())
+        sides = [floor, card, bot]
         within = 60.0 + sizes.burst * 0.5
         for side in sides:
             await load.warm_up(side.run.fake, COMMAND, sizes.warm_up, side.check)
+            answer = await side.run.fake.slash(COMMAND, timeout=30)
+            side.answer_bytes = len(json.dumps(answer.pending.callback_data))
         per_round = max(sizes.paced // sizes.paced_rounds, 1)
         for _ in range(sizes.paced_rounds):
-            for side in sides:
+            for side in (floor, bot):
                 fake = side.run.fake
                 phase = load.paced(fake, COMMAND, per_round, RATE, side.check, within)
                 side.paced.append(await spent(side.run, phase))
@@ -162,12 +187,9 @@ async def measure(sizes: Sizes) -> tuple[Measured, Measured, float]:
                 await asyncio.sleep(0.5)  # let the previous phase's tail settle
                 phase = load.burst(side.run.fake, COMMAND, sizes.burst, side.check, within)
                 side.bursts.append(await spent(side.run, phase))
-        floor, bot = sides
-        ratio = statistics.median(
-            b.phase.throughput / f.phase.throughput
-            for f, b in zip(floor.bursts, bot.bursts, strict=True)
-        )
-        return floor.measured(), bot.measured(), ratio
+        for side in sides:
+            side.rss_end_mb = side.run.rss_mb()
+        return floor, card, bot
 
 
 async def restarted_rss(program: Program) -> float:
@@ -220,40 +242,35 @@ def target_or_figure(who: str, metric: str, value: float, unit: str, limit: floa
     return Row(NAME, metric, value, unit)
 
 
-def ratios(bot: Measured, floor: Measured, throughput_ratio: float) -> list[Row]:
+def ratios(bot: Side, floor: Side, card: Side) -> list[Row]:
+    b, f = bot.measured(), floor.measured()
+    rounds = f"median of {len(bot.bursts)} rounds"
     return [
-        at_most(
-            NAME,
-            "paced p99 bot/floor",
-            bot.paced.phase.p99_ms / floor.paced.phase.p99_ms,
-            "x",
-            PACED_P99_RATIO,
-        ),
-        Row(
-            NAME,
-            "burst p99 bot/floor",
-            percentile(bot.burst_latencies, 99) / percentile(floor.burst_latencies, 99),
-            "x",
-        ),
-        at_least(
-            NAME,
-            f"burst throughput bot/floor (median of {len(bot.bursts)} rounds)",
-            throughput_ratio,
-            "x",
-            THROUGHPUT_RATIO,
-        ),
-    ]
+        at_most(NAME, "paced p99 bot/floor", b.paced.phase.p99_ms / f.paced.phase.p99_ms, "x",
+                PACED_P99_RATIO),
+        Row(NAME, "burst p99 bot/floor",
+            percentile(b.burst_latencies, 99) / percentile(f.burst_latencies, 99), "x"),
+        at_least(NAME, f"burst throughput bot/floor ({rounds})", bot.ratio(floor), "x",
+                 THROUGHPUT_RATIO),
+        Row(NAME, "bot answer (JSON)", bot.answer_bytes, "bytes"),
+        Row(NAME, "floor answer (JSON)", floor.answer_bytes, "bytes"),
+        Row(NAME, "floor answering a card: answer (JSON)", card.answer_bytes, "bytes"),
+        Row(NAME, f"floor answering a card: burst throughput (median of {len(card.bursts)})",
+            card.burst_throughput, "/s"),
+        Row(NAME, f"burst throughput bot/floor answering a card ({rounds})", bot.ratio(card),
+            "x"),
+    ]  # fmt: skip
 
 
 async def run(smoke: bool) -> list[Row]:
     sizes = SMOKE if smoke else FULL
-    floor, bot, throughput_ratio = await measure(sizes)
+    floor, card, bot = await measure(sizes)
     restarted = [
         at_most(NAME, "bot RSS after start-up, database migrated before", await restarted_rss(BOT),
                 "MB", RSS_MB),
         Row(NAME, "floor RSS after start-up, second start", await restarted_rss(FLOOR), "MB"),
     ]  # fmt: skip
     return (
-        figures("bot", bot) + figures("floor", floor) + restarted
-        + ratios(bot, floor, throughput_ratio)
+        figures("bot", bot.measured()) + figures("floor", floor.measured()) + restarted
+        + ratios(bot, floor, card)
     )  # fmt: skip
