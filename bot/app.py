@@ -89,8 +89,10 @@ class SipTree(app_commands.CommandTree["SipBot"]):
         ):
             return True
         data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
-        inputs.clean_options(data.get("options", []))
-        if interaction.type is discord.InteractionType.autocomplete or data.get("type", 1) != 1:
+        numbers = inputs.clean_options(data.get("options", []))
+        if not numbers or interaction.type is discord.InteractionType.autocomplete:
+            return True  # only numbers are checked against their ranges here
+        if data.get("type", 1) != 1:
             return True
         try:
             command, options = self._get_app_command_options(data)  # type: ignore[arg-type]

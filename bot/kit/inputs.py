@@ -46,13 +46,19 @@ def clean(text: str) -> str:
     return "".join(kept).strip().strip(_JOINERS).strip()
 
 
-def clean_options(options: Iterable[dict[str, Any]]) -> None:
-    """Clean every text option of an interaction's data, in place (subcommands included)."""
+def clean_options(options: Iterable[dict[str, Any]]) -> bool:
+    """Clean every text option of an interaction's data, in place (subcommands included).
+    True when a number was given (`out_of_bounds` has something to look at)."""
+    numbers = False
     for option in options:
-        if option.get("type") in GROUPS:
-            clean_options(option.get("options", []))
-        elif option.get("type") == STRING and isinstance(option.get("value"), str):
+        kind = option.get("type")
+        if kind in GROUPS:
+            numbers = clean_options(option.get("options", [])) or numbers
+        elif kind == STRING and isinstance(option.get("value"), str):
             option["value"] = clean(option["value"])
+        elif kind in (INTEGER, NUMBER):
+            numbers = True
+    return numbers
 
 
 def out_of_bounds(
