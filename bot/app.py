@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
@@ -19,8 +19,10 @@ from bot.kit.host import Host
 from bot.kit.metrics import Metrics
 from bot.kit.permissions import intents
 from bot.kit.translator import CommandTranslator
-from bot.kit.watch import Watch
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.kit.watch import Watch
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +147,17 @@ class SipBot(Host):
         self.synced = False
         self.forms = FormWatch(services)
         self.freeze_after_setup = freeze_after_setup  # the process's own bot, not tests'
-        port = services.settings.http_port
-        self.watch = (
-            Watch(self, self.metrics, services.settings.http_host, port)
-            if port is not None
-            else None
-        )
+        self.watch = self._watch()
+
+    def _watch(self) -> Watch | None:
+        """/healthz and /metrics, when asked for: aiohttp's web server (about 2 MB of
+        modules discord.py does not import) is imported only then."""
+        port = self.services.settings.http_port
+        if port is None:
+            return None
+        from bot.kit.watch import Watch
+
+        return Watch(self, self.metrics, self.services.settings.http_host, port)
 
     async def setup_hook(self) -> None:
         if self.watch is not None:

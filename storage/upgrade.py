@@ -6,8 +6,9 @@ alembic, and a process that has imported alembic keeps its modules for its life 
 bot's process hands the migration to this child instead and waits for it before it
 serves: the child reads the database URL on its standard input (never on its command
 line, where `ps` shows a password), migrates with `storage.database.migrate`, and exits.
-Its log lines (at LEVEL, a logging level number) and a failure's traceback go to the
-standard error it shares with the bot.
+Its log lines (at LEVEL, a logging level number, but never below INFO: at DEBUG aiosqlite
+and asyncpg log every call, which the bot keeps at INFO too, bot/kit/logs.py) and a
+failure's traceback go to the standard error it shares with the bot.
 
 Exit codes: 0 migrated; UNREACHABLE when the database could not be opened or answered
 with an error, the error's type printed on standard output; anything else is a failure
@@ -66,7 +67,8 @@ async def _migrate(url: str) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=int(sys.argv[1]), format=FORMAT, stream=sys.stderr)
+    level = max(int(sys.argv[1]), logging.INFO)
+    logging.basicConfig(level=level, format=FORMAT, stream=sys.stderr)
     url = sys.stdin.readline().strip()
     try:
         asyncio.run(_migrate(url))

@@ -9,12 +9,18 @@ import json
 import runpy
 import sys
 
-# Imported only where used (storage/upgrade.py, bot/kit/sheets.py, bot/sessions/files.py).
-NEVER_SERVING = ("alembic", "xlsxwriter", "icalendar")
+# Imported only where used: migrations (storage/upgrade.py), the first export
+# (bot/kit/sheets.py) or calendar (bot/sessions/files.py), and aiohttp's web server for
+# /healthz and /metrics when SIPBOT_HTTP_PORT is set (bot/app.py).
+NEVER_SERVING = ("alembic", "xlsxwriter", "icalendar", "aiohttp.web")
 
 
 def imported() -> list[str]:
-    return sorted({name.split(".")[0] for name in sys.modules} & set(NEVER_SERVING))
+    return sorted(
+        heavy
+        for heavy in NEVER_SERVING
+        if any(name == heavy or name.startswith(f"{heavy}.") for name in sys.modules)
+    )
 
 
 if __name__ == "__main__":

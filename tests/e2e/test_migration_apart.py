@@ -1,6 +1,6 @@
 """The first start's migrations run in a child process (storage/upgrade.py): the schema
 is brought to the latest before the bot serves, the serving process never imports
-alembic, and a migration that fails stops the start saying which database."""
+alembic (nor what only some commands or settings need, tests/e2e/serving_probe.py), and a migration that fails stops the start saying which database."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ async def test_the_first_start_migrates_in_a_child_and_serves_without_alembic(
         process.send_signal(signal.SIGTERM)
         code, out, err = await finish(process)
     assert code == 0, err
-    assert json.loads(out.splitlines()[-1]) == []  # alembic included, over its whole life
+    assert json.loads(out.splitlines()[-1]) == []  # over its whole life
     assert "alembic.runtime.migration: Running upgrade  -> 0001" in err  # the child's log
     with sqlite3.connect(tmp_path / "sipbot.db") as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [
