@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.kit import eager, errors, fit, inputs, memory
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
-from bot.kit.metrics import Metrics
+from bot.kit.metrics import Metrics, Uncounted
 from bot.kit.permissions import intents
 from bot.kit.translator import CommandTranslator
 from bot.services import Services
@@ -124,7 +124,9 @@ class SipBot(Host):
         discord.VoiceClient.warn_dave = False
         # Whatever the bot sends fits Discord's limits (idempotent, process-wide).
         fit.install()
-        self.metrics = Metrics()
+        # Counted only for /metrics (bot/kit/metrics.py), served when a port is given.
+        counted = services.settings.http_port is not None
+        self.metrics: Uncounted = Metrics() if counted else Uncounted()
         services.work.on_settled = self.metrics.work_settled
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -153,7 +155,7 @@ class SipBot(Host):
         """/healthz and /metrics, when asked for: aiohttp's web server (about 2 MB of
         modules discord.py does not import) is imported only then."""
         port = self.services.settings.http_port
-        if port is None:
+        if port is None or not isinstance(self.metrics, Metrics):
             return None
         from bot.kit.watch import Watch
 

@@ -10,9 +10,17 @@ import runpy
 import sys
 
 # Imported only where used: migrations (storage/upgrade.py), the first export
-# (bot/kit/sheets.py) or calendar (bot/sessions/files.py), and aiohttp's web server for
-# /healthz and /metrics when SIPBOT_HTTP_PORT is set (bot/app.py).
-NEVER_SERVING = ("alembic", "xlsxwriter", "icalendar", "aiohttp.web")
+# (bot/kit/sheets.py) or calendar (bot/sessions/files.py), aiohttp's web server and
+# prometheus_client for /healthz and /metrics when SIPBOT_HTTP_PORT is set (bot/app.py);
+# pydantic came with SQLModel, which the tables no longer use (storage/models/base.py).
+NEVER_SERVING = (
+    "alembic",
+    "xlsxwriter",
+    "icalendar",
+    "aiohttp.web",
+    "prometheus_client",
+    "pydantic",
+)
 
 
 def imported() -> list[str]:
