@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
@@ -16,11 +16,13 @@ from discord.ext import commands
 from bot.kit import eager, errors, fit, inputs, memory, reactions
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
-from bot.kit.metrics import Metrics
+from bot.kit.metrics import Metrics, Uncounted
 from bot.kit.permissions import intents
 from bot.kit.translator import CommandTranslator
-from bot.kit.watch import Watch
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.kit.watch import Watch
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +127,9 @@ class SipBot(Host):
         discord.VoiceClient.warn_dave = False
         # Whatever the bot sends fits Discord's limits (idempotent, process-wide).
         fit.install()
-        self.metrics = Metrics()
+        # Counted only for /metrics (bot/kit/metrics.py), served when a port is given.
+        counted = services.settings.http_port is not None
+        self.metrics: Uncounted = Metrics() if counted else Uncounted()
         services.work.on_settled = self.metrics.work_settled
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -149,12 +153,17 @@ class SipBot(Host):
         self.synced = False
         self.forms = FormWatch(services)
         self.freeze_after_setup = freeze_after_setup  # the process's own bot, not tests'
-        port = services.settings.http_port
-        self.watch = (
-            Watch(self, self.metrics, services.settings.http_host, port)
-            if port is not None
-            else None
-        )
+        self.watch = self._watch()
+
+    def _watch(self) -> Watch | None:
+        """/healthz and /metrics, when asked for: aiohttp's web server (about 2 MB of
+        modules discord.py does not import) is imported only then."""
+        port = self.services.settings.http_port
+        if port is None or not isinstance(self.metrics, Metrics):
+            return None
+        from bot.kit.watch import Watch
+
+        return Watch(self, self.metrics, self.services.settings.http_host, port)
 
     async def setup_hook(self) -> None:
         if self.watch is not None:

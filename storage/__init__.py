@@ -1,1 +1,1 @@
-"""Persistence: SQLModel tables, the engine, repositories and migrations."""
+"""Persistence: the tables (SQLAlchemy's declarative mapping), the engine, repositories and migrations."""

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import AssemblyOption, AssemblyVote, Ballot, Proposal, Theme
 from storage.models.work import WorkItem
@@ -37,15 +36,15 @@ async def create_vote(db: AsyncSession, vote: AssemblyVote) -> AssemblyVote:
 
 async def set_message(db: AsyncSession, vote_id: int, message_id: int) -> None:
     await db.execute(
-        update(AssemblyVote).where(col(AssemblyVote.id) == vote_id).values(message_id=message_id)
+        update(AssemblyVote).where(AssemblyVote.id == vote_id).values(message_id=message_id)
     )
 
 
 async def delete_vote(db: AsyncSession, vote_id: int, closing_key: str) -> None:
     """The vote and its closing item: SQLite may give the next vote the same id, and
     that vote's closing must not find the key taken."""
-    await db.execute(delete(WorkItem).where(col(WorkItem.key) == closing_key))
-    await db.execute(delete(AssemblyVote).where(col(AssemblyVote.id) == vote_id))
+    await db.execute(delete(WorkItem).where(WorkItem.key == closing_key))
+    await db.execute(delete(AssemblyVote).where(AssemblyVote.id == vote_id))
 
 
 async def get(db: AsyncSession, vote_id: int) -> AssemblyVote | None:
@@ -56,8 +55,8 @@ async def votes_of(db: AsyncSession, guild_id: int) -> list[AssemblyVote]:
     """The guild's votes, newest first."""
     result = await db.execute(
         select(AssemblyVote)
-        .where(col(AssemblyVote.guild_id) == guild_id)
-        .order_by(col(AssemblyVote.id).desc())
+        .where(AssemblyVote.guild_id == guild_id)
+        .order_by(AssemblyVote.id.desc())
     )
     return list(result.scalars())
 
@@ -87,11 +86,11 @@ async def set_sources(
 async def sources_of(db: AsyncSession, vote_id: int) -> dict[int, OptionSource]:
     """position -> where that option came from, for the options that came from somewhere."""
     result = await db.execute(
-        select(AssemblyOption, col(Proposal.thread_id), col(Theme.info_channel_id))
-        .outerjoin(Proposal, col(Proposal.id) == col(AssemblyOption.proposal_id))
-        .outerjoin(Theme, col(Theme.id) == col(AssemblyOption.theme_id))
-        .where(col(AssemblyOption.vote_id) == vote_id)
-        .order_by(col(AssemblyOption.position))
+        select(AssemblyOption, Proposal.thread_id, Theme.info_channel_id)
+        .outerjoin(Proposal, Proposal.id == AssemblyOption.proposal_id)
+        .outerjoin(Theme, Theme.id == AssemblyOption.theme_id)
+        .where(AssemblyOption.vote_id == vote_id)
+        .order_by(AssemblyOption.position)
     )
     return {
         option.position: OptionSource(
@@ -113,7 +112,7 @@ async def _open_for_ballots(db: AsyncSession, vote_id: int, now: datetime) -> As
     never written after the count."""
     result = await db.execute(
         select(AssemblyVote)
-        .where(col(AssemblyVote.id) == vote_id)
+        .where(AssemblyVote.id == vote_id)
         .with_for_update(read=True)
         .execution_options(populate_existing=True)
     )
@@ -130,7 +129,7 @@ async def save_ballot(
     await _open_for_ballots(db, vote_id, now)
     if not choices:
         await db.execute(
-            delete(Ballot).where(col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id)
+            delete(Ballot).where(Ballot.vote_id == vote_id, Ballot.member_id == member_id)
         )
         return
     encoded = json.dumps(choices)
@@ -139,16 +138,14 @@ async def save_ballot(
         return
     await db.execute(
         update(Ballot)
-        .where(col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id)
+        .where(Ballot.vote_id == vote_id, Ballot.member_id == member_id)
         .values(choices=encoded, updated_at=now)
     )
 
 
 async def ballot_of(db: AsyncSession, vote_id: int, member_id: int) -> list[int] | None:
     result = await db.execute(
-        select(col(Ballot.choices)).where(
-            col(Ballot.vote_id) == vote_id, col(Ballot.member_id) == member_id
-        )
+        select(Ballot.choices).where(Ballot.vote_id == vote_id, Ballot.member_id == member_id)
     )
     stored = result.scalar()
     if stored is None:
@@ -160,14 +157,14 @@ async def ballot_of(db: AsyncSession, vote_id: int, member_id: int) -> list[int]
 async def ballots_of(db: AsyncSession, vote_id: int) -> list[list[int]]:
     """Every ballot's choices, without who cast it: the count needs nothing more."""
     result = await db.execute(
-        select(col(Ballot.choices)).where(col(Ballot.vote_id) == vote_id).order_by(col(Ballot.id))
+        select(Ballot.choices).where(Ballot.vote_id == vote_id).order_by(Ballot.id)
     )
     return [json.loads(stored) for stored in result.scalars()]
 
 
 async def count_ballots(db: AsyncSession, vote_id: int) -> int:
     result = await db.execute(
-        select(func.count()).select_from(Ballot).where(col(Ballot.vote_id) == vote_id)
+        select(func.count()).select_from(Ballot).where(Ballot.vote_id == vote_id)
     )
     return int(result.scalar() or 0)
 
@@ -177,14 +174,12 @@ async def mark_closed(db: AsyncSession, vote_id: int, now: datetime) -> None:
     """Ballots stop changing from here; the results post may still be on its way."""
     await db.execute(
         update(AssemblyVote)
-        .where(col(AssemblyVote.id) == vote_id, col(AssemblyVote.status) == "open")
+        .where(AssemblyVote.id == vote_id, AssemblyVote.status == "open")
         .values(status="closed", closed_at=now)
     )
 
 
 async def set_results_message(db: AsyncSession, vote_id: int, message_id: int) -> None:
     await db.execute(
-        update(AssemblyVote)
-        .where(col(AssemblyVote.id) == vote_id)
-        .values(results_message_id=message_id)
+        update(AssemblyVote).where(AssemblyVote.id == vote_id).values(results_message_id=message_id)
     )

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage import work
 from storage.models import Cycle, Phase, WorkItem
@@ -52,7 +51,7 @@ def _announcement(phase: Phase, guild_id: int, now: datetime) -> dict[str, Any]:
 
 async def open_cycle(db: AsyncSession, guild_id: int) -> Cycle | None:
     result = await db.execute(
-        select(Cycle).where(col(Cycle.guild_id) == guild_id, col(Cycle.status) != "closed")
+        select(Cycle).where(Cycle.guild_id == guild_id, Cycle.status != "closed")
     )
     return result.scalars().first()
 
@@ -61,9 +60,9 @@ async def latest_cycle(db: AsyncSession, guild_id: int) -> Cycle | None:
     """The guild's open cycle, else the one created last (the cycle a next one follows)."""
     result = await db.execute(
         select(Cycle)
-        .where(col(Cycle.guild_id) == guild_id)
-        .order_by((col(Cycle.status) == "closed").asc(), col(Cycle.created_at).desc(),
-                  col(Cycle.id).desc())
+        .where(Cycle.guild_id == guild_id)
+        .order_by((Cycle.status == "closed").asc(), Cycle.created_at.desc(),
+                  Cycle.id.desc())
     )  # fmt: skip
     return result.scalars().first()
 
@@ -72,17 +71,15 @@ async def of_guild(db: AsyncSession, guild_id: int) -> list[Cycle]:
     """The server's cycles, the newest first (the open one, then the earlier ones)."""
     result = await db.execute(
         select(Cycle)
-        .where(col(Cycle.guild_id) == guild_id)
-        .order_by(col(Cycle.first_year).desc(), col(Cycle.id).desc())
+        .where(Cycle.guild_id == guild_id)
+        .order_by(Cycle.first_year.desc(), Cycle.id.desc())
     )
     return list(result.scalars())
 
 
 async def cycle_named(db: AsyncSession, guild_id: int, name: str) -> Cycle | None:
     result = await db.execute(
-        select(Cycle).where(
-            col(Cycle.guild_id) == guild_id, func.lower(col(Cycle.name)) == name.lower()
-        )
+        select(Cycle).where(Cycle.guild_id == guild_id, func.lower(Cycle.name) == name.lower())
     )
     return result.scalars().first()
 
@@ -122,17 +119,13 @@ async def create_cycle(
 
 async def phases_of(db: AsyncSession, cycle_id: int) -> list[Phase]:
     result = await db.execute(
-        select(Phase)
-        .where(col(Phase.cycle_id) == cycle_id)
-        .order_by(col(Phase.starts_at), col(Phase.position))
+        select(Phase).where(Phase.cycle_id == cycle_id).order_by(Phase.starts_at, Phase.position)
     )
     return list(result.scalars())
 
 
 async def phase(db: AsyncSession, cycle_id: int, key: str) -> Phase | None:
-    result = await db.execute(
-        select(Phase).where(col(Phase.cycle_id) == cycle_id, col(Phase.key) == key)
-    )
+    result = await db.execute(select(Phase).where(Phase.cycle_id == cycle_id, Phase.key == key))
     return result.scalars().first()
 
 
@@ -142,7 +135,7 @@ async def move_phase(
     """New dates; an announcement not yet sent follows the new start (one already sent,
     skipped or refused is not done again)."""
     await db.execute(
-        update(Phase).where(col(Phase.id) == phase_id).values(starts_at=starts_at, ends_at=ends_at)
+        update(Phase).where(Phase.id == phase_id).values(starts_at=starts_at, ends_at=ends_at)
     )
     for item in await work.items(db, kind=ANNOUNCEMENT, prefix=announcements_of(phase_id)):
         # Only a changed start moves it: moving resets the next try, and one waiting out
@@ -159,9 +152,7 @@ async def announcement(db: AsyncSession, phase_id: int) -> WorkItem | None:
 
 async def phase_and_cycle(db: AsyncSession, phase_id: int) -> tuple[Phase, Cycle] | None:
     result = await db.execute(
-        select(Phase, Cycle)
-        .join(Cycle, col(Cycle.id) == col(Phase.cycle_id))
-        .where(col(Phase.id) == phase_id)
+        select(Phase, Cycle).join(Cycle, Cycle.id == Phase.cycle_id).where(Phase.id == phase_id)
     )
     row = result.first()
     return (row[0], row[1]) if row is not None else None
@@ -170,9 +161,9 @@ async def phase_and_cycle(db: AsyncSession, phase_id: int) -> tuple[Phase, Cycle
 async def close_cycle(db: AsyncSession, cycle_id: int, now: datetime) -> None:
     """Closed and archived; its announcements not yet made never will be."""
     await db.execute(
-        update(Cycle).where(col(Cycle.id) == cycle_id).values(status="closed", closed_at=now)
+        update(Cycle).where(Cycle.id == cycle_id).values(status="closed", closed_at=now)
     )
-    result = await db.execute(select(col(Phase.id)).where(col(Phase.cycle_id) == cycle_id))
+    result = await db.execute(select(Phase.id).where(Phase.cycle_id == cycle_id))
     for phase_id in list(result.scalars()):
         await work.cancel(db, prefix=announcements_of(phase_id), now=now, note="cycle closed")
 
@@ -180,6 +171,6 @@ async def close_cycle(db: AsyncSession, cycle_id: int, now: datetime) -> None:
 async def mark_running(db: AsyncSession, cycle_id: int) -> None:
     await db.execute(
         update(Cycle)
-        .where(col(Cycle.id) == cycle_id, col(Cycle.status) == "preparing")
+        .where(Cycle.id == cycle_id, Cycle.status == "preparing")
         .values(status="running")
     )

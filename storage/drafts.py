@@ -15,7 +15,6 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import Draft, DraftAnswer, DraftVersion, Endorsement
 from storage.upsert import insert_ignore, table_of
@@ -69,9 +68,7 @@ async def find(db: AsyncSession, cycle_id: int, value: str) -> Draft | None:
         draft = await get(db, int(text[1:]))
         return draft if draft is not None and draft.cycle_id == cycle_id else None
     result = await db.execute(
-        select(Draft).where(
-            col(Draft.cycle_id) == cycle_id, func.lower(col(Draft.title)) == text.lower()
-        )
+        select(Draft).where(Draft.cycle_id == cycle_id, func.lower(Draft.title) == text.lower())
     )
     found = list(result.scalars())
     return found[0] if len(found) == 1 else None
@@ -87,11 +84,9 @@ async def find_in_guild(
     if text.startswith("#") and text[1:].isdigit():
         draft = await get(db, int(text[1:]))
         return draft if draft is not None and draft.guild_id == guild_id else None
-    query = select(Draft).where(
-        col(Draft.guild_id) == guild_id, func.lower(col(Draft.title)) == text.lower()
-    )
+    query = select(Draft).where(Draft.guild_id == guild_id, func.lower(Draft.title) == text.lower())
     if statuses:
-        query = query.where(col(Draft.status).in_(list(statuses)))
+        query = query.where(Draft.status.in_(list(statuses)))
     found = list((await db.execute(query)).scalars())
     return found[0] if len(found) == 1 else None
 
@@ -100,8 +95,8 @@ async def drafts_in_guild(db: AsyncSession, guild_id: int, statuses: Sequence[st
     """The server's drafts in these statuses, the newest first (for autocomplete)."""
     result = await db.execute(
         select(Draft)
-        .where(col(Draft.guild_id) == guild_id, col(Draft.status).in_(list(statuses)))
-        .order_by(col(Draft.cycle_id).desc(), col(Draft.id).desc())
+        .where(Draft.guild_id == guild_id, Draft.status.in_(list(statuses)))
+        .order_by(Draft.cycle_id.desc(), Draft.id.desc())
     )
     return list(result.scalars())
 
@@ -109,18 +104,16 @@ async def drafts_in_guild(db: AsyncSession, guild_id: int, statuses: Sequence[st
 async def drafts_of_cycle(
     db: AsyncSession, cycle_id: int, theme_id: int | None = None
 ) -> list[Draft]:
-    query = select(Draft).where(col(Draft.cycle_id) == cycle_id)
+    query = select(Draft).where(Draft.cycle_id == cycle_id)
     if theme_id is not None:
-        query = query.where(col(Draft.theme_id) == theme_id)
-    result = await db.execute(
-        query.order_by(col(Draft.theme_id), col(Draft.group_id), col(Draft.id))
-    )
+        query = query.where(Draft.theme_id == theme_id)
+    result = await db.execute(query.order_by(Draft.theme_id, Draft.group_id, Draft.id))
     return list(result.scalars())
 
 
 async def drafts_of_groups(db: AsyncSession, group_ids: Sequence[int]) -> list[Draft]:
     result = await db.execute(
-        select(Draft).where(col(Draft.group_id).in_(list(group_ids))).order_by(col(Draft.id))
+        select(Draft).where(Draft.group_id.in_(list(group_ids))).order_by(Draft.id)
     )
     return list(result.scalars())
 
@@ -128,7 +121,7 @@ async def drafts_of_groups(db: AsyncSession, group_ids: Sequence[int]) -> list[D
 async def unfinished_with_posts(db: AsyncSession) -> list[Draft]:
     """Drafts whose endorsements still count: a forum post, and not in a final status."""
     result = await db.execute(
-        select(Draft).where(col(Draft.thread_id).is_not(None), col(Draft.status).not_in(FINAL))
+        select(Draft).where(Draft.thread_id.is_not(None), Draft.status.not_in(FINAL))
     )
     return list(result.scalars())
 
@@ -138,14 +131,14 @@ async def record_post(
 ) -> None:
     await db.execute(
         update(Draft)
-        .where(col(Draft.id) == draft_id)
+        .where(Draft.id == draft_id)
         .values(thread_id=thread_id, extra_message_ids=join_ids(extra), updated_at=now)
     )
 
 
 async def record_announcement(db: AsyncSession, draft_id: int, message_id: int) -> None:
     await db.execute(
-        update(Draft).where(col(Draft.id) == draft_id).values(announce_message_id=message_id)
+        update(Draft).where(Draft.id == draft_id).values(announce_message_id=message_id)
     )
 
 
@@ -156,7 +149,7 @@ async def add_version(
     """Version base+1, only if the draft is still at `base`; None when someone was faster."""
     result = await db.execute(
         update(Draft)
-        .where(col(Draft.id) == draft_id, col(Draft.version) == base)
+        .where(Draft.id == draft_id, Draft.version == base)
         .values(version=base + 1, updated_at=now)
     )
     if int(getattr(result, "rowcount", 0) or 0) != 1:
@@ -172,9 +165,7 @@ async def add_version(
 
 async def versions(db: AsyncSession, draft_id: int) -> list[DraftVersion]:
     result = await db.execute(
-        select(DraftVersion)
-        .where(col(DraftVersion.draft_id) == draft_id)
-        .order_by(col(DraftVersion.number))
+        select(DraftVersion).where(DraftVersion.draft_id == draft_id).order_by(DraftVersion.number)
     )
     return list(result.scalars())
 
@@ -187,10 +178,8 @@ async def latest_texts(db: AsyncSession, drafts: Sequence[Draft]) -> dict[int, s
     found: dict[int, str] = {}
     for start in range(0, len(keys), 500):
         result = await db.execute(
-            select(col(DraftVersion.draft_id), col(DraftVersion.text)).where(
-                tuple_(col(DraftVersion.draft_id), col(DraftVersion.number)).in_(
-                    keys[start : start + 500]
-                )
+            select(DraftVersion.draft_id, DraftVersion.text).where(
+                tuple_(DraftVersion.draft_id, DraftVersion.number).in_(keys[start : start + 500])
             )
         )
         found.update({draft_id: text for draft_id, text in result.all()})
@@ -202,7 +191,7 @@ async def move(db: AsyncSession, draft_id: int, current: str, wanted: str, now: 
     """The status changes only if nobody changed it meanwhile."""
     result = await db.execute(
         update(Draft)
-        .where(col(Draft.id) == draft_id, col(Draft.status) == current)
+        .where(Draft.id == draft_id, Draft.status == current)
         .values(status=wanted, updated_at=now)
     )
     return int(getattr(result, "rowcount", 0) or 0) == 1
@@ -217,7 +206,7 @@ async def add_answer(
     decision is refused); None when it no longer is."""
     result = await db.execute(
         update(Draft)
-        .where(col(Draft.id) == answer.draft_id, col(Draft.status) == "submitted")
+        .where(Draft.id == answer.draft_id, Draft.status == "submitted")
         .values(status=status, updated_at=now)
     )
     if int(getattr(result, "rowcount", 0) or 0) != 1:
@@ -238,8 +227,8 @@ async def answers(db: AsyncSession, draft_ids: Sequence[int]) -> dict[int, list[
     for start in range(0, len(ids), 500):
         result = await db.execute(
             select(DraftAnswer)
-            .where(col(DraftAnswer.draft_id).in_(ids[start : start + 500]))
-            .order_by(col(DraftAnswer.draft_id), col(DraftAnswer.id))
+            .where(DraftAnswer.draft_id.in_(ids[start : start + 500]))
+            .order_by(DraftAnswer.draft_id, DraftAnswer.id)
         )
         for row in result.scalars():
             found[row.draft_id].append(row)
@@ -270,7 +259,7 @@ async def apply_endorsements(
     for start in range(0, len(removed), 500):
         await db.execute(
             delete(Endorsement).where(
-                tuple_(col(Endorsement.draft_id), col(Endorsement.member_id)).in_(
+                tuple_(Endorsement.draft_id, Endorsement.member_id).in_(
                     removed[start : start + 500]
                 )
             )
@@ -278,9 +267,7 @@ async def apply_endorsements(
 
 
 async def endorsers(db: AsyncSession, draft_id: int) -> set[int]:
-    result = await db.execute(
-        select(col(Endorsement.member_id)).where(col(Endorsement.draft_id) == draft_id)
-    )
+    result = await db.execute(select(Endorsement.member_id).where(Endorsement.draft_id == draft_id))
     return set(result.scalars())
 
 
@@ -301,9 +288,9 @@ async def endorsement_counts(db: AsyncSession, draft_ids: Sequence[int]) -> dict
     if not counts:
         return counts
     result = await db.execute(
-        select(col(Endorsement.draft_id), func.count())
-        .where(col(Endorsement.draft_id).in_(list(counts)))
-        .group_by(col(Endorsement.draft_id))
+        select(Endorsement.draft_id, func.count())
+        .where(Endorsement.draft_id.in_(list(counts)))
+        .group_by(Endorsement.draft_id)
     )
     counts.update({draft_id: int(n) for draft_id, n in result.all()})
     return counts

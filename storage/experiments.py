@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import Experiment, ExperimentCheckin, ExperimentEvaluation
 
@@ -26,16 +25,14 @@ async def get(db: AsyncSession, experiment_id: int) -> Experiment | None:
 
 async def of_groups(db: AsyncSession, group_ids: Sequence[int]) -> list[Experiment]:
     result = await db.execute(
-        select(Experiment)
-        .where(col(Experiment.group_id).in_(list(group_ids)))
-        .order_by(col(Experiment.id))
+        select(Experiment).where(Experiment.group_id.in_(list(group_ids))).order_by(Experiment.id)
     )
     return list(result.scalars())
 
 
 async def of_guild(db: AsyncSession, guild_id: int) -> list[Experiment]:
     result = await db.execute(
-        select(Experiment).where(col(Experiment.guild_id) == guild_id).order_by(col(Experiment.id))
+        select(Experiment).where(Experiment.guild_id == guild_id).order_by(Experiment.id)
     )
     return list(result.scalars())
 
@@ -44,9 +41,7 @@ async def update_experiment(
     db: AsyncSession, experiment_id: int, now: datetime, **changes: Any
 ) -> None:
     await db.execute(
-        update(Experiment)
-        .where(col(Experiment.id) == experiment_id)
-        .values(updated_at=now, **changes)
+        update(Experiment).where(Experiment.id == experiment_id).values(updated_at=now, **changes)
     )
 
 
@@ -55,7 +50,7 @@ async def end(db: AsyncSession, experiment_id: int, now: datetime) -> None:
     evaluated already)."""
     await db.execute(
         update(Experiment)
-        .where(col(Experiment.id) == experiment_id, col(Experiment.status) == "running")
+        .where(Experiment.id == experiment_id, Experiment.status == "running")
         .values(status="ended", updated_at=now)
     )
 
@@ -67,9 +62,9 @@ async def add_checkin(db: AsyncSession, row: ExperimentCheckin) -> None:
 
 async def last_checkins(db: AsyncSession, experiment_ids: Sequence[int]) -> dict[int, datetime]:
     result = await db.execute(
-        select(col(ExperimentCheckin.experiment_id), func.max(col(ExperimentCheckin.created_at)))
-        .where(col(ExperimentCheckin.experiment_id).in_(list(experiment_ids)))
-        .group_by(col(ExperimentCheckin.experiment_id))
+        select(ExperimentCheckin.experiment_id, func.max(ExperimentCheckin.created_at))
+        .where(ExperimentCheckin.experiment_id.in_(list(experiment_ids)))
+        .group_by(ExperimentCheckin.experiment_id)
     )
     found: dict[int, datetime] = {}
     for experiment_id, at in result.all():
@@ -82,9 +77,9 @@ async def last_checkins(db: AsyncSession, experiment_ids: Sequence[int]) -> dict
 
 async def checkin_counts(db: AsyncSession, experiment_ids: Sequence[int]) -> dict[int, int]:
     result = await db.execute(
-        select(col(ExperimentCheckin.experiment_id), func.count())
-        .where(col(ExperimentCheckin.experiment_id).in_(list(experiment_ids)))
-        .group_by(col(ExperimentCheckin.experiment_id))
+        select(ExperimentCheckin.experiment_id, func.count())
+        .where(ExperimentCheckin.experiment_id.in_(list(experiment_ids)))
+        .group_by(ExperimentCheckin.experiment_id)
     )
     return {e: int(n) for e, n in result.all()}
 
@@ -101,6 +96,6 @@ async def save_evaluation(db: AsyncSession, row: ExperimentEvaluation) -> None:
 
 async def evaluation(db: AsyncSession, experiment_id: int) -> ExperimentEvaluation | None:
     result = await db.execute(
-        select(ExperimentEvaluation).where(col(ExperimentEvaluation.experiment_id) == experiment_id)
+        select(ExperimentEvaluation).where(ExperimentEvaluation.experiment_id == experiment_id)
     )
     return result.scalars().first()

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import Draft, FollowupUpdate
 
@@ -41,8 +40,8 @@ async def updates(db: AsyncSession, draft_ids: Sequence[int]) -> dict[int, list[
     for start in range(0, len(ids), 500):
         result = await db.execute(
             select(FollowupUpdate)
-            .where(col(FollowupUpdate.draft_id).in_(ids[start : start + 500]))
-            .order_by(col(FollowupUpdate.draft_id), col(FollowupUpdate.id))
+            .where(FollowupUpdate.draft_id.in_(ids[start : start + 500]))
+            .order_by(FollowupUpdate.draft_id, FollowupUpdate.id)
         )
         for row in result.scalars():
             found[row.draft_id].append(row)
@@ -53,7 +52,7 @@ async def followed_of_cycle(db: AsyncSession, cycle_id: int) -> list[Draft]:
     """The cycle's adopted recommendations, by theme, group, then draft."""
     result = await db.execute(
         select(Draft)
-        .where(col(Draft.cycle_id) == cycle_id, col(Draft.status).in_(FOLLOWED))
-        .order_by(col(Draft.theme_id), col(Draft.group_id), col(Draft.id))
+        .where(Draft.cycle_id == cycle_id, Draft.status.in_(FOLLOWED))
+        .order_by(Draft.theme_id, Draft.group_id, Draft.id)
     )
     return list(result.scalars())

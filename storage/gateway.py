@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import GatewayLease
 
@@ -40,7 +39,7 @@ async def take(
         "shard_id": shard_id, "shard_count": shard_count, "holder": holder,
         "acquired_at": now, "renewed_at": now, "expires_at": now + ttl,
     }  # fmt: skip
-    table = GatewayLease.__table__  # type: ignore[attr-defined]
+    table = GatewayLease.__table__
     dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(**values)
     statement = statement.on_conflict_do_update(
@@ -65,13 +64,11 @@ async def give_back(db: AsyncSession, shard_ids: Sequence[int], holder: str) -> 
     """Release our leases at once (a clean stop), so a standby need not wait for expiry."""
     result = await db.execute(
         delete(GatewayLease).where(
-            col(GatewayLease.shard_id).in_(list(shard_ids)), col(GatewayLease.holder) == holder
+            GatewayLease.shard_id.in_(list(shard_ids)), GatewayLease.holder == holder
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def holders(db: AsyncSession) -> list[GatewayLease]:
-    return list(
-        (await db.execute(select(GatewayLease).order_by(col(GatewayLease.shard_id)))).scalars()
-    )
+    return list((await db.execute(select(GatewayLease).order_by(GatewayLease.shard_id))).scalars())

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import GroupMember, Invitation, WorkGroup
 from storage.upsert import insert_ignore, table_of
@@ -31,8 +30,8 @@ async def get(db: AsyncSession, group_id: int) -> WorkGroup | None:
 async def groups_of_theme(db: AsyncSession, theme_id: int) -> list[WorkGroup]:
     result = await db.execute(
         select(WorkGroup)
-        .where(col(WorkGroup.theme_id) == theme_id)
-        .order_by(col(WorkGroup.position), col(WorkGroup.id))
+        .where(WorkGroup.theme_id == theme_id)
+        .order_by(WorkGroup.position, WorkGroup.id)
     )
     return list(result.scalars())
 
@@ -40,8 +39,8 @@ async def groups_of_theme(db: AsyncSession, theme_id: int) -> list[WorkGroup]:
 async def groups_of_cycle(db: AsyncSession, cycle_id: int) -> list[WorkGroup]:
     result = await db.execute(
         select(WorkGroup)
-        .where(col(WorkGroup.cycle_id) == cycle_id)
-        .order_by(col(WorkGroup.theme_id), col(WorkGroup.position), col(WorkGroup.id))
+        .where(WorkGroup.cycle_id == cycle_id)
+        .order_by(WorkGroup.theme_id, WorkGroup.position, WorkGroup.id)
     )
     return list(result.scalars())
 
@@ -55,8 +54,8 @@ async def find(db: AsyncSession, cycle_id: int, value: str) -> WorkGroup | None:
         return group if group is not None and group.cycle_id == cycle_id else None
     result = await db.execute(
         select(WorkGroup).where(
-            col(WorkGroup.cycle_id) == cycle_id,
-            func.lower(col(WorkGroup.name)) == text.lower(),
+            WorkGroup.cycle_id == cycle_id,
+            func.lower(WorkGroup.name) == text.lower(),
         )
     )
     found = list(result.scalars())
@@ -64,7 +63,7 @@ async def find(db: AsyncSession, cycle_id: int, value: str) -> WorkGroup | None:
 
 
 async def by_channel(db: AsyncSession, channel_id: int) -> WorkGroup | None:
-    result = await db.execute(select(WorkGroup).where(col(WorkGroup.channel_id) == channel_id))
+    result = await db.execute(select(WorkGroup).where(WorkGroup.channel_id == channel_id))
     return result.scalars().first()
 
 
@@ -75,9 +74,9 @@ async def members_of(db: AsyncSession, group_ids: Iterable[int]) -> dict[int, li
     if not wanted:
         return found
     result = await db.execute(
-        select(col(GroupMember.group_id), col(GroupMember.member_id))
-        .where(col(GroupMember.group_id).in_(wanted))
-        .order_by(col(GroupMember.id))
+        select(GroupMember.group_id, GroupMember.member_id)
+        .where(GroupMember.group_id.in_(wanted))
+        .order_by(GroupMember.id)
     )
     for group_id, member_id in result.all():
         found[group_id].append(member_id)
@@ -86,9 +85,7 @@ async def members_of(db: AsyncSession, group_ids: Iterable[int]) -> dict[int, li
 
 async def rows_of(db: AsyncSession, group_id: int) -> list[GroupMember]:
     result = await db.execute(
-        select(GroupMember)
-        .where(col(GroupMember.group_id) == group_id)
-        .order_by(col(GroupMember.id))
+        select(GroupMember).where(GroupMember.group_id == group_id).order_by(GroupMember.id)
     )
     return list(result.scalars())
 
@@ -96,9 +93,9 @@ async def rows_of(db: AsyncSession, group_id: int) -> list[GroupMember]:
 async def groups_of_member(db: AsyncSession, cycle_id: int, member_id: int) -> list[WorkGroup]:
     result = await db.execute(
         select(WorkGroup)
-        .join(GroupMember, col(GroupMember.group_id) == col(WorkGroup.id))
-        .where(col(WorkGroup.cycle_id) == cycle_id, col(GroupMember.member_id) == member_id)
-        .order_by(col(WorkGroup.theme_id), col(WorkGroup.position))
+        .join(GroupMember, GroupMember.group_id == WorkGroup.id)
+        .where(WorkGroup.cycle_id == cycle_id, GroupMember.member_id == member_id)
+        .order_by(WorkGroup.theme_id, WorkGroup.position)
     )
     return list(result.scalars())
 
@@ -109,18 +106,18 @@ async def placed_themes(
     """member id -> the themes of the cycle where they are in a group (proposed or
     published) or hold a seat by a pending invitation, leaving out one theme."""
     members = (
-        select(col(GroupMember.member_id), col(WorkGroup.theme_id))
-        .join(WorkGroup, col(GroupMember.group_id) == col(WorkGroup.id))
-        .where(col(WorkGroup.cycle_id) == cycle_id)
+        select(GroupMember.member_id, WorkGroup.theme_id)
+        .join(WorkGroup, GroupMember.group_id == WorkGroup.id)
+        .where(WorkGroup.cycle_id == cycle_id)
     )
     invited = (
-        select(col(Invitation.member_id), col(WorkGroup.theme_id))
-        .join(WorkGroup, col(Invitation.group_id) == col(WorkGroup.id))
-        .where(col(WorkGroup.cycle_id) == cycle_id, col(Invitation.state) == "pending")
+        select(Invitation.member_id, WorkGroup.theme_id)
+        .join(WorkGroup, Invitation.group_id == WorkGroup.id)
+        .where(WorkGroup.cycle_id == cycle_id, Invitation.state == "pending")
     )
     if except_theme is not None:
-        members = members.where(col(WorkGroup.theme_id) != except_theme)
-        invited = invited.where(col(WorkGroup.theme_id) != except_theme)
+        members = members.where(WorkGroup.theme_id != except_theme)
+        invited = invited.where(WorkGroup.theme_id != except_theme)
     found: dict[int, set[int]] = {}
     for query in (members, invited):
         for member_id, theme_id in (await db.execute(query)).all():
@@ -131,9 +128,9 @@ async def placed_themes(
 async def count_by_theme(db: AsyncSession, cycle_id: int) -> dict[int, int]:
     """theme id -> number of groups (proposed or published); themes without any are absent."""
     result = await db.execute(
-        select(col(WorkGroup.theme_id), func.count())
-        .where(col(WorkGroup.cycle_id) == cycle_id)
-        .group_by(col(WorkGroup.theme_id))
+        select(WorkGroup.theme_id, func.count())
+        .where(WorkGroup.cycle_id == cycle_id)
+        .group_by(WorkGroup.theme_id)
     )
     return {theme_id: int(count) for theme_id, count in result.all()}
 
@@ -163,9 +160,9 @@ async def delete_groups(db: AsyncSession, group_ids: Sequence[int]) -> None:
     """Members first: the cascade is not something every connection is sure to apply."""
     if not group_ids:
         return
-    await db.execute(delete(GroupMember).where(col(GroupMember.group_id).in_(group_ids)))
-    await db.execute(delete(Invitation).where(col(Invitation.group_id).in_(group_ids)))
-    await db.execute(delete(WorkGroup).where(col(WorkGroup.id).in_(group_ids)))
+    await db.execute(delete(GroupMember).where(GroupMember.group_id.in_(group_ids)))
+    await db.execute(delete(Invitation).where(Invitation.group_id.in_(group_ids)))
+    await db.execute(delete(WorkGroup).where(WorkGroup.id.in_(group_ids)))
 
 
 async def add_members(
@@ -194,7 +191,7 @@ async def add_members(
 async def remove_member(db: AsyncSession, group_id: int, member_id: int) -> bool:
     result = await db.execute(
         delete(GroupMember).where(
-            col(GroupMember.group_id) == group_id, col(GroupMember.member_id) == member_id
+            GroupMember.group_id == group_id, GroupMember.member_id == member_id
         )
     )
     return bool(getattr(result, "rowcount", 0))
@@ -209,7 +206,7 @@ async def set_roles(
 ) -> None:
     await db.execute(
         update(WorkGroup)
-        .where(col(WorkGroup.id) == group_id)
+        .where(WorkGroup.id == group_id)
         .values(facilitator_id=facilitator_id, secretary_id=secretary_id, updated_at=now)
     )
 
@@ -220,15 +217,13 @@ async def record_objects(db: AsyncSession, group_id: int, now: datetime, **ids: 
     if unknown:
         raise ValueError(f"not a Discord object of a group: {sorted(unknown)}")
     await db.execute(
-        update(WorkGroup).where(col(WorkGroup.id) == group_id).values(updated_at=now, **ids)
+        update(WorkGroup).where(WorkGroup.id == group_id).values(updated_at=now, **ids)
     )
 
 
 async def mark_published(db: AsyncSession, group_id: int, now: datetime) -> None:
     await db.execute(
-        update(WorkGroup)
-        .where(col(WorkGroup.id) == group_id)
-        .values(status="published", updated_at=now)
+        update(WorkGroup).where(WorkGroup.id == group_id).values(status="published", updated_at=now)
     )
 
 
@@ -236,19 +231,17 @@ async def set_granted(
     db: AsyncSession, group_id: int, member_ids: Iterable[int] | None, granted: bool
 ) -> None:
     """Whether members hold the group's role; None means every member (a new role)."""
-    query = update(GroupMember).where(col(GroupMember.group_id) == group_id)
+    query = update(GroupMember).where(GroupMember.group_id == group_id)
     if member_ids is not None:
         wanted = list(member_ids)
         if not wanted:
             return
-        query = query.where(col(GroupMember.member_id).in_(wanted))
+        query = query.where(GroupMember.member_id.in_(wanted))
     await db.execute(query.values(role_granted=granted))
 
 
 async def member_ids(db: AsyncSession, group_id: int) -> set[int]:
-    result = await db.execute(
-        select(col(GroupMember.member_id)).where(col(GroupMember.group_id) == group_id)
-    )
+    result = await db.execute(select(GroupMember.member_id).where(GroupMember.group_id == group_id))
     return set(result.scalars())
 
 
@@ -257,9 +250,9 @@ async def member_groups_in_guild(
 ) -> list[WorkGroup]:
     result = await db.execute(
         select(WorkGroup)
-        .join(GroupMember, col(GroupMember.group_id) == col(WorkGroup.id))
-        .where(col(WorkGroup.guild_id) == guild_id, col(GroupMember.member_id) == member_id)
-        .order_by(col(WorkGroup.id))
+        .join(GroupMember, GroupMember.group_id == WorkGroup.id)
+        .where(WorkGroup.guild_id == guild_id, GroupMember.member_id == member_id)
+        .order_by(WorkGroup.id)
     )
     return list(result.scalars())
 
@@ -267,12 +260,10 @@ async def member_groups_in_guild(
 async def runs_a_group(db: AsyncSession, guild_id: int, member_id: int) -> bool:
     """Whether the member facilitates or is secretary of a group of the server."""
     result = await db.execute(
-        select(col(WorkGroup.id))
+        select(WorkGroup.id)
         .where(
-            col(WorkGroup.guild_id) == guild_id,
-            or_(
-                col(WorkGroup.facilitator_id) == member_id, col(WorkGroup.secretary_id) == member_id
-            ),
+            WorkGroup.guild_id == guild_id,
+            or_(WorkGroup.facilitator_id == member_id, WorkGroup.secretary_id == member_id),
         )
         .limit(1)
     )

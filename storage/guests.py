@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import GroupGuest, GroupMember
 from storage.upsert import insert_ignore, table_of
@@ -31,11 +30,11 @@ ACTIVE, ENDED, REMOVED = "active", "ended", "removed"
 def _present(now: datetime) -> ColumnElement[bool]:
     """The one rule: a guest is an active row whose date is still ahead, for someone who
     is not a member of the group (a guest invited into the group since is a member)."""
-    member = select(col(GroupMember.id)).where(
-        col(GroupMember.group_id) == col(GroupGuest.group_id),
-        col(GroupMember.member_id) == col(GroupGuest.member_id),
+    member = select(GroupMember.id).where(
+        GroupMember.group_id == GroupGuest.group_id,
+        GroupMember.member_id == GroupGuest.member_id,
     )
-    return and_(col(GroupGuest.state) == ACTIVE, col(GroupGuest.until) > now, ~exists(member))
+    return and_(GroupGuest.state == ACTIVE, GroupGuest.until > now, ~exists(member))
 
 
 async def guest_of(
@@ -44,8 +43,8 @@ async def guest_of(
     """The person's guest row in this group, if they are its guest now."""
     result = await db.execute(
         select(GroupGuest).where(
-            col(GroupGuest.group_id) == group_id,
-            col(GroupGuest.member_id) == member_id,
+            GroupGuest.group_id == group_id,
+            GroupGuest.member_id == member_id,
             _present(now),
         )
     )
@@ -62,8 +61,8 @@ async def guests_of(
         return found
     result = await db.execute(
         select(GroupGuest)
-        .where(col(GroupGuest.group_id).in_(wanted), _present(now))
-        .order_by(col(GroupGuest.until), col(GroupGuest.id))
+        .where(GroupGuest.group_id.in_(wanted), _present(now))
+        .order_by(GroupGuest.until, GroupGuest.id)
     )
     for row in result.scalars():
         found[row.group_id].append(row)
@@ -78,9 +77,9 @@ async def active_row(db: AsyncSession, group_id: int, member_id: int) -> GroupGu
     """The active row whatever its date (one past its date waits for its revoke item)."""
     result = await db.execute(
         select(GroupGuest).where(
-            col(GroupGuest.group_id) == group_id,
-            col(GroupGuest.member_id) == member_id,
-            col(GroupGuest.state) == ACTIVE,
+            GroupGuest.group_id == group_id,
+            GroupGuest.member_id == member_id,
+            GroupGuest.state == ACTIVE,
         )
     )
     return result.scalars().first()
@@ -121,9 +120,9 @@ async def add_or_extend(
         await db.execute(
             update(GroupGuest)
             .where(
-                col(GroupGuest.group_id) == group_id,
-                col(GroupGuest.member_id) == member_id,
-                col(GroupGuest.state) == ACTIVE,
+                GroupGuest.group_id == group_id,
+                GroupGuest.member_id == member_id,
+                GroupGuest.state == ACTIVE,
             )
             .values(**changes)
         )
@@ -141,7 +140,7 @@ async def remove(
         return None
     await db.execute(
         update(GroupGuest)
-        .where(col(GroupGuest.id) == guest.id, col(GroupGuest.state) == ACTIVE)
+        .where(GroupGuest.id == guest.id, GroupGuest.state == ACTIVE)
         .values(state=REMOVED, removed_at=now)
     )
     return guest
@@ -152,9 +151,9 @@ async def end_if_due(db: AsyncSession, guest_id: int, now: datetime) -> bool:
     result = await db.execute(
         update(GroupGuest)
         .where(
-            col(GroupGuest.id) == guest_id,
-            col(GroupGuest.state) == ACTIVE,
-            col(GroupGuest.until) <= now,
+            GroupGuest.id == guest_id,
+            GroupGuest.state == ACTIVE,
+            GroupGuest.until <= now,
         )
         .values(state=ENDED, removed_at=now)
     )

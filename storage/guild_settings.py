@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import GuildConfig, Office
 from storage.setup import CONFIG_FIELDS, audit, ensure_guild, update_config
@@ -20,7 +19,7 @@ TRANSFERRED = sorted(CONFIG_FIELDS - {"updated_at"})
 
 
 async def configured_guilds(db: AsyncSession) -> list[int]:
-    rows = await db.execute(select(col(GuildConfig.guild_id)).order_by(col(GuildConfig.guild_id)))
+    rows = await db.execute(select(GuildConfig.guild_id).order_by(GuildConfig.guild_id))
     return [int(guild_id) for guild_id in rows.scalars()]
 
 
@@ -29,7 +28,7 @@ async def read(db: AsyncSession, guild_id: int) -> tuple[dict[str, Any], list[Of
     if config is None:
         return None
     offices = await db.execute(
-        select(Office).where(col(Office.guild_id) == guild_id).order_by(col(Office.name))
+        select(Office).where(Office.guild_id == guild_id).order_by(Office.name)
     )
     return {name: getattr(config, name) for name in TRANSFERRED}, list(offices.scalars())
 
@@ -45,7 +44,7 @@ async def write(
     `offices`; the audit log records the import."""
     await ensure_guild(db, guild_id, now)
     await update_config(db, guild_id, now, **values)
-    await db.execute(delete(Office).where(col(Office.guild_id) == guild_id))
+    await db.execute(delete(Office).where(Office.guild_id == guild_id))
     rows = [
         {"guild_id": guild_id, "name": name, "country": country, "region": region}
         for name, country, region in offices

@@ -11,7 +11,6 @@ from sqlalchemy import BigInteger, Integer, bindparam, delete, select, text, upd
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import InterestPoll, InterestVote, MemberProfile, Office, PollNotice, PollOption
 from storage.types import UTCDateTime
@@ -31,9 +30,7 @@ class VoteChange(NamedTuple):  # a tuple: made for each of a poll's reactions
 # ------------------------------------------------------------------ polls
 async def open_poll(db: AsyncSession, cycle_id: int) -> InterestPoll | None:
     result = await db.execute(
-        select(InterestPoll).where(
-            col(InterestPoll.cycle_id) == cycle_id, col(InterestPoll.status) == "open"
-        )
+        select(InterestPoll).where(InterestPoll.cycle_id == cycle_id, InterestPoll.status == "open")
     )
     return result.scalars().first()
 
@@ -41,8 +38,8 @@ async def open_poll(db: AsyncSession, cycle_id: int) -> InterestPoll | None:
 async def latest_poll(db: AsyncSession, cycle_id: int) -> InterestPoll | None:
     result = await db.execute(
         select(InterestPoll)
-        .where(col(InterestPoll.cycle_id) == cycle_id)
-        .order_by(col(InterestPoll.id).desc())
+        .where(InterestPoll.cycle_id == cycle_id)
+        .order_by(InterestPoll.id.desc())
     )
     return result.scalars().first()
 
@@ -63,19 +60,19 @@ async def create_poll(
 
 async def set_message(db: AsyncSession, poll_id: int, message_id: int) -> None:
     await db.execute(
-        update(InterestPoll).where(col(InterestPoll.id) == poll_id).values(message_id=message_id)
+        update(InterestPoll).where(InterestPoll.id == poll_id).values(message_id=message_id)
     )
 
 
 async def options_of(db: AsyncSession, poll_id: int) -> list[PollOption]:
     result = await db.execute(
-        select(PollOption).where(col(PollOption.poll_id) == poll_id).order_by(col(PollOption.id))
+        select(PollOption).where(PollOption.poll_id == poll_id).order_by(PollOption.id)
     )
     return list(result.scalars())
 
 
 async def open_polls(db: AsyncSession) -> list[InterestPoll]:
-    result = await db.execute(select(InterestPoll).where(col(InterestPoll.status) == "open"))
+    result = await db.execute(select(InterestPoll).where(InterestPoll.status == "open"))
     return list(result.scalars())
 
 
@@ -88,7 +85,7 @@ async def mark_closed(db: AsyncSession, poll_id: int, now: datetime) -> bool:
     for the one call that closed it (a retry keeps the first closing time)."""
     result = await db.execute(
         update(InterestPoll)
-        .where(col(InterestPoll.id) == poll_id, col(InterestPoll.status) == "open")
+        .where(InterestPoll.id == poll_id, InterestPoll.status == "open")
         .values(status="closed", closed_at=now)
     )
     return int(getattr(result, "rowcount", 0) or 0) == 1
@@ -96,9 +93,7 @@ async def mark_closed(db: AsyncSession, poll_id: int, now: datetime) -> bool:
 
 async def set_results_message(db: AsyncSession, poll_id: int, message_id: int) -> None:
     await db.execute(
-        update(InterestPoll)
-        .where(col(InterestPoll.id) == poll_id)
-        .values(results_message_id=message_id)
+        update(InterestPoll).where(InterestPoll.id == poll_id).values(results_message_id=message_id)
     )
 
 
@@ -175,9 +170,7 @@ async def _apply_on_postgresql(
 async def votes_of(db: AsyncSession, poll_id: int) -> dict[int, set[int]]:
     """member id -> theme ids."""
     result = await db.execute(
-        select(col(InterestVote.member_id), col(InterestVote.theme_id)).where(
-            col(InterestVote.poll_id) == poll_id
-        )
+        select(InterestVote.member_id, InterestVote.theme_id).where(InterestVote.poll_id == poll_id)
     )
     found: dict[int, set[int]] = defaultdict(set)
     for member_id, theme_id in result.all():
@@ -214,7 +207,7 @@ async def remember_notice(db: AsyncSession, poll_id: int, user_id: int, now: dat
 async def profile(db: AsyncSession, guild_id: int, member_id: int) -> MemberProfile | None:
     result = await db.execute(
         select(MemberProfile).where(
-            col(MemberProfile.guild_id) == guild_id, col(MemberProfile.member_id) == member_id
+            MemberProfile.guild_id == guild_id, MemberProfile.member_id == member_id
         )
     )
     return result.scalars().first()
@@ -242,7 +235,7 @@ async def save_profile(
     )
     await db.execute(
         update(MemberProfile)
-        .where(col(MemberProfile.guild_id) == guild_id, col(MemberProfile.member_id) == member_id)
+        .where(MemberProfile.guild_id == guild_id, MemberProfile.member_id == member_id)
         .values(updated_at=now, **fields)
     )
     found = await profile(db, guild_id, member_id)
@@ -252,10 +245,10 @@ async def save_profile(
 
 
 async def profiles(db: AsyncSession, guild_id: int) -> dict[int, MemberProfile]:
-    result = await db.execute(select(MemberProfile).where(col(MemberProfile.guild_id) == guild_id))
+    result = await db.execute(select(MemberProfile).where(MemberProfile.guild_id == guild_id))
     return {p.member_id: p for p in result.scalars()}
 
 
 async def offices_by_name(db: AsyncSession, guild_id: int) -> dict[str, Office]:
-    result = await db.execute(select(Office).where(col(Office.guild_id) == guild_id))
+    result = await db.execute(select(Office).where(Office.guild_id == guild_id))
     return {o.name: o for o in result.scalars()}

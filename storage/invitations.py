@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import GroupMember, Invitation, WorkGroup
 from storage.models.invitations import DM_WAITING, EXPIRED, PENDING, WITHDRAWN
@@ -31,9 +30,7 @@ async def get(db: AsyncSession, invitation_id: int) -> Invitation | None:
 
 async def find(db: AsyncSession, group_id: int, member_id: int) -> Invitation | None:
     result = await db.execute(
-        select(Invitation).where(
-            col(Invitation.group_id) == group_id, col(Invitation.member_id) == member_id
-        )
+        select(Invitation).where(Invitation.group_id == group_id, Invitation.member_id == member_id)
     )
     return result.scalars().first()
 
@@ -45,7 +42,7 @@ async def of_groups(db: AsyncSession, group_ids: Iterable[int]) -> dict[int, lis
     if not wanted:
         return found
     result = await db.execute(
-        select(Invitation).where(col(Invitation.group_id).in_(wanted)).order_by(col(Invitation.id))
+        select(Invitation).where(Invitation.group_id.in_(wanted)).order_by(Invitation.id)
     )
     for invitation in result.scalars():
         found[invitation.group_id].append(invitation)
@@ -67,9 +64,9 @@ async def of_member(
     """The member's invitations in a cycle, pending ones first, then the newest first."""
     result = await db.execute(
         select(Invitation, WorkGroup)
-        .join(WorkGroup, col(WorkGroup.id) == col(Invitation.group_id))
-        .where(col(WorkGroup.cycle_id) == cycle_id, col(Invitation.member_id) == member_id)
-        .order_by(col(Invitation.created_at).desc(), col(Invitation.id).desc())
+        .join(WorkGroup, WorkGroup.id == Invitation.group_id)
+        .where(WorkGroup.cycle_id == cycle_id, Invitation.member_id == member_id)
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
     rows = [(invitation, group) for invitation, group in result.all()]
     return sorted(rows, key=lambda row: row[0].state != PENDING)
@@ -78,8 +75,8 @@ async def of_member(
 async def has_any(db: AsyncSession, guild_id: int, member_id: int) -> bool:
     """Whether the member was ever invited to a group of this server."""
     result = await db.execute(
-        select(col(Invitation.id))
-        .where(col(Invitation.guild_id) == guild_id, col(Invitation.member_id) == member_id)
+        select(Invitation.id)
+        .where(Invitation.guild_id == guild_id, Invitation.member_id == member_id)
         .limit(1)
     )
     return result.first() is not None
@@ -90,13 +87,13 @@ async def pending_groups_of_member(
 ) -> list[WorkGroup]:
     result = await db.execute(
         select(WorkGroup)
-        .join(Invitation, col(Invitation.group_id) == col(WorkGroup.id))
+        .join(Invitation, Invitation.group_id == WorkGroup.id)
         .where(
-            col(WorkGroup.cycle_id) == cycle_id,
-            col(Invitation.member_id) == member_id,
-            col(Invitation.state) == PENDING,
+            WorkGroup.cycle_id == cycle_id,
+            Invitation.member_id == member_id,
+            Invitation.state == PENDING,
         )
-        .order_by(col(WorkGroup.id))
+        .order_by(WorkGroup.id)
     )
     return list(result.scalars())
 
@@ -105,13 +102,13 @@ async def take_proposal(db: AsyncSession, group_id: int) -> list[int]:
     """The members a proposed group placed, taken out of it (they are to be invited):
     their rows go, and the ids are returned in the order they were placed."""
     result = await db.execute(
-        select(col(GroupMember.member_id))
-        .where(col(GroupMember.group_id) == group_id)
-        .order_by(col(GroupMember.id))
+        select(GroupMember.member_id)
+        .where(GroupMember.group_id == group_id)
+        .order_by(GroupMember.id)
     )
     members = list(result.scalars())
     if members:
-        await db.execute(delete(GroupMember).where(col(GroupMember.group_id) == group_id))
+        await db.execute(delete(GroupMember).where(GroupMember.group_id == group_id))
     return members
 
 
@@ -163,12 +160,12 @@ async def open_one(
         result = await db.execute(
             update(Invitation)
             .where(
-                col(Invitation.group_id) == group.id,
-                col(Invitation.member_id) == member_id,
-                col(Invitation.state) != PENDING,
+                Invitation.group_id == group.id,
+                Invitation.member_id == member_id,
+                Invitation.state != PENDING,
             )
             .values(
-                state=PENDING, version=col(Invitation.version) + 1, source=source,
+                state=PENDING, version=Invitation.version + 1, source=source,
                 invited_by=invited_by, reason="", deadline=deadline, dm_status=DM_WAITING,
                 dm_channel_id=None, dm_message_id=None, created_at=now, answered_at=None,
             )
@@ -181,7 +178,7 @@ async def open_one(
 async def _reread(db: AsyncSession, group_id: int, member_id: int) -> Invitation | None:
     result = await db.execute(
         select(Invitation)
-        .where(col(Invitation.group_id) == group_id, col(Invitation.member_id) == member_id)
+        .where(Invitation.group_id == group_id, Invitation.member_id == member_id)
         .execution_options(populate_existing=True)
     )
     return result.scalars().first()
@@ -192,11 +189,11 @@ async def waiting_to_send(db: AsyncSession, group_id: int) -> list[Invitation]:
     result = await db.execute(
         select(Invitation)
         .where(
-            col(Invitation.group_id) == group_id,
-            col(Invitation.state) == PENDING,
-            col(Invitation.dm_status) == DM_WAITING,
+            Invitation.group_id == group_id,
+            Invitation.state == PENDING,
+            Invitation.dm_status == DM_WAITING,
         )
-        .order_by(col(Invitation.id))
+        .order_by(Invitation.id)
     )
     return list(result.scalars())
 
@@ -215,10 +212,10 @@ async def answer(
     result = await db.execute(
         update(Invitation)
         .where(
-            col(Invitation.id) == invitation_id,
-            col(Invitation.version) == version,
-            col(Invitation.state) == PENDING,
-            col(Invitation.deadline) > now,
+            Invitation.id == invitation_id,
+            Invitation.version == version,
+            Invitation.state == PENDING,
+            Invitation.deadline > now,
         )
         .values(state=state, reason=reason, answered_at=now)
     )
@@ -229,9 +226,9 @@ async def expire(db: AsyncSession, invitation_id: int, version: int, now: dateti
     result = await db.execute(
         update(Invitation)
         .where(
-            col(Invitation.id) == invitation_id,
-            col(Invitation.version) == version,
-            col(Invitation.state) == PENDING,
+            Invitation.id == invitation_id,
+            Invitation.version == version,
+            Invitation.state == PENDING,
         )
         .values(state=EXPIRED, answered_at=now)
     )
@@ -243,9 +240,9 @@ async def withdraw(db: AsyncSession, group_id: int, member_id: int, now: datetim
     result = await db.execute(
         update(Invitation)
         .where(
-            col(Invitation.group_id) == group_id,
-            col(Invitation.member_id) == member_id,
-            col(Invitation.state) == PENDING,
+            Invitation.group_id == group_id,
+            Invitation.member_id == member_id,
+            Invitation.state == PENDING,
         )
         .values(state=WITHDRAWN, answered_at=now)
     )
@@ -267,6 +264,6 @@ async def record_dm(
         values.update(dm_channel_id=channel_id, dm_message_id=message_id)
     await db.execute(
         update(Invitation)
-        .where(col(Invitation.id) == invitation_id, col(Invitation.version) == version)
+        .where(Invitation.id == invitation_id, Invitation.version == version)
         .values(**values)
     )

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import Meeting, MeetingRegistration
 
@@ -44,7 +43,7 @@ async def update_meeting(
     db: AsyncSession, meeting_id: int, now: datetime, **changes: Any
 ) -> Meeting:
     await db.execute(
-        update(Meeting).where(col(Meeting.id) == meeting_id).values(updated_at=now, **changes)
+        update(Meeting).where(Meeting.id == meeting_id).values(updated_at=now, **changes)
     )
     found = await get(db, meeting_id)
     assert found is not None  # noqa: S101 - updated just above
@@ -55,8 +54,8 @@ async def of_guild(db: AsyncSession, guild_id: int, since: datetime) -> list[Mee
     """The guild's meetings starting after `since`, earliest first."""
     result = await db.execute(
         select(Meeting)
-        .where(col(Meeting.guild_id) == guild_id, col(Meeting.starts_at) >= since)
-        .order_by(col(Meeting.starts_at), col(Meeting.id))
+        .where(Meeting.guild_id == guild_id, Meeting.starts_at >= since)
+        .order_by(Meeting.starts_at, Meeting.id)
     )
     return list(result.scalars())
 
@@ -78,9 +77,9 @@ async def take_number(db: AsyncSession, meeting_id: int) -> int | None:
     write taken first waits its turn, where a read first could be refused mid-way."""
     taken = await db.execute(
         update(Meeting)
-        .where(col(Meeting.id) == meeting_id)
-        .values(registrations_numbered=col(Meeting.registrations_numbered) + 1)
-        .returning(col(Meeting.registrations_numbered))
+        .where(Meeting.id == meeting_id)
+        .values(registrations_numbered=Meeting.registrations_numbered + 1)
+        .returning(Meeting.registrations_numbered)
     )
     number = taken.scalar_one_or_none()
     return int(number) if number is not None else None
@@ -92,8 +91,8 @@ async def registration(
     result = await db.execute(
         select(MeetingRegistration)
         .where(
-            col(MeetingRegistration.meeting_id) == meeting_id,
-            col(MeetingRegistration.member_id) == member_id,
+            MeetingRegistration.meeting_id == meeting_id,
+            MeetingRegistration.member_id == member_id,
         )
         .execution_options(populate_existing=True)
     )
@@ -102,9 +101,9 @@ async def registration(
 
 async def taken_seats(db: AsyncSession, meeting_id: int) -> frozenset[int]:
     result = await db.execute(
-        select(col(MeetingRegistration.seat)).where(
-            col(MeetingRegistration.meeting_id) == meeting_id,
-            col(MeetingRegistration.seat).is_not(None),
+        select(MeetingRegistration.seat).where(
+            MeetingRegistration.meeting_id == meeting_id,
+            MeetingRegistration.seat.is_not(None),
         )
     )
     return frozenset(int(seat) for seat in result.scalars() if seat is not None)
@@ -117,10 +116,10 @@ async def waiting(
     query = (
         select(MeetingRegistration)
         .where(
-            col(MeetingRegistration.meeting_id) == meeting_id,
-            col(MeetingRegistration.state) == WAITLISTED,
+            MeetingRegistration.meeting_id == meeting_id,
+            MeetingRegistration.state == WAITLISTED,
         )
-        .order_by(col(MeetingRegistration.seq))
+        .order_by(MeetingRegistration.seq)
         .execution_options(populate_existing=True)
     )
     if limit is not None:
@@ -132,11 +131,11 @@ async def queue_length(db: AsyncSession, meeting_id: int, up_to_seq: int | None 
     """How many wait (up to and including the place `up_to_seq`: a waiting member's
     position)."""
     query = select(func.count()).where(
-        col(MeetingRegistration.meeting_id) == meeting_id,
-        col(MeetingRegistration.state) == WAITLISTED,
+        MeetingRegistration.meeting_id == meeting_id,
+        MeetingRegistration.state == WAITLISTED,
     )
     if up_to_seq is not None:
-        query = query.where(col(MeetingRegistration.seq) <= up_to_seq)
+        query = query.where(MeetingRegistration.seq <= up_to_seq)
     return int((await db.execute(query)).scalar() or 0)
 
 
@@ -150,8 +149,8 @@ async def save(db: AsyncSession, row: MeetingRegistration) -> MeetingRegistratio
 async def registrations(db: AsyncSession, meeting_id: int) -> list[MeetingRegistration]:
     result = await db.execute(
         select(MeetingRegistration)
-        .where(col(MeetingRegistration.meeting_id) == meeting_id)
-        .order_by(col(MeetingRegistration.seq))
+        .where(MeetingRegistration.meeting_id == meeting_id)
+        .order_by(MeetingRegistration.seq)
     )
     return list(result.scalars())
 
@@ -159,12 +158,12 @@ async def registrations(db: AsyncSession, meeting_id: int) -> list[MeetingRegist
 async def active_members(db: AsyncSession, meeting_id: int) -> list[int]:
     """Who is registered or waiting, in queue order."""
     result = await db.execute(
-        select(col(MeetingRegistration.member_id))
+        select(MeetingRegistration.member_id)
         .where(
-            col(MeetingRegistration.meeting_id) == meeting_id,
-            col(MeetingRegistration.state).in_(ACTIVE),
+            MeetingRegistration.meeting_id == meeting_id,
+            MeetingRegistration.state.in_(ACTIVE),
         )
-        .order_by(col(MeetingRegistration.seq))
+        .order_by(MeetingRegistration.seq)
     )
     return [int(member_id) for member_id in result.scalars()]
 
@@ -188,9 +187,9 @@ async def counts(db: AsyncSession, meeting_ids: Sequence[int]) -> dict[int, Coun
         return {}
     reg = MeetingRegistration
     rows = await db.execute(
-        select(col(reg.meeting_id), col(reg.mode), col(reg.state), col(reg.dm_status), func.count())
-        .where(col(reg.meeting_id).in_(list(meeting_ids)), col(reg.state).in_(ACTIVE))
-        .group_by(col(reg.meeting_id), col(reg.mode), col(reg.state), col(reg.dm_status))
+        select(reg.meeting_id, reg.mode, reg.state, reg.dm_status, func.count())
+        .where(reg.meeting_id.in_(list(meeting_ids)), reg.state.in_(ACTIVE))
+        .group_by(reg.meeting_id, reg.mode, reg.state, reg.dm_status)
     )
     for meeting_id, mode, state, dm_status, number in rows.all():
         tally = found[meeting_id]
@@ -205,9 +204,9 @@ async def set_dm_status(db: AsyncSession, meeting_id: int, member_id: int, statu
     await db.execute(
         update(MeetingRegistration)
         .where(
-            col(MeetingRegistration.meeting_id) == meeting_id,
-            col(MeetingRegistration.member_id) == member_id,
-            col(MeetingRegistration.dm_status) != status,
+            MeetingRegistration.meeting_id == meeting_id,
+            MeetingRegistration.member_id == member_id,
+            MeetingRegistration.dm_status != status,
         )
         .values(dm_status=status)
     )
@@ -218,13 +217,13 @@ async def registered_meetings(db: AsyncSession, guild_id: int, member_id: int) -
     a calendar learns of the cancellation from them)."""
     result = await db.execute(
         select(Meeting)
-        .join(MeetingRegistration, col(MeetingRegistration.meeting_id) == col(Meeting.id))
+        .join(MeetingRegistration, MeetingRegistration.meeting_id == Meeting.id)
         .where(
-            col(Meeting.guild_id) == guild_id,
-            col(MeetingRegistration.member_id) == member_id,
-            col(MeetingRegistration.state).in_(ACTIVE),
+            Meeting.guild_id == guild_id,
+            MeetingRegistration.member_id == member_id,
+            MeetingRegistration.state.in_(ACTIVE),
         )
-        .order_by(col(Meeting.starts_at), col(Meeting.id))
+        .order_by(Meeting.starts_at, Meeting.id)
     )
     return list(result.scalars())
 
@@ -237,8 +236,8 @@ async def mine(
         return {}
     result = await db.execute(
         select(MeetingRegistration).where(
-            col(MeetingRegistration.member_id) == member_id,
-            col(MeetingRegistration.meeting_id).in_(list(meeting_ids)),
+            MeetingRegistration.member_id == member_id,
+            MeetingRegistration.meeting_id.in_(list(meeting_ids)),
         )
     )
     return {r.meeting_id: r for r in result.scalars()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import Office
 from storage.upsert import insert_ignore, table_of
@@ -13,15 +12,15 @@ from storage.upsert import insert_ignore, table_of
 async def list_offices(db: AsyncSession, guild_id: int) -> list[Office]:
     result = await db.execute(
         select(Office)
-        .where(col(Office.guild_id) == guild_id)
-        .order_by(col(Office.country), col(Office.region), col(Office.name))
+        .where(Office.guild_id == guild_id)
+        .order_by(Office.country, Office.region, Office.name)
     )
     return list(result.scalars())
 
 
 async def count_offices(db: AsyncSession, guild_id: int) -> int:
     result = await db.execute(
-        select(func.count()).select_from(Office).where(col(Office.guild_id) == guild_id)
+        select(func.count()).select_from(Office).where(Office.guild_id == guild_id)
     )
     return int(result.scalar() or 0)
 
@@ -29,8 +28,8 @@ async def count_offices(db: AsyncSession, guild_id: int) -> int:
 async def find_office(db: AsyncSession, guild_id: int, name: str) -> Office | None:
     result = await db.execute(
         select(Office).where(
-            col(Office.guild_id) == guild_id,
-            func.lower(col(Office.name)) == name.strip().lower(),
+            Office.guild_id == guild_id,
+            func.lower(Office.name) == name.strip().lower(),
         )
     )
     return result.scalars().first()
@@ -48,5 +47,5 @@ async def remove_office(db: AsyncSession, guild_id: int, name: str) -> Office | 
     office = await find_office(db, guild_id, name)
     if office is None:
         return None
-    await db.execute(delete(Office).where(col(Office.id) == office.id))
+    await db.execute(delete(Office).where(Office.id == office.id))
     return office

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import (
     AssemblyVote,
@@ -215,8 +214,8 @@ async def _timezones(
     if not guilds:
         return {}
     result = await db.execute(
-        select(col(GuildConfig.guild_id), col(GuildConfig.timezone)).where(
-            col(GuildConfig.guild_id).in_(sorted(guilds))
+        select(GuildConfig.guild_id, GuildConfig.timezone).where(
+            GuildConfig.guild_id.in_(sorted(guilds))
         )
     )
     return {guild_id: zone for guild_id, zone in result.all()}

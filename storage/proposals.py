@@ -17,7 +17,6 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import Cycle, Proposal, ProposalCall, ProposalDecision, ProposalEndorsement
 from storage.upsert import insert_ignore, table_of
@@ -44,7 +43,7 @@ def title_key(title: str) -> str:
 async def call_of(db: AsyncSession, cycle_id: int) -> ProposalCall | None:
     result = await db.execute(
         select(ProposalCall)
-        .where(col(ProposalCall.cycle_id) == cycle_id)
+        .where(ProposalCall.cycle_id == cycle_id)
         .execution_options(populate_existing=True)
     )
     return result.scalars().first()
@@ -64,7 +63,7 @@ async def ensure_call(
 async def set_mode(db: AsyncSession, cycle_id: int, mode: str, now: datetime) -> None:
     await db.execute(
         update(ProposalCall)
-        .where(col(ProposalCall.cycle_id) == cycle_id)
+        .where(ProposalCall.cycle_id == cycle_id)
         .values(mode=mode, updated_at=now)
     )
 
@@ -72,7 +71,7 @@ async def set_mode(db: AsyncSession, cycle_id: int, mode: str, now: datetime) ->
 async def record_forum(db: AsyncSession, cycle_id: int, forum_id: int, now: datetime) -> None:
     await db.execute(
         update(ProposalCall)
-        .where(col(ProposalCall.cycle_id) == cycle_id)
+        .where(ProposalCall.cycle_id == cycle_id)
         .values(forum_id=forum_id, updated_at=now)
     )
 
@@ -90,13 +89,13 @@ async def create(db: AsyncSession, proposal: Proposal) -> Proposal:
 
 async def delete_proposal(db: AsyncSession, proposal_id: int) -> None:
     """A proposal whose post Discord refused: as if it had never been made."""
-    await db.execute(delete(Proposal).where(col(Proposal.id) == proposal_id))
+    await db.execute(delete(Proposal).where(Proposal.id == proposal_id))
 
 
 async def record_post(db: AsyncSession, proposal_id: int, thread_id: int, now: datetime) -> None:
     await db.execute(
         update(Proposal)
-        .where(col(Proposal.id) == proposal_id)
+        .where(Proposal.id == proposal_id)
         .values(thread_id=thread_id, updated_at=now)
     )
 
@@ -108,7 +107,7 @@ async def get(db: AsyncSession, proposal_id: int) -> Proposal | None:
 async def named(db: AsyncSession, cycle_id: int, title: str) -> Proposal | None:
     result = await db.execute(
         select(Proposal).where(
-            col(Proposal.cycle_id) == cycle_id, col(Proposal.title_key) == title_key(title)
+            Proposal.cycle_id == cycle_id, Proposal.title_key == title_key(title)
         )
     )
     return result.scalars().first()
@@ -125,7 +124,7 @@ async def find(db: AsyncSession, cycle_id: int, value: str) -> Proposal | None:
 
 async def of_cycle(db: AsyncSession, cycle_id: int) -> list[Proposal]:
     result = await db.execute(
-        select(Proposal).where(col(Proposal.cycle_id) == cycle_id).order_by(col(Proposal.id))
+        select(Proposal).where(Proposal.cycle_id == cycle_id).order_by(Proposal.id)
     )
     return list(result.scalars())
 
@@ -133,8 +132,8 @@ async def of_cycle(db: AsyncSession, cycle_id: int) -> list[Proposal]:
 async def shortlisted(db: AsyncSession, cycle_id: int) -> list[Proposal]:
     result = await db.execute(
         select(Proposal)
-        .where(col(Proposal.cycle_id) == cycle_id, col(Proposal.status) == "shortlisted")
-        .order_by(col(Proposal.id))
+        .where(Proposal.cycle_id == cycle_id, Proposal.status == "shortlisted")
+        .order_by(Proposal.id)
     )
     return list(result.scalars())
 
@@ -143,11 +142,11 @@ async def counting_with_posts(db: AsyncSession) -> list[Proposal]:
     """Proposals whose 👍 still count: a post, a status still in play, a cycle not closed."""
     result = await db.execute(
         select(Proposal)
-        .join(Cycle, col(Cycle.id) == col(Proposal.cycle_id))
+        .join(Cycle, Cycle.id == Proposal.cycle_id)
         .where(
-            col(Proposal.thread_id).is_not(None),
-            col(Proposal.status).in_(COUNTED),
-            col(Cycle.status) != "closed",
+            Proposal.thread_id.is_not(None),
+            Proposal.status.in_(COUNTED),
+            Cycle.status != "closed",
         )
     )
     return list(result.scalars())
@@ -167,7 +166,7 @@ async def decide(
     kept with its note. A proposal merged into another takes along those merged into it."""
     result = await db.execute(
         update(Proposal)
-        .where(col(Proposal.id) == proposal.id, col(Proposal.status) == proposal.status)
+        .where(Proposal.id == proposal.id, Proposal.status == proposal.status)
         .values(status=wanted, merged_into_id=into_id, updated_at=now)
     )
     if int(getattr(result, "rowcount", 0) or 0) != 1:
@@ -175,7 +174,7 @@ async def decide(
     if into_id is not None:
         await db.execute(
             update(Proposal)
-            .where(col(Proposal.merged_into_id) == proposal.id)
+            .where(Proposal.merged_into_id == proposal.id)
             .values(merged_into_id=into_id, updated_at=now)
         )
     decision = ProposalDecision(
@@ -194,8 +193,8 @@ async def decision(db: AsyncSession, decision_id: int) -> ProposalDecision | Non
 async def decisions_of(db: AsyncSession, proposal_id: int) -> list[ProposalDecision]:
     result = await db.execute(
         select(ProposalDecision)
-        .where(col(ProposalDecision.proposal_id) == proposal_id)
-        .order_by(col(ProposalDecision.id))
+        .where(ProposalDecision.proposal_id == proposal_id)
+        .order_by(ProposalDecision.id)
     )
     return list(result.scalars())
 
@@ -220,18 +219,16 @@ async def apply_endorsements(
     for start in range(0, len(removed), 500):
         await db.execute(
             delete(ProposalEndorsement).where(
-                tuple_(
-                    col(ProposalEndorsement.proposal_id), col(ProposalEndorsement.member_id)
-                ).in_(removed[start : start + 500])
+                tuple_(ProposalEndorsement.proposal_id, ProposalEndorsement.member_id).in_(
+                    removed[start : start + 500]
+                )
             )
         )
 
 
 async def endorsers(db: AsyncSession, proposal_id: int) -> set[int]:
     result = await db.execute(
-        select(col(ProposalEndorsement.member_id)).where(
-            col(ProposalEndorsement.proposal_id) == proposal_id
-        )
+        select(ProposalEndorsement.member_id).where(ProposalEndorsement.proposal_id == proposal_id)
     )
     return set(result.scalars())
 
@@ -253,9 +250,9 @@ async def endorsement_counts(db: AsyncSession, proposal_ids: Sequence[int]) -> d
     if not counts:
         return counts
     result = await db.execute(
-        select(col(ProposalEndorsement.proposal_id), func.count())
-        .where(col(ProposalEndorsement.proposal_id).in_(list(counts)))
-        .group_by(col(ProposalEndorsement.proposal_id))
+        select(ProposalEndorsement.proposal_id, func.count())
+        .where(ProposalEndorsement.proposal_id.in_(list(counts)))
+        .group_by(ProposalEndorsement.proposal_id)
     )
     counts.update({proposal_id: int(n) for proposal_id, n in result.all()})
     return counts

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage import drafts as draft_store
 from storage import followup as followup_store
@@ -118,8 +117,8 @@ async def _sessions(
         return {}, {}
     result = await db.execute(
         select(GroupSession)
-        .where(col(GroupSession.group_id).in_(group_ids))
-        .order_by(col(GroupSession.group_id), col(GroupSession.number))
+        .where(GroupSession.group_id.in_(group_ids))
+        .order_by(GroupSession.group_id, GroupSession.number)
     )
     for row in result.scalars():
         by_group[row.group_id].append(row)
@@ -127,7 +126,7 @@ async def _sessions(
     minutes: dict[int, SessionMinutes] = {}
     if session_ids:
         found = await db.execute(
-            select(SessionMinutes).where(col(SessionMinutes.session_id).in_(session_ids))
+            select(SessionMinutes).where(SessionMinutes.session_id.in_(session_ids))
         )
         minutes = {m.session_id: m for m in found.scalars()}
     return dict(by_group), minutes
@@ -138,20 +137,20 @@ async def _experiments(db: AsyncSession, data: ReportData, group_ids: list[int])
         return
     result = await db.execute(
         select(Experiment)
-        .where(col(Experiment.group_id).in_(group_ids))
-        .order_by(col(Experiment.group_id), col(Experiment.id))
+        .where(Experiment.group_id.in_(group_ids))
+        .order_by(Experiment.group_id, Experiment.id)
     )
     data.experiments = list(result.scalars())
     ids = [e.id for e in data.experiments]
     if not ids:
         return
     counts = await db.execute(
-        select(col(ExperimentCheckin.experiment_id), func.count())
-        .where(col(ExperimentCheckin.experiment_id).in_(ids))
-        .group_by(col(ExperimentCheckin.experiment_id))
+        select(ExperimentCheckin.experiment_id, func.count())
+        .where(ExperimentCheckin.experiment_id.in_(ids))
+        .group_by(ExperimentCheckin.experiment_id)
     )
     data.checkins = {e: int(n) for e, n in counts.all()}
     evaluations = await db.execute(
-        select(ExperimentEvaluation).where(col(ExperimentEvaluation.experiment_id).in_(ids))
+        select(ExperimentEvaluation).where(ExperimentEvaluation.experiment_id.in_(ids))
     )
     data.evaluations = {e.experiment_id: e for e in evaluations.scalars()}

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import (
     GroupSession,
@@ -34,9 +33,9 @@ async def add_session(db: AsyncSession, row: GroupSession) -> GroupSession:
     numbers instead of one of them failing on the unique (group, number)."""
     taken = await db.execute(
         update(WorkGroup)
-        .where(col(WorkGroup.id) == row.group_id)
-        .values(sessions_numbered=col(WorkGroup.sessions_numbered) + 1)
-        .returning(col(WorkGroup.sessions_numbered))
+        .where(WorkGroup.id == row.group_id)
+        .values(sessions_numbered=WorkGroup.sessions_numbered + 1)
+        .returning(WorkGroup.sessions_numbered)
     )
     row.number = int(taken.scalar_one())
     db.add(row)
@@ -51,8 +50,8 @@ async def get(db: AsyncSession, session_id: int) -> GroupSession | None:
 async def sessions_of(db: AsyncSession, group_ids: Sequence[int]) -> list[GroupSession]:
     result = await db.execute(
         select(GroupSession)
-        .where(col(GroupSession.group_id).in_(list(group_ids)))
-        .order_by(col(GroupSession.starts_at), col(GroupSession.id))
+        .where(GroupSession.group_id.in_(list(group_ids)))
+        .order_by(GroupSession.starts_at, GroupSession.id)
     )
     return list(result.scalars())
 
@@ -65,11 +64,11 @@ async def next_scheduled(
     result = await db.execute(
         select(GroupSession)
         .where(
-            col(GroupSession.group_id) == group_id,
-            col(GroupSession.status) == "scheduled",
-            col(GroupSession.starts_at) > now - longest,
+            GroupSession.group_id == group_id,
+            GroupSession.status == "scheduled",
+            GroupSession.starts_at > now - longest,
         )
-        .order_by(col(GroupSession.starts_at), col(GroupSession.id))
+        .order_by(GroupSession.starts_at, GroupSession.id)
     )
     return next(
         (s for s in result.scalars() if s.starts_at + timedelta(minutes=s.minutes) > now), None
@@ -82,15 +81,15 @@ async def voice_sessions(
     """Scheduled sessions of a guild in a voice channel starting after `since`, each with
     its group's name (what `/setup check` looks at)."""
     result = await db.execute(
-        select(GroupSession, col(WorkGroup.name))
-        .join(WorkGroup, col(WorkGroup.id) == col(GroupSession.group_id))
+        select(GroupSession, WorkGroup.name)
+        .join(WorkGroup, WorkGroup.id == GroupSession.group_id)
         .where(
-            col(GroupSession.guild_id) == guild_id,
-            col(GroupSession.status) == "scheduled",
-            col(GroupSession.voice_channel_id).is_not(None),
-            col(GroupSession.starts_at) >= since,
+            GroupSession.guild_id == guild_id,
+            GroupSession.status == "scheduled",
+            GroupSession.voice_channel_id.is_not(None),
+            GroupSession.starts_at >= since,
         )
-        .order_by(col(GroupSession.starts_at), col(GroupSession.id))
+        .order_by(GroupSession.starts_at, GroupSession.id)
     )
     return [(row, name) for row, name in result.all()]
 
@@ -99,7 +98,7 @@ async def count_scheduled(db: AsyncSession, group_id: int) -> int:
     result = await db.execute(
         select(func.count())
         .select_from(GroupSession)
-        .where(col(GroupSession.group_id) == group_id, col(GroupSession.status) != "cancelled")
+        .where(GroupSession.group_id == group_id, GroupSession.status != "cancelled")
     )
     return int(result.scalar() or 0)
 
@@ -108,9 +107,7 @@ async def update_session(
     db: AsyncSession, session_id: int, now: datetime, **changes: Any
 ) -> GroupSession:
     await db.execute(
-        update(GroupSession)
-        .where(col(GroupSession.id) == session_id)
-        .values(updated_at=now, **changes)
+        update(GroupSession).where(GroupSession.id == session_id).values(updated_at=now, **changes)
     )
     found = await get(db, session_id)
     assert found is not None  # noqa: S101 - updated just above
@@ -125,23 +122,21 @@ async def answer(
     if not await insert_ignore(db, table_of(Rsvp), [row], ["session_id", "member_id"]):
         await db.execute(
             update(Rsvp)
-            .where(col(Rsvp.session_id) == session_id, col(Rsvp.member_id) == member_id)
+            .where(Rsvp.session_id == session_id, Rsvp.member_id == member_id)
             .values(answer=value, updated_at=now)
         )
 
 
 async def rsvp_counts(db: AsyncSession, session_id: int) -> Counter[str]:
     result = await db.execute(
-        select(col(Rsvp.answer), func.count())
-        .where(col(Rsvp.session_id) == session_id)
-        .group_by(col(Rsvp.answer))
+        select(Rsvp.answer, func.count()).where(Rsvp.session_id == session_id).group_by(Rsvp.answer)
     )
     return Counter({a: int(n) for a, n in result.all()})
 
 
 async def rsvps(db: AsyncSession, session_id: int) -> dict[int, str]:
     result = await db.execute(
-        select(col(Rsvp.member_id), col(Rsvp.answer)).where(col(Rsvp.session_id) == session_id)
+        select(Rsvp.member_id, Rsvp.answer).where(Rsvp.session_id == session_id)
     )
     return {m: a for m, a in result.all()}
 
@@ -149,7 +144,7 @@ async def rsvps(db: AsyncSession, session_id: int) -> dict[int, str]:
 # ------------------------------------------------------------------ minutes
 async def save_minutes(db: AsyncSession, row: SessionMinutes) -> SessionMinutes:
     existing = await db.execute(
-        select(SessionMinutes).where(col(SessionMinutes.session_id) == row.session_id)
+        select(SessionMinutes).where(SessionMinutes.session_id == row.session_id)
     )
     found = existing.scalars().first()
     if found is None:
@@ -163,9 +158,7 @@ async def save_minutes(db: AsyncSession, row: SessionMinutes) -> SessionMinutes:
 
 
 async def minutes_of(db: AsyncSession, session_id: int) -> SessionMinutes | None:
-    result = await db.execute(
-        select(SessionMinutes).where(col(SessionMinutes.session_id) == session_id)
-    )
+    result = await db.execute(select(SessionMinutes).where(SessionMinutes.session_id == session_id))
     return result.scalars().first()
 
 
@@ -189,13 +182,13 @@ async def get_poll(db: AsyncSession, poll_id: int) -> TimePoll | None:
 
 async def slots_of(db: AsyncSession, poll_id: int) -> list[TimeSlot]:
     result = await db.execute(
-        select(TimeSlot).where(col(TimeSlot.poll_id) == poll_id).order_by(col(TimeSlot.position))
+        select(TimeSlot).where(TimeSlot.poll_id == poll_id).order_by(TimeSlot.position)
     )
     return list(result.scalars())
 
 
 async def open_polls(db: AsyncSession) -> list[TimePoll]:
-    result = await db.execute(select(TimePoll).where(col(TimePoll.status) == "open"))
+    result = await db.execute(select(TimePoll).where(TimePoll.status == "open"))
     return list(result.scalars())
 
 
@@ -208,9 +201,9 @@ async def vote_slot(
     else:
         await db.execute(
             delete(TimeVote).where(
-                col(TimeVote.poll_id) == poll_id,
-                col(TimeVote.slot_id) == slot_id,
-                col(TimeVote.member_id) == member_id,
+                TimeVote.poll_id == poll_id,
+                TimeVote.slot_id == slot_id,
+                TimeVote.member_id == member_id,
             )
         )
 
@@ -220,9 +213,7 @@ async def replace_slot_votes(
 ) -> None:
     """Stored votes := `actual` ((slot id, member id) pairs read from the message)."""
     result = await db.execute(
-        select(col(TimeVote.slot_id), col(TimeVote.member_id)).where(
-            col(TimeVote.poll_id) == poll_id
-        )
+        select(TimeVote.slot_id, TimeVote.member_id).where(TimeVote.poll_id == poll_id)
     )
     stored = {(s, m) for s, m in result.all()}
     for slot_id, member_id in actual - stored:
@@ -233,9 +224,9 @@ async def replace_slot_votes(
 
 async def slot_counts(db: AsyncSession, poll_id: int) -> Counter[int]:
     result = await db.execute(
-        select(col(TimeVote.slot_id), func.count())
-        .where(col(TimeVote.poll_id) == poll_id)
-        .group_by(col(TimeVote.slot_id))
+        select(TimeVote.slot_id, func.count())
+        .where(TimeVote.poll_id == poll_id)
+        .group_by(TimeVote.slot_id)
     )
     return Counter({slot: int(n) for slot, n in result.all()})
 
@@ -245,7 +236,7 @@ async def close_poll(db: AsyncSession, poll_id: int) -> bool:
     closed it."""
     result = await db.execute(
         update(TimePoll)
-        .where(col(TimePoll.id) == poll_id, col(TimePoll.status) == "open")
+        .where(TimePoll.id == poll_id, TimePoll.status == "open")
         .values(status="closed")
     )
     return int(getattr(result, "rowcount", 0) or 0) == 1
@@ -257,7 +248,7 @@ async def record_winner(
     """What the closing posted (None, None when Discord refused it for good)."""
     await db.execute(
         update(TimePoll)
-        .where(col(TimePoll.id) == poll_id)
+        .where(TimePoll.id == poll_id)
         .values(winner_slot_id=winner_slot_id, result_message_id=message_id)
     )
 
@@ -266,7 +257,7 @@ async def mark_poll_scheduled(db: AsyncSession, poll_id: int) -> bool:
     """True for the one click that turns the winning slot into a session."""
     result = await db.execute(
         update(TimePoll)
-        .where(col(TimePoll.id) == poll_id, col(TimePoll.status) == "closed")
+        .where(TimePoll.id == poll_id, TimePoll.status == "closed")
         .values(status="scheduled")
     )
     return int(getattr(result, "rowcount", 0) or 0) == 1

@@ -9,13 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from storage.models import AuditLog, GuildConfig, Office, SQLModel
+from storage.models import AuditLog, Base, GuildConfig, Office
 from storage.upsert import insert_ignore, table_of
 
 
-def _table(model: type[SQLModel]) -> Any:
+def _table(model: type[Base]) -> Any:
     return table_of(model)
 
 
@@ -50,9 +49,9 @@ async def ensure_guild(
 
 def _defaults() -> dict[str, Any]:
     defaults: dict[str, Any] = {}
-    for name, info in GuildConfig.model_fields.items():
-        if name in CONFIG_FIELDS and name != "updated_at":
-            defaults[name] = info.default
+    for column in _table(GuildConfig).columns:
+        if column.name in CONFIG_FIELDS and column.name != "updated_at":
+            defaults[column.name] = column.default.arg if column.default is not None else None
     return defaults
 
 
@@ -93,6 +92,6 @@ async def audit(
 
 async def audit_entries(db: AsyncSession, guild_id: int) -> list[AuditLog]:
     result = await db.execute(
-        select(AuditLog).where(col(AuditLog.guild_id) == guild_id).order_by(col(AuditLog.id))
+        select(AuditLog).where(AuditLog.guild_id == guild_id).order_by(AuditLog.id)
     )
     return list(result.scalars())

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.drafts import join_ids
 from storage.models import Synthesis, SynthesisDraft
@@ -16,16 +15,14 @@ from storage.upsert import insert_ignore, table_of
 
 async def of_theme(db: AsyncSession, cycle_id: int, theme_id: int) -> Synthesis | None:
     result = await db.execute(
-        select(Synthesis).where(
-            col(Synthesis.cycle_id) == cycle_id, col(Synthesis.theme_id) == theme_id
-        )
+        select(Synthesis).where(Synthesis.cycle_id == cycle_id, Synthesis.theme_id == theme_id)
     )
     return result.scalars().first()
 
 
 async def of_cycle(db: AsyncSession, cycle_id: int) -> list[Synthesis]:
     result = await db.execute(
-        select(Synthesis).where(col(Synthesis.cycle_id) == cycle_id).order_by(col(Synthesis.id))
+        select(Synthesis).where(Synthesis.cycle_id == cycle_id).order_by(Synthesis.id)
     )
     return list(result.scalars())
 
@@ -61,7 +58,7 @@ async def set_drafts(
     db: AsyncSession, synthesis_id: int, included: Sequence[tuple[int, int]]
 ) -> None:
     """What the post gathers now: (draft id, version) pairs, replacing the previous set."""
-    await db.execute(delete(SynthesisDraft).where(col(SynthesisDraft.synthesis_id) == synthesis_id))
+    await db.execute(delete(SynthesisDraft).where(SynthesisDraft.synthesis_id == synthesis_id))
     rows = [{"synthesis_id": synthesis_id, "draft_id": d, "version": v} for d, v in included]
     await insert_ignore(db, table_of(SynthesisDraft), rows, ["synthesis_id", "draft_id"])
 
@@ -69,8 +66,8 @@ async def set_drafts(
 async def drafts_of(db: AsyncSession, synthesis_id: int) -> dict[int, int]:
     """draft id -> version gathered."""
     result = await db.execute(
-        select(col(SynthesisDraft.draft_id), col(SynthesisDraft.version)).where(
-            col(SynthesisDraft.synthesis_id) == synthesis_id
+        select(SynthesisDraft.draft_id, SynthesisDraft.version).where(
+            SynthesisDraft.synthesis_id == synthesis_id
         )
     )
     return {d: v for d, v in result.all()}

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models import Cycle, Draft, Synthesis, Theme, WorkGroup
 
@@ -29,10 +28,10 @@ def title_key(title: str) -> str:
 async def themes_of(
     db: AsyncSession, cycle_id: int, *, include_archived: bool = True
 ) -> list[Theme]:
-    query = select(Theme).where(col(Theme.cycle_id) == cycle_id)
+    query = select(Theme).where(Theme.cycle_id == cycle_id)
     if not include_archived:
-        query = query.where(col(Theme.status) == "active")
-    result = await db.execute(query.order_by(col(Theme.position), col(Theme.id)))
+        query = query.where(Theme.status == "active")
+    result = await db.execute(query.order_by(Theme.position, Theme.id))
     return list(result.scalars())
 
 
@@ -47,9 +46,7 @@ async def find(db: AsyncSession, cycle_id: int, title: str) -> Theme | None:
         theme = await db.get(Theme, int(text[1:]), populate_existing=True)
         return theme if theme is not None and theme.cycle_id == cycle_id else None
     result = await db.execute(
-        select(Theme).where(
-            col(Theme.cycle_id) == cycle_id, col(Theme.title_key) == title_key(text)
-        )
+        select(Theme).where(Theme.cycle_id == cycle_id, Theme.title_key == title_key(text))
     )
     return result.scalars().first()
 
@@ -57,9 +54,7 @@ async def find(db: AsyncSession, cycle_id: int, title: str) -> Theme | None:
 async def add(db: AsyncSession, theme: Theme) -> Theme:
     theme.title_key = title_key(theme.title)
     result = await db.execute(
-        select(func.coalesce(func.max(col(Theme.position)), -1)).where(
-            col(Theme.cycle_id) == theme.cycle_id
-        )
+        select(func.coalesce(func.max(Theme.position), -1)).where(Theme.cycle_id == theme.cycle_id)
     )
     theme.position = int(result.scalar() or 0) + 1
     db.add(theme)
@@ -75,7 +70,7 @@ async def update_theme(db: AsyncSession, theme_id: int, now: datetime, **changes
         changes["title_key"] = title_key(changes["title"])
     try:
         await db.execute(
-            update(Theme).where(col(Theme.id) == theme_id).values(updated_at=now, **changes)
+            update(Theme).where(Theme.id == theme_id).values(updated_at=now, **changes)
         )
     except IntegrityError as exc:
         raise DuplicateTheme(changes.get("title", "")) from exc
@@ -89,25 +84,25 @@ async def record_objects(db: AsyncSession, theme_id: int, now: datetime, **ids: 
     unknown = set(ids) - DISCORD_FIELDS
     if unknown:
         raise ValueError(f"not a Discord object of a theme: {sorted(unknown)}")
-    await db.execute(update(Theme).where(col(Theme.id) == theme_id).values(updated_at=now, **ids))
+    await db.execute(update(Theme).where(Theme.id == theme_id).values(updated_at=now, **ids))
 
 
 async def used_emojis(db: AsyncSession, cycle_id: int) -> set[str]:
-    result = await db.execute(select(col(Theme.emoji)).where(col(Theme.cycle_id) == cycle_id))
+    result = await db.execute(select(Theme.emoji).where(Theme.cycle_id == cycle_id))
     return set(result.scalars())
 
 
 async def activity(db: AsyncSession, cycle_id: int) -> dict[int, tuple[int, int]]:
     """theme id -> (working groups, recommendation drafts), for the theme list."""
     groups = await db.execute(
-        select(col(WorkGroup.theme_id), func.count())
-        .where(col(WorkGroup.cycle_id) == cycle_id)
-        .group_by(col(WorkGroup.theme_id))
+        select(WorkGroup.theme_id, func.count())
+        .where(WorkGroup.cycle_id == cycle_id)
+        .group_by(WorkGroup.theme_id)
     )
     drafts = await db.execute(
-        select(col(Draft.theme_id), func.count())
-        .where(col(Draft.cycle_id) == cycle_id)
-        .group_by(col(Draft.theme_id))
+        select(Draft.theme_id, func.count())
+        .where(Draft.cycle_id == cycle_id)
+        .group_by(Draft.theme_id)
     )
     group_counts = {t: int(n) for t, n in groups.all()}
     draft_counts = {t: int(n) for t, n in drafts.all()}
@@ -134,14 +129,13 @@ async def history_of(db: AsyncSession, theme: Theme) -> History | None:
     if theme.prolonged_from is None:
         return None
     result = await db.execute(
-        select(Theme, col(Cycle.name), col(Synthesis.thread_id))
-        .join(Cycle, col(Cycle.id) == col(Theme.cycle_id))
+        select(Theme, Cycle.name, Synthesis.thread_id)
+        .join(Cycle, Cycle.id == Theme.cycle_id)
         .outerjoin(
             Synthesis,
-            (col(Synthesis.theme_id) == col(Theme.id))
-            & (col(Synthesis.cycle_id) == col(Theme.cycle_id)),
+            (Synthesis.theme_id == Theme.id) & (Synthesis.cycle_id == Theme.cycle_id),
         )
-        .where(col(Theme.id) == theme.prolonged_from)
+        .where(Theme.id == theme.prolonged_from)
     )
     row = result.first()
     if row is None:

@@ -35,6 +35,6 @@ async def insert_ignore(
 
 
 def table_of(model: type[Any]) -> Table:
-    """The Table behind a SQLModel class (typed, unlike `Model.__table__`)."""
+    """The Table behind a model class (typed, unlike `Model.__table__`)."""
     table: Table = model.__table__
     return table

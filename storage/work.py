@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal_column, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from storage.models.work import PENDING, RUNNING, WorkItem
 from storage.upsert import insert_ignore, table_of
@@ -53,21 +52,21 @@ async def add_many(db: AsyncSession, rows: list[dict[str, Any]]) -> int:
 
 
 async def get(db: AsyncSession, key: str) -> WorkItem | None:
-    result = await db.execute(select(WorkItem).where(col(WorkItem.key) == key))
+    result = await db.execute(select(WorkItem).where(WorkItem.key == key))
     return result.scalars().first()
 
 
 async def items(db: AsyncSession, *, kind: str | None = None, prefix: str = "") -> list[WorkItem]:
-    query = select(WorkItem).order_by(col(WorkItem.due_at), col(WorkItem.id))
+    query = select(WorkItem).order_by(WorkItem.due_at, WorkItem.id)
     if kind is not None:
-        query = query.where(col(WorkItem.kind) == kind)
+        query = query.where(WorkItem.kind == kind)
     if prefix:
-        query = query.where(col(WorkItem.key).startswith(prefix, autoescape=True))
+        query = query.where(WorkItem.key.startswith(prefix, autoescape=True))
     return list((await db.execute(query)).scalars())
 
 
 def _open() -> Any:
-    return col(WorkItem.state).in_((PENDING, RUNNING))
+    return WorkItem.state.in_((PENDING, RUNNING))
 
 
 async def cancel(db: AsyncSession, *, prefix: str, now: datetime, note: str = "") -> int:
@@ -75,7 +74,7 @@ async def cancel(db: AsyncSession, *, prefix: str, now: datetime, note: str = ""
     sees its finish refused (the state is no longer running)."""
     result = await db.execute(
         update(WorkItem)
-        .where(col(WorkItem.key).startswith(prefix, autoescape=True), _open())
+        .where(WorkItem.key.startswith(prefix, autoescape=True), _open())
         .values(state="cancelled", finished_at=now, note=note[:200], claim_token=None)
     )
     return _count(result)
@@ -85,7 +84,7 @@ async def move(db: AsyncSession, key: str, due_at: datetime) -> int:
     """A pending item now falls due at another time."""
     result = await db.execute(
         update(WorkItem)
-        .where(col(WorkItem.key) == key, col(WorkItem.state) == PENDING)
+        .where(WorkItem.key == key, WorkItem.state == PENDING)
         .values(due_at=due_at, next_at=due_at)
     )
     return _count(result)
@@ -104,22 +103,22 @@ class Shards:
 
     def condition(self) -> Any:
         # literals: PostgreSQL has `bigint >> integer` but no `bigint >> bigint`
-        shifted = col(WorkItem.guild_id).op(">>")(literal_column("22"))
+        shifted = WorkItem.guild_id.op(">>")(literal_column("22"))
         return (shifted % literal_column(str(int(self.count)))).in_(list(self.ids))
 
 
 def _mine_to_claim(kinds: Collection[str], shards: Shards | None) -> Any:
-    kind = col(WorkItem.kind).in_(list(kinds))
+    kind = WorkItem.kind.in_(list(kinds))
     return kind if shards is None or shards.count == 1 else and_(kind, shards.condition())
 
 
 def _claimable(now: datetime, kinds: Collection[str], shards: Shards | None = None) -> Any:
-    state = col(WorkItem.state)
+    state = WorkItem.state
     return and_(
         _mine_to_claim(kinds, shards),
         or_(
-            and_(state == PENDING, col(WorkItem.next_at) <= now),
-            and_(state == RUNNING, col(WorkItem.lease_until) < now),
+            and_(state == PENDING, WorkItem.next_at <= now),
+            and_(state == RUNNING, WorkItem.lease_until < now),
         ),
     )
 
@@ -129,10 +128,7 @@ async def _take(
 ) -> list[WorkItem]:
     token = secrets.token_hex(8)
     candidates = (
-        select(col(WorkItem.id))
-        .where(condition)
-        .order_by(col(WorkItem.next_at), col(WorkItem.id))
-        .limit(limit)
+        select(WorkItem.id).where(condition).order_by(WorkItem.next_at, WorkItem.id).limit(limit)
     )
     if db.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
@@ -141,18 +137,18 @@ async def _take(
         return []
     await db.execute(
         update(WorkItem)
-        .where(col(WorkItem.id).in_(ids), condition)
+        .where(WorkItem.id.in_(ids), condition)
         .values(
             state=RUNNING,
             claim_token=token,
             lease_until=now + lease,
-            attempts=col(WorkItem.attempts) + 1,
+            attempts=WorkItem.attempts + 1,
         )
     )
     result = await db.execute(
         select(WorkItem)
-        .where(col(WorkItem.claim_token) == token, col(WorkItem.state) == RUNNING)
-        .order_by(col(WorkItem.next_at), col(WorkItem.id))
+        .where(WorkItem.claim_token == token, WorkItem.state == RUNNING)
+        .order_by(WorkItem.next_at, WorkItem.id)
         .execution_options(populate_existing=True)
     )
     return list(result.scalars())
@@ -175,10 +171,10 @@ async def claim_due(
 
 async def claim_key(db: AsyncSession, key: str, now: datetime, lease: timedelta) -> WorkItem | None:
     """Claim one item now, whatever its due time (a close asked for by an organiser)."""
-    state = col(WorkItem.state)
+    state = WorkItem.state
     condition = and_(
-        col(WorkItem.key) == key,
-        or_(state == PENDING, and_(state == RUNNING, col(WorkItem.lease_until) < now)),
+        WorkItem.key == key,
+        or_(state == PENDING, and_(state == RUNNING, WorkItem.lease_until < now)),
     )
     found = await _take(db, condition, now, lease, 1)
     return found[0] if found else None
@@ -186,9 +182,9 @@ async def claim_key(db: AsyncSession, key: str, now: datetime, lease: timedelta)
 
 def _mine(item_id: int, token: str | None) -> Any:
     return and_(
-        col(WorkItem.id) == item_id,
-        col(WorkItem.claim_token) == token,
-        col(WorkItem.state) == RUNNING,
+        WorkItem.id == item_id,
+        WorkItem.claim_token == token,
+        WorkItem.state == RUNNING,
     )
 
 
@@ -257,10 +253,10 @@ async def next_wake_at(
         return None
     kind = _mine_to_claim(kinds, shards)
     pending = await db.execute(
-        select(func.min(col(WorkItem.next_at))).where(kind, col(WorkItem.state) == PENDING)
+        select(func.min(WorkItem.next_at)).where(kind, WorkItem.state == PENDING)
     )
     held = await db.execute(
-        select(func.min(col(WorkItem.lease_until))).where(kind, col(WorkItem.state) == RUNNING)
+        select(func.min(WorkItem.lease_until)).where(kind, WorkItem.state == RUNNING)
     )
     candidates = [t for t in (pending.scalar(), held.scalar()) if t is not None]
     return min(candidates) if candidates else None
@@ -274,9 +270,7 @@ async def backlog(
     back-off is not due yet: Discord refusing it is `/setup check`'s business."""
     if not kinds:
         return 0, None
-    since = case(
-        (col(WorkItem.state) == PENDING, col(WorkItem.next_at)), else_=col(WorkItem.lease_until)
-    )
+    since = case((WorkItem.state == PENDING, WorkItem.next_at), else_=WorkItem.lease_until)
     result = await db.execute(select(func.count(), func.min(since)).where(_claimable(now, kinds)))
     count, oldest = result.one()
     return int(count or 0), oldest
@@ -290,13 +284,13 @@ async def troubled(
     result = await db.execute(
         select(WorkItem)
         .where(
-            col(WorkItem.guild_id) == guild_id,
+            WorkItem.guild_id == guild_id,
             or_(
-                and_(_open(), col(WorkItem.attempts) >= min_attempts),
-                and_(col(WorkItem.state) == "failed", col(WorkItem.finished_at) >= since),
+                and_(_open(), WorkItem.attempts >= min_attempts),
+                and_(WorkItem.state == "failed", WorkItem.finished_at >= since),
             ),
         )
-        .order_by(col(WorkItem.due_at))
+        .order_by(WorkItem.due_at)
         .limit(50)
     )
     return list(result.scalars())

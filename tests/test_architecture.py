@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("bot", "cogs", "storage", "config")
-IO_LIBRARIES = {"discord", "aiohttp", "sqlalchemy", "sqlmodel", "alembic", "apscheduler", "yarl"}
+IO_LIBRARIES = {"discord", "aiohttp", "sqlalchemy", "alembic", "yarl"}
 MAX_LINES = 400
 # The wiring beside bot/app.py, bot/services.py and bot/__main__.py: the command line puts
 # the app and the features together (`sipbot check` runs /setup check), as the app does.

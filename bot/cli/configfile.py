@@ -19,6 +19,7 @@ from bot.kit.user_error import UserError
 from bot.setup import rules
 from storage.guild_settings import TRANSFERRED
 from storage.models import GuildConfig
+from storage.upsert import table_of
 
 FORMAT = "sipbot server settings"
 VERSION = 1
@@ -137,7 +138,7 @@ def _value(key: str, value: Any, where: str) -> Any:
             return ",".join(str(m) for m in rules.parse_offsets(_text(value, where)))
     except UserError:
         raise BadFile(f"{where}: {value!r} is not accepted by /setup") from None
-    kind = GuildConfig.model_fields[key].annotation
+    kind = table_of(GuildConfig).columns[key].type.python_type
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise BadFile(f"{where} must be a whole number of at least 1, not {value!r}")

@@ -2,7 +2,8 @@
 
 Settings, then the first run's questions when there is no token and a person at the
 terminal, then the database: held for this bot (storage/instance.py: no restore
-while it runs), migrated, and the bot connects. Once connected (commands are
+while it runs), migrated (by a child process, storage/upgrade.py, so that this one never
+imports alembic), and the bot connects. Once connected (commands are
 synced before the gateway connects), systemd hears READY=1 and the invite link is
 printed, last, after the start-up log lines. SIGTERM or Ctrl-C: systemd hears
 STOPPING=1, the bot closes the scheduler, the gateway and the database, and exits 0.
@@ -35,6 +36,7 @@ from bot.services import Services
 from config.settings import Settings
 from storage import instance
 from storage.database import create_engine, describe, session_factory
+from storage.upgrade import UpgradeFailed
 from storage.work import Shards
 
 log = logging.getLogger("bot")
@@ -111,9 +113,13 @@ async def _start(
     held = None if sqlite else await hold(engine, where)
     try:
         try:
-            await migrate_known(engine)
+            await migrate_known(engine, apart_at=settings.log_level_number)
         except (SQLAlchemyError, OSError) as exc:
             raise Failure(f"cannot open the database {where}: {type(exc).__name__}") from None
+        except UpgradeFailed as failed:
+            if failed.unreachable:
+                raise Failure(f"cannot open the database {where}: {failed}") from None
+            raise Failure(f"cannot migrate the database {where}: {failed}") from None
         if guard is None:
             guard = await stand_by(settings, services, stop)  # the gateway leases
         if guard is None:

@@ -1,6 +1,6 @@
 """What the features share, and nothing feature-specific.
 
-- clock.py: the one clock (tests move it); scheduler.py: APScheduler as an alarm clock.
+- clock.py: the one clock (tests move it); scheduler.py: the event loop as an alarm clock.
 - work.py: the one engine for scheduled and must-happen work (claim, send with a nonce,
   finish, or release with back-off); features register a handler per kind (jobs.py).
 - errors.py: how failures become messages; user_error.py: UserError (pure).

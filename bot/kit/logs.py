@@ -40,4 +40,3 @@ def configure(level: int, secrets: tuple[str, ...]) -> None:
     # every database call: keep them at INFO (or WARNING) whatever the level asked.
     for name in ("discord.http", "discord.gateway", "discord.webhook", "aiosqlite", "asyncpg"):
         logging.getLogger(name).setLevel(max(level, logging.INFO))
-    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))

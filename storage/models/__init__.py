@@ -1,8 +1,7 @@
 """The tables, one module per feature (storage/models/<feature>.py); everything is importable from here."""
 
-from sqlmodel import SQLModel
-
 from storage.models.assembly import AssemblyOption, AssemblyVote, Ballot
+from storage.models.base import Base
 from storage.models.cycles import Cycle, Phase
 from storage.models.drafts import Draft, DraftAnswer, DraftVersion, Endorsement
 from storage.models.experiments import Experiment, ExperimentCheckin, ExperimentEvaluation
@@ -45,6 +44,7 @@ __all__ = [
     "AssemblyVote",
     "AuditLog",
     "Ballot",
+    "Base",
     "Cycle",
     "Draft",
     "DraftAnswer",
@@ -75,7 +75,6 @@ __all__ = [
     "ProposalDecision",
     "ProposalEndorsement",
     "Rsvp",
-    "SQLModel",
     "SessionMinutes",
     "Synthesis",
     "SynthesisDraft",

@@ -4,55 +4,56 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class AssemblyVote(SQLModel, table=True):
+class AssemblyVote(Base):
     """The general assembly's vote on next cycle's themes; results hidden until closed."""
 
     __tablename__ = "assembly_vote"
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    title: str = Field(max_length=100)
-    options: str  # JSON list of option labels, in the order given
-    method: str = Field(default="approval", max_length=16)  # approval, ranked
-    deadline: datetime = Field(sa_type=UTCDateTime)
-    channel_id: int = Field(sa_type=BigInteger)
-    message_id: int | None = Field(default=None, sa_type=BigInteger)
-    status: str = Field(default="open", max_length=16)  # open, closed
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    options: Mapped[str]  # JSON list of option labels, in the order given
+    method: Mapped[str] = mapped_column(String(16), default="approval")  # approval, ranked
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed
     # closing is a work item ("assembly_close:<id>"); this is where its results went
-    results_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    results_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Ballot(SQLModel, table=True):
+class Ballot(Base):
     """One per member and vote, changeable until the vote closes."""
 
     __tablename__ = "ballot"
     __table_args__ = (UniqueConstraint("vote_id", "member_id", name="uq_ballot"),)
 
-    id: int = Field(default=None, primary_key=True)
-    vote_id: int = Field(foreign_key="assembly_vote.id", ondelete="CASCADE")
-    member_id: int = Field(sa_type=BigInteger)
-    choices: str  # JSON list of option indexes (ranked: in order of preference)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("assembly_vote.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    choices: Mapped[str]  # JSON list of option indexes (ranked: in order of preference)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class AssemblyOption(SQLModel, table=True):
+class AssemblyOption(Base):
     """Where an option of a vote came from: a member's proposal, or a theme of the cycle
     that could be prolonged (neither for an option typed by hand)."""
 
     __tablename__ = "assembly_option"
     __table_args__ = (UniqueConstraint("vote_id", "position", name="uq_assembly_option"),)
 
-    id: int = Field(default=None, primary_key=True)
-    vote_id: int = Field(foreign_key="assembly_vote.id", ondelete="CASCADE")
-    position: int  # index in the vote's options
-    proposal_id: int | None = Field(default=None, foreign_key="proposal.id", ondelete="SET NULL")
-    theme_id: int | None = Field(default=None, foreign_key="theme.id", ondelete="SET NULL")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("assembly_vote.id", ondelete="CASCADE"))
+    position: Mapped[int]  # index in the vote's options
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class Cycle(SQLModel, table=True):
+class Cycle(Base):
     """One yearly cycle. At most one not closed per guild (partial unique index)."""
 
     __tablename__ = "cycle"
@@ -25,26 +26,28 @@ class Cycle(SQLModel, table=True):
         ),
     )
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger)
-    name: str = Field(max_length=40)
-    first_year: int
-    status: str = Field(default="preparing", max_length=16)  # preparing, running, closed
-    created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(40))
+    first_year: Mapped[int]
+    status: Mapped[str] = mapped_column(
+        String(16), default="preparing"
+    )  # preparing, running, closed
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Phase(SQLModel, table=True):
+class Phase(Base):
     """A phase of a cycle; its start announcement is a work item (kind "phase_start",
     see storage/cycles.py)."""
 
     __tablename__ = "phase"
     __table_args__ = (UniqueConstraint("cycle_id", "key", name="uq_phase_cycle_key"),)
 
-    id: int = Field(default=None, primary_key=True)
-    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
-    key: str = Field(max_length=32)
-    position: int
-    starts_at: datetime = Field(sa_type=UTCDateTime)
-    ends_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

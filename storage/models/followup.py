@@ -5,22 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class FollowupUpdate(SQLModel, table=True):
+class FollowupUpdate(Base):
     """One step of an adopted recommendation's follow-up; the last one is its state."""
 
     __tablename__ = "followup_update"
     __table_args__ = (Index("ix_followup_update_draft", "draft_id", "id"),)
 
-    id: int = Field(default=None, primary_key=True)
-    draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
     # planned, in_progress, done, abandoned
-    state: str = Field(max_length=16)
-    note: str
-    author_id: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str]
+    author_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

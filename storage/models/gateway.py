@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class GatewayLease(SQLModel, table=True):
+class GatewayLease(Base):
     """The process holding shard `shard_id`'s gateway, until `expires_at` unless renewed."""
 
     __tablename__ = "gateway_lease"
 
-    shard_id: int = Field(primary_key=True)
-    shard_count: int = 1
-    holder: str = Field(max_length=64)  # host, process id and a random part
-    acquired_at: datetime = Field(sa_type=UTCDateTime)
-    renewed_at: datetime = Field(sa_type=UTCDateTime)
-    expires_at: datetime = Field(sa_type=UTCDateTime)
+    shard_id: Mapped[int] = mapped_column(primary_key=True)
+    shard_count: Mapped[int] = mapped_column(default=1)
+    holder: Mapped[str] = mapped_column(String(64))  # host, process id and a random part
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

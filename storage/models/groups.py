@@ -5,52 +5,53 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class WorkGroup(SQLModel, table=True):
+class WorkGroup(Base):
     """A working group of a theme: proposed (rows only) then published (Discord objects)."""
 
     __tablename__ = "work_group"
     __table_args__ = (UniqueConstraint("theme_id", "name", name="uq_work_group_theme_name"),)
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
-    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
-    name: str = Field(max_length=100)
-    mode: str = Field(max_length=16)  # in_person, online
-    office: str | None = Field(default=None, max_length=80)
-    region: str | None = Field(default=None, max_length=80)
-    position: int = 0
-    status: str = Field(default="proposed", max_length=16)  # proposed, published
-    facilitator_id: int | None = Field(default=None, sa_type=BigInteger)
-    secretary_id: int | None = Field(default=None, sa_type=BigInteger)
-    channel_id: int | None = Field(default=None, sa_type=BigInteger)
-    role_id: int | None = Field(default=None, sa_type=BigInteger)
-    welcome_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    mode: Mapped[str] = mapped_column(String(16))  # in_person, online
+    office: Mapped[str | None] = mapped_column(String(80))
+    region: Mapped[str | None] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")  # proposed, published
+    facilitator_id: Mapped[int | None] = mapped_column(BigInteger)
+    secretary_id: Mapped[int | None] = mapped_column(BigInteger)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    role_id: Mapped[int | None] = mapped_column(BigInteger)
+    welcome_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # how many sessions were numbered: the next one takes this + 1 (storage.sessions.add_session)
-    sessions_numbered: int = 0
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    sessions_numbered: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class GroupMember(SQLModel, table=True):
+class GroupMember(Base):
     __tablename__ = "group_member"
     __table_args__ = (UniqueConstraint("group_id", "member_id", name="uq_group_member"),)
 
-    id: int = Field(default=None, primary_key=True)
-    group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE")
-    member_id: int = Field(sa_type=BigInteger, index=True)
-    source: str = Field(default="proposal", max_length=16)  # proposal, move, invite
-    role_granted: bool = False
-    added_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("work_group.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    source: Mapped[str] = mapped_column(String(16), default="proposal")  # proposal, move, invite
+    role_granted: Mapped[bool] = mapped_column(default=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class GroupGuest(SQLModel, table=True):
+class GroupGuest(Base):
     """Someone outside a group (an expert, a partner, a member of another group) who may
     read and write in its channel until `until`. Never a member: the group's role means
     membership, so a guest's access is a permission overwrite of its own. At most one
@@ -69,13 +70,15 @@ class GroupGuest(SQLModel, table=True):
         ),
     )
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE", index=True)
-    member_id: int = Field(sa_type=BigInteger, index=True)
-    added_by: int | None = Field(default=None, sa_type=BigInteger)
-    note: str | None = Field(default=None, max_length=200)
-    until: datetime = Field(sa_type=UTCDateTime)
-    state: str = Field(default="active", max_length=16)  # active, ended, removed
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("work_group.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(String(200))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16), default="active")  # active, ended, removed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

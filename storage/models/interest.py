@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class InterestPoll(SQLModel, table=True):
+class InterestPoll(Base):
     """The interest poll of a cycle: a message whose reactions are the votes. Its closing
     is a work item ("interest_close:<id>")."""
 
@@ -25,20 +26,20 @@ class InterestPoll(SQLModel, table=True):
         ),
     )
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
-    channel_id: int = Field(sa_type=BigInteger)
-    message_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
-    deadline: datetime = Field(sa_type=UTCDateTime)
-    status: str = Field(default="open", max_length=16)  # open, closed
-    results_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed
+    results_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class PollOption(SQLModel, table=True):
+class PollOption(Base):
     """Which emoji stands for which theme in a poll (fixed when the poll opens)."""
 
     __tablename__ = "poll_option"
@@ -47,46 +48,46 @@ class PollOption(SQLModel, table=True):
         UniqueConstraint("poll_id", "theme_id", name="uq_poll_option_theme"),
     )
 
-    id: int = Field(default=None, primary_key=True)
-    poll_id: int = Field(foreign_key="interest_poll.id", ondelete="CASCADE")
-    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
-    emoji: str = Field(max_length=80)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("interest_poll.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
+    emoji: Mapped[str] = mapped_column(String(80))
 
 
-class InterestVote(SQLModel, table=True):
+class InterestVote(Base):
     __tablename__ = "interest_vote"
     __table_args__ = (
         UniqueConstraint("poll_id", "member_id", "theme_id", name="uq_interest_vote"),
     )
 
-    id: int = Field(default=None, primary_key=True)
-    poll_id: int = Field(foreign_key="interest_poll.id", ondelete="CASCADE")
-    member_id: int = Field(sa_type=BigInteger)
-    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("interest_poll.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class PollNotice(SQLModel, table=True):
+class PollNotice(Base):
     """A non-member told once why their reaction did not count."""
 
     __tablename__ = "poll_notice"
     __table_args__ = (UniqueConstraint("poll_id", "user_id", name="uq_poll_notice"),)
 
-    id: int = Field(default=None, primary_key=True)
-    poll_id: int = Field(foreign_key="interest_poll.id", ondelete="CASCADE")
-    user_id: int = Field(sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("interest_poll.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class MemberProfile(SQLModel, table=True):
+class MemberProfile(Base):
     __tablename__ = "member_profile"
     __table_args__ = (UniqueConstraint("guild_id", "member_id", name="uq_member_profile"),)
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger)
-    member_id: int = Field(sa_type=BigInteger)
-    office: str | None = Field(default=None, max_length=80)
-    mode: str | None = Field(default=None, max_length=16)  # in_person, online, either
-    facilitate: bool = False
-    take_notes: bool = False
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    office: Mapped[str | None] = mapped_column(String(80))
+    mode: Mapped[str | None] = mapped_column(String(16))  # in_person, online, either
+    facilitate: Mapped[bool] = mapped_column(default=False)
+    take_notes: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

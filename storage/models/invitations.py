@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 PENDING, ACCEPTED, DECLINED, EXPIRED, WITHDRAWN = (
@@ -19,7 +20,7 @@ DM_WAITING, DM_SENT, DM_CLOSED = "waiting", "sent", "closed"
 REASON_MAX = 500
 
 
-class Invitation(SQLModel, table=True):
+class Invitation(Base):
     """One member's invitation to one group. One row per (group, member): inviting again
     after a decline or an expiry opens the same row once more, with the next version (the
     work items of the earlier version then find it changed and do nothing)."""
@@ -30,18 +31,24 @@ class Invitation(SQLModel, table=True):
         Index("ix_invitation_guild_member", "guild_id", "member_id"),
     )
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger)
-    group_id: int = Field(foreign_key="work_group.id", ondelete="CASCADE", index=True)
-    member_id: int = Field(sa_type=BigInteger)
-    state: str = Field(default=PENDING, max_length=16)
-    version: int = 1  # grows each time the invitation is opened again
-    source: str = Field(default="publish", max_length=16)  # publish, invite, move
-    invited_by: int | None = Field(default=None, sa_type=BigInteger)
-    reason: str = Field(default="", max_length=REASON_MAX)  # why they declined, if they said
-    deadline: datetime = Field(sa_type=UTCDateTime)
-    dm_status: str = Field(default=DM_WAITING, max_length=16)
-    dm_channel_id: int | None = Field(default=None, sa_type=BigInteger)
-    dm_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)  # when this version was opened
-    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("work_group.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    version: Mapped[int] = mapped_column(
+        default=1
+    )  # grows each time the invitation is opened again
+    source: Mapped[str] = mapped_column(String(16), default="publish")  # publish, invite, move
+    invited_by: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(
+        String(REASON_MAX), default=""
+    )  # why they declined, if they said
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    dm_status: Mapped[str] = mapped_column(String(16), default=DM_WAITING)
+    dm_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    dm_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when this version was opened
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,48 +12,53 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class Meeting(SQLModel, table=True):
+class Meeting(Base):
     """One meeting; `version` grows at each reschedule (reminders and calendars follow it)."""
 
     __tablename__ = "meeting"
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    theme_id: int | None = Field(default=None, foreign_key="theme.id", ondelete="SET NULL")
-    title: str = Field(max_length=100)
-    kind: str = Field(default="open_meeting", max_length=16)  # open_meeting, webinar, presentation
-    starts_at: datetime = Field(sa_type=UTCDateTime)
-    minutes: int = 120
-    place: str | None = Field(default=None, max_length=100)
-    visio_url: str | None = Field(default=None, max_length=500)
-    voice_channel_id: int | None = Field(default=None, sa_type=BigInteger)
-    capacity: int | None = None  # seats in person; None: no limit
-    speaker: str | None = Field(default=None, max_length=100)
-    description: str = Field(default="", max_length=1000)
-    status: str = Field(default="scheduled", max_length=16)  # scheduled, cancelled, done
-    version: int = 1
-    event_id: int | None = Field(default=None, sa_type=BigInteger)
-    channel_id: int | None = Field(default=None, sa_type=BigInteger)  # the announcement's
-    message_id: int | None = Field(default=None, sa_type=BigInteger)
-    info_channel_id: int | None = Field(default=None, sa_type=BigInteger)  # the theme's copy
-    info_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    summary: str = ""
-    recording_url: str | None = Field(default=None, max_length=500)
-    report_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(
+        String(16), default="open_meeting"
+    )  # open_meeting, webinar, presentation
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(default=120)
+    place: Mapped[str | None] = mapped_column(String(100))
+    visio_url: Mapped[str | None] = mapped_column(String(500))
+    voice_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    capacity: Mapped[int | None]  # seats in person; None: no limit
+    speaker: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[str] = mapped_column(
+        String(16), default="scheduled"
+    )  # scheduled, cancelled, done
+    version: Mapped[int] = mapped_column(default=1)
+    event_id: Mapped[int | None] = mapped_column(BigInteger)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)  # the announcement's
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    info_channel_id: Mapped[int | None] = mapped_column(BigInteger)  # the theme's copy
+    info_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    summary: Mapped[str] = mapped_column(default="")
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    report_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # how many places in the queue were handed out: the next one takes this + 1
-    registrations_numbered: int = 0
-    created_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    registrations_numbered: Mapped[int] = mapped_column(default=0)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class MeetingRegistration(SQLModel, table=True):
+class MeetingRegistration(Base):
     """A member's registration: in person (a seat, or a place on the waitlist) or online."""
 
     __tablename__ = "meeting_registration"
@@ -63,14 +68,14 @@ class MeetingRegistration(SQLModel, table=True):
         UniqueConstraint("meeting_id", "seat", name="uq_meeting_registration_seat"),
     )
 
-    id: int = Field(default=None, primary_key=True)
-    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE")
-    member_id: int = Field(sa_type=BigInteger, index=True)
-    display_name: str = Field(default="", max_length=100)
-    mode: str = Field(max_length=16)  # in_person, online
-    state: str = Field(max_length=16)  # registered, waitlisted, cancelled
-    seq: int  # the place in the queue, taken from the meeting's counter at each change
-    seat: int | None = None  # 1..capacity while seated in person
-    dm_status: str = Field(default="", max_length=16)  # "", sent, closed
-    registered_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    mode: Mapped[str] = mapped_column(String(16))  # in_person, online
+    state: Mapped[str] = mapped_column(String(16))  # registered, waitlisted, cancelled
+    seq: Mapped[int]  # the place in the queue, taken from the meeting's counter at each change
+    seat: Mapped[int | None]  # 1..capacity while seated in person
+    dm_status: Mapped[str] = mapped_column(String(16), default="")  # "", sent, closed
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
 
 
-class Office(SQLModel, table=True):
+class Office(Base):
     __tablename__ = "office"
     __table_args__ = (UniqueConstraint("guild_id", "name", name="uq_office_guild_name"),)
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    name: str = Field(max_length=80)
-    country: str = Field(max_length=2)
-    region: str = Field(max_length=80)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(80))

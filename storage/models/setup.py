@@ -4,49 +4,52 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 DEFAULT_OFFSETS = "10080,1440,60"
 
 
-class GuildConfig(SQLModel, table=True):
+class GuildConfig(Base):
     __tablename__ = "guild_config"
 
-    guild_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    organiser_role_id: int | None = Field(default=None, sa_type=BigInteger)
-    member_role_id: int | None = Field(default=None, sa_type=BigInteger)
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    organiser_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    member_role_id: Mapped[int | None] = mapped_column(BigInteger)
     # who answers submitted recommendations; None: the organisers
-    board_role_id: int | None = Field(default=None, sa_type=BigInteger)
-    announcements_channel_id: int | None = Field(default=None, sa_type=BigInteger)
-    language: str = Field(default="fr", max_length=8)
-    timezone: str = Field(default="Europe/Paris", max_length=64)
+    board_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    announcements_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     # Reminder offsets in minutes, largest first, comma separated.
-    reminder_offsets: str = Field(default=DEFAULT_OFFSETS, max_length=64)
-    session_minutes: int = Field(default=180)
-    group_min_size: int = Field(default=5)
-    group_max_size: int = Field(default=12)
-    max_groups_per_member: int = Field(default=1)
+    reminder_offsets: Mapped[str] = mapped_column(String(64), default=DEFAULT_OFFSETS)
+    session_minutes: Mapped[int] = mapped_column(default=180)
+    group_min_size: Mapped[int] = mapped_column(default=5)
+    group_max_size: Mapped[int] = mapped_column(default=12)
+    max_groups_per_member: Mapped[int] = mapped_column(default=1)
     # consent: a placed member is invited and joins on accepting; direct: placed is joined
-    group_join: str = Field(default="consent", max_length=16)
-    invitation_days: int = Field(default=7)  # how long an invitation waits for an answer
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    group_join: Mapped[str] = mapped_column(String(16), default="consent")
+    invitation_days: Mapped[int] = mapped_column(
+        default=7
+    )  # how long an invitation waits for an answer
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     @property
     def offsets_minutes(self) -> list[int]:
         return [int(part) for part in self.reminder_offsets.split(",") if part]
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_guild_at", "guild_id", "at"),)
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger)
-    actor_id: int | None = Field(default=None, sa_type=BigInteger)
-    action: str = Field(max_length=64)
-    detail: str = Field(default="")
-    at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

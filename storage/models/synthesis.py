@@ -4,34 +4,35 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.models.base import Base
 from storage.types import UTCDateTime
 
 
-class Synthesis(SQLModel, table=True):
+class Synthesis(Base):
     """One per theme and cycle: a forum post gathering the theme's drafts."""
 
     __tablename__ = "synthesis"
     __table_args__ = (UniqueConstraint("cycle_id", "theme_id", name="uq_synthesis_theme"),)
 
-    id: int = Field(default=None, primary_key=True)
-    guild_id: int = Field(sa_type=BigInteger, index=True)
-    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
-    theme_id: int = Field(foreign_key="theme.id", ondelete="CASCADE")
-    thread_id: int | None = Field(default=None, sa_type=BigInteger)
-    extra_message_ids: str = Field(default="")
-    built_by: int | None = Field(default=None, sa_type=BigInteger)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    extra_message_ids: Mapped[str] = mapped_column(default="")
+    built_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SynthesisDraft(SQLModel, table=True):
+class SynthesisDraft(Base):
     __tablename__ = "synthesis_draft"
     __table_args__ = (UniqueConstraint("synthesis_id", "draft_id", name="uq_synthesis_draft"),)
 
-    id: int = Field(default=None, primary_key=True)
-    synthesis_id: int = Field(foreign_key="synthesis.id", ondelete="CASCADE")
-    draft_id: int = Field(foreign_key="draft.id", ondelete="CASCADE")
-    version: int
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synthesis_id: Mapped[int] = mapped_column(ForeignKey("synthesis.id", ondelete="CASCADE"))
+    draft_id: Mapped[int] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"))
+    version: Mapped[int]

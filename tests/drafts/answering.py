@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage.database import session_factory
 from storage.models import DraftAnswer, FollowupUpdate
@@ -81,9 +80,7 @@ async def answer(
 async def stored_answers(engine: AsyncEngine, draft_id: int) -> list[DraftAnswer]:
     async with session_factory(engine)() as db:
         result = await db.execute(
-            select(DraftAnswer)
-            .where(col(DraftAnswer.draft_id) == draft_id)
-            .order_by(col(DraftAnswer.id))
+            select(DraftAnswer).where(DraftAnswer.draft_id == draft_id).order_by(DraftAnswer.id)
         )
         return list(result.scalars())
 
@@ -92,8 +89,8 @@ async def stored_updates(engine: AsyncEngine, draft_id: int) -> list[FollowupUpd
     async with session_factory(engine)() as db:
         result = await db.execute(
             select(FollowupUpdate)
-            .where(col(FollowupUpdate.draft_id) == draft_id)
-            .order_by(col(FollowupUpdate.id))
+            .where(FollowupUpdate.draft_id == draft_id)
+            .order_by(FollowupUpdate.id)
         )
         return list(result.scalars())
 

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage.database import session_factory
 from storage.models import Draft, DraftVersion, GroupMember, Theme, WorkGroup
@@ -17,7 +16,7 @@ from tests.sessions.helpers import NOW, Group
 
 async def theme_of(engine: AsyncEngine, title: str = "Accompagnement") -> Theme:
     async with session_factory(engine)() as db:
-        found = (await db.execute(select(Theme).where(col(Theme.title) == title))).scalars().one()
+        found = (await db.execute(select(Theme).where(Theme.title == title))).scalars().one()
     return found
 
 
@@ -82,15 +81,15 @@ async def revise(
 
 async def drafts(engine: AsyncEngine) -> list[Draft]:
     async with session_factory(engine)() as db:
-        return list((await db.execute(select(Draft).order_by(col(Draft.id)))).scalars())
+        return list((await db.execute(select(Draft).order_by(Draft.id))).scalars())
 
 
 async def versions(engine: AsyncEngine, draft_id: int) -> list[DraftVersion]:
     async with session_factory(engine)() as db:
         result = await db.execute(
             select(DraftVersion)
-            .where(col(DraftVersion.draft_id) == draft_id)
-            .order_by(col(DraftVersion.number))
+            .where(DraftVersion.draft_id == draft_id)
+            .order_by(DraftVersion.number)
         )
         return list(result.scalars())
 

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage.database import session_factory
 from storage.models import Meeting, MeetingRegistration, WorkItem
@@ -27,7 +26,7 @@ CHUNK = 2000  # rows per INSERT: SQLite takes at most 32,766 bound parameters pe
 
 async def reminder_states(engine: AsyncEngine) -> Counter[str]:
     async with session_factory(engine)() as db:
-        result = await db.execute(select(col(WorkItem.state)).where(col(WorkItem.kind) == KIND))
+        result = await db.execute(select(WorkItem.state).where(WorkItem.kind == KIND))
         return Counter(result.scalars())
 
 
@@ -63,7 +62,5 @@ async def seed_meeting_reminders(
                 insert(table_of(MeetingRegistration)), registrations[start : start + CHUNK]
             )
             await db.execute(insert(table_of(WorkItem)), reminders[start : start + CHUNK])
-        rows = await db.execute(
-            select(col(WorkItem.id), col(WorkItem.payload)).where(col(WorkItem.kind) == KIND)
-        )
+        rows = await db.execute(select(WorkItem.id, WorkItem.payload).where(WorkItem.kind == KIND))
         return {rid: int(json.loads(payload)["member_id"]) for rid, payload in rows.all()}

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage.database import session_factory
 from storage.models import Cycle, GroupSession, Theme, WorkGroup, WorkItem
@@ -120,8 +119,8 @@ async def seed_reminders(
         for start in range(0, len(sessions), CHUNK):
             await db.execute(insert(table_of(GroupSession)), sessions[start : start + CHUNK])
         rows = await db.execute(
-            select(col(GroupSession.id), col(GroupSession.group_id), col(GroupSession.number),
-                   col(GroupSession.starts_at)).where(col(GroupSession.guild_id) == guild.id)
+            select(GroupSession.id, GroupSession.group_id, GroupSession.number,
+                   GroupSession.starts_at).where(GroupSession.guild_id == guild.id)
         )  # fmt: skip
         listed = rows.all()
         of_session = {sid: (group_id, number) for sid, group_id, number, _starts in listed}
@@ -136,9 +135,9 @@ async def seed_reminders(
         for start in range(0, len(planned), CHUNK):
             await db.execute(insert(table_of(WorkItem)), planned[start : start + CHUNK])
         stored = await db.execute(
-            select(col(WorkItem.id), col(WorkItem.due_at), col(WorkItem.key))
-            .where(col(WorkItem.kind) == "reminder", col(WorkItem.guild_id) == guild.id)
-            .order_by(col(WorkItem.due_at), col(WorkItem.id))
+            select(WorkItem.id, WorkItem.due_at, WorkItem.key)
+            .where(WorkItem.kind == "reminder", WorkItem.guild_id == guild.id)
+            .order_by(WorkItem.due_at, WorkItem.id)
         )
         for rid, due, key in stored.all():
             group_id, number = of_session[int(key.split(":")[1])]
@@ -154,9 +153,7 @@ def spread(count: int, start: datetime, seconds: float) -> list[datetime]:
 
 async def reminder_states(engine: AsyncEngine) -> Counter[str]:
     async with session_factory(engine)() as db:
-        result = await db.execute(
-            select(col(WorkItem.state)).where(col(WorkItem.kind) == "reminder")
-        )
+        result = await db.execute(select(WorkItem.state).where(WorkItem.kind == "reminder"))
         return Counter(result.scalars())
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage.database import session_factory
 from storage.models import WorkItem
@@ -37,9 +36,7 @@ async def in_flight(engine: AsyncEngine, fake: FakeDiscord, kill: Kill) -> None:
     """Count the claims the killed process left, and those whose DM the fake has."""
     await wait_quietly(lambda: all(r.status is not None for r in fake.requests), timeout=5)
     async with session_factory(engine)() as db:
-        rows = await db.execute(
-            select(col(WorkItem.id), col(WorkItem.state)).where(col(WorkItem.kind) == KIND)
-        )
+        rows = await db.execute(select(WorkItem.id, WorkItem.state).where(WorkItem.kind == KIND))
         running = {rid for rid, state in rows.all() if state == "running"}
     posted = {str(m.nonce) for m in fake.world.messages.values() if m.nonce is not None}
     kill.claimed, kill.in_flight = len(running), sum(f"sipw{rid}" in posted for rid in running)

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage.database import session_factory
 from storage.models import WorkItem
@@ -131,7 +130,7 @@ async def left_behind(engine: AsyncEngine, fake: FakeDiscord, seeded: Seeded, ki
     # The fake finishes a post the killed process was waiting for (POST_DELAY) on its own.
     await wait_quietly(lambda: all(r.status is not None for r in fake.requests), timeout=5)
     async with session_factory(engine)() as db:
-        rows = await db.execute(select(col(WorkItem.id), col(WorkItem.state)))
+        rows = await db.execute(select(WorkItem.id, WorkItem.state))
         sending = {rid for rid, state in rows.all() if state == "running"}
     posted = {str(m.nonce) for m in fake.world.messages.values() if m.nonce is not None}
     kill.claimed = len(sending)

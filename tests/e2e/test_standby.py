@@ -17,7 +17,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage import gateway, work
 from storage.database import session_factory
@@ -201,9 +200,7 @@ async def _plan_announcement(
         now = datetime.now(UTC)
         db.add(GuildConfig(guild_id=guild.id, announcements_channel_id=channel.id,
                            created_at=now, updated_at=now))  # fmt: skip
-        cycle = (
-            await db.execute(select(Cycle).where(col(Cycle.guild_id) == guild.id))
-        ).scalar_one()
+        cycle = (await db.execute(select(Cycle).where(Cycle.guild_id == guild.id))).scalar_one()
         phase = Phase(cycle_id=cycle.id, key="preparation", position=1, starts_at=due,
                       ends_at=due + timedelta(days=30))  # fmt: skip
         db.add(phase)

@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.groups import guest_rules as rules
 from bot.kit.user_error import UserError
@@ -46,7 +45,7 @@ async def add(engine: AsyncEngine, group_id: int, until: datetime, note: str | N
 
 async def rows(engine: AsyncEngine) -> list[tuple[str, datetime, str | None]]:
     async with session_factory(engine)() as db:
-        found = (await db.execute(select(GroupGuest).order_by(col(GroupGuest.id)))).scalars()
+        found = (await db.execute(select(GroupGuest).order_by(GroupGuest.id))).scalars()
         return [(g.state, g.until, g.note) for g in found]
 
 

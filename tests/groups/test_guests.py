@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from bot.groups import guests as guest_work
@@ -48,7 +47,7 @@ async def add_guest(
 
 async def stays(engine: AsyncEngine) -> list[GroupGuest]:
     async with session_factory(engine)() as db:
-        return list((await db.execute(select(GroupGuest).order_by(col(GroupGuest.id)))).scalars())
+        return list((await db.execute(select(GroupGuest).order_by(GroupGuest.id))).scalars())
 
 
 async def items(engine: AsyncEngine, kind: str) -> list[tuple[str, datetime]]:

@@ -43,7 +43,7 @@ def draft(cycle_id: int, name: str, **fields: object) -> WorkGroup:
         mode=str(fields.pop("mode", "in_person")),
         created_at=NOW,
         updated_at=NOW,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 

@@ -8,7 +8,6 @@ import json
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from bot.kit.work import WAKER
@@ -124,7 +123,7 @@ async def test_a_closing_carried_over_keeps_the_nonce_of_the_old_closing(
     # what storage.outbox.nonce("ipc", poll_id) gave the old closing
     legacy = json.dumps({"poll_id": poll_id, "nonce": f"sipipc{poll_id}v0"})
     async with session_factory(sqlite_engine)() as db, db.begin():
-        await db.execute(update(WorkItem).where(col(WorkItem.id) == item.id).values(payload=legacy))
+        await db.execute(update(WorkItem).where(WorkItem.id == item.id).values(payload=legacy))
     res = await fake.slash("interest close", user=fake.owner, locale="en-US")
     assert res.content == "Poll closed; the results are posted under it."
     assert list(fake.posts_by_nonce(f"sipipc{poll_id}")) == [f"sipipc{poll_id}v0"]

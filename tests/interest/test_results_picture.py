@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from bot.interest.jobs import key
@@ -114,9 +113,7 @@ async def test_the_closing_post_carries_the_picture_once_even_when_retried(
     # as if the process died after Discord took the post but before it was recorded
     async with session_factory(sqlite_engine)() as db, db.begin():
         await db.execute(
-            update(WorkItem)
-            .where(col(WorkItem.id) == done.id)
-            .values(state="pending", next_at=DEADLINE)
+            update(WorkItem).where(WorkItem.id == done.id).values(state="pending", next_at=DEADLINE)
         )
     assert (
         await bot.services.work.run_now(key(int(work_store.payload_of(done)["poll_id"])))

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from storage import work as work_store
@@ -59,7 +58,7 @@ async def schedule(
 
 async def meetings(engine: AsyncEngine) -> list[Meeting]:
     async with session_factory(engine)() as db:
-        return list((await db.execute(select(Meeting).order_by(col(Meeting.id)))).scalars())
+        return list((await db.execute(select(Meeting).order_by(Meeting.id))).scalars())
 
 
 async def only_meeting(engine: AsyncEngine) -> Meeting:
@@ -71,8 +70,8 @@ async def registrations(engine: AsyncEngine, meeting_id: int) -> list[MeetingReg
     async with session_factory(engine)() as db:
         result = await db.execute(
             select(MeetingRegistration)
-            .where(col(MeetingRegistration.meeting_id) == meeting_id)
-            .order_by(col(MeetingRegistration.seq))
+            .where(MeetingRegistration.meeting_id == meeting_id)
+            .order_by(MeetingRegistration.seq)
         )
         return list(result.scalars())
 

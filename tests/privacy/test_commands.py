@@ -7,7 +7,6 @@ import json
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from storage import interest, privacy
@@ -154,7 +153,7 @@ async def test_export_then_forget_leaves_only_the_audit_entry(
     assert (done.content or "").startswith("C'est fait : vous êtes oublié·e.")
     async with session_factory(sqlite_engine)() as db:
         assert await privacy.holds(db, member.id) == ["audit_log.actor_id"]
-        query = select(AuditLog).where(col(AuditLog.actor_id) == member.id)
+        query = select(AuditLog).where(AuditLog.actor_id == member.id)
         entries = (await db.execute(query)).scalars().all()
         versions = (await db.execute(select(DraftVersion))).scalars().all()
         any_detail = (await db.execute(select(AuditLog))).scalars().all()

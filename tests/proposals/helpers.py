@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage.database import session_factory
 from storage.models import Proposal, ProposalEndorsement
@@ -66,14 +65,14 @@ async def propose(fake: FakeDiscord, author: Member, title: str, text: str) -> C
 
 async def proposals(engine: AsyncEngine) -> list[Proposal]:
     async with session_factory(engine)() as db:
-        return list((await db.execute(select(Proposal).order_by(col(Proposal.id)))).scalars())
+        return list((await db.execute(select(Proposal).order_by(Proposal.id))).scalars())
 
 
 async def endorsers(engine: AsyncEngine, proposal_id: int) -> set[int]:
     async with session_factory(engine)() as db:
         result = await db.execute(
-            select(col(ProposalEndorsement.member_id)).where(
-                col(ProposalEndorsement.proposal_id) == proposal_id
+            select(ProposalEndorsement.member_id).where(
+                ProposalEndorsement.proposal_id == proposal_id
             )
         )
         return set(result.scalars())

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from bot.sessions.files import CalendarEntry, build_calendar, sequence_of
@@ -125,7 +124,7 @@ async def test_a_session_typed_in_the_repeated_hour_is_one_instant_everywhere(
     await slash("session schedule", start="2027-10-31 02:30")
     await slash("session schedule", start="31/10/2027 00h00")
     async with session_factory(sqlite_engine)() as db:
-        rows = (await db.execute(select(GroupSession).order_by(col(GroupSession.id)))).scalars()
+        rows = (await db.execute(select(GroupSession).order_by(GroupSession.id))).scalars()
         repeated, across = rows.all()
     assert repeated.starts_at == FIRST_0230 and across.starts_at == AUTUMN_0000
     for row in (repeated, across):

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from storage import work as work_store
@@ -121,11 +120,11 @@ async def test_an_event_created_just_before_a_crash_is_found_again_not_doubled(
     session = await the_session(sqlite_engine)
     async with session_factory(sqlite_engine)() as db, db.begin():  # what the crash left
         await db.execute(
-            update(GroupSession).where(col(GroupSession.id) == session.id).values(event_id=None)
+            update(GroupSession).where(GroupSession.id == session.id).values(event_id=None)
         )
         await db.execute(
             update(WorkItem)
-            .where(col(WorkItem.kind) == "session_event")
+            .where(WorkItem.kind == "session_event")
             .values(state="running", lease_until=clock.now() - timedelta(seconds=1),
                     claim_token="dead", finished_at=None)
         )  # fmt: skip

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from bot.app import SipBot
 from bot.kit.work import WAKER
@@ -300,7 +299,7 @@ async def test_ics_of_a_group_with_a_reschedule_and_a_cancellation(
         )
     async with session_factory(sqlite_engine)() as db:
         first, second = (
-            (await db.execute(select(GroupSession).order_by(col(GroupSession.id)))).scalars().all()
+            (await db.execute(select(GroupSession).order_by(GroupSession.id))).scalars().all()
         )
     await fake.slash(
         "session reschedule",

@@ -22,7 +22,7 @@ GUILD = 1_000_000_000_000_000_001
 
 def _differences(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, models.SQLModel.metadata))
+    return list(compare_metadata(context, models.Base.metadata))
 
 
 async def test_schema_matches_models(engine: AsyncEngine) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col
 
 from storage import work as store
 from storage.database import session_factory
@@ -46,7 +45,7 @@ async def test_the_backlog_counts_what_is_claimable_now_and_the_oldest_wait(
             "done": {"state": "done", "finished_at": NOW - timedelta(hours=4)},
         }
         for key, values in moves.items():
-            await db.execute(update(WorkItem).where(col(WorkItem.key) == key).values(**values))
+            await db.execute(update(WorkItem).where(WorkItem.key == key).values(**values))
     async with db_of() as db:
         due, since = await store.backlog(db, NOW, ["reminder"])
         assert (due, since) == (3, NOW - timedelta(minutes=7))  # the orphan's lease ran out
