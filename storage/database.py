@@ -68,6 +68,9 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    from storage.models.base import on_postgresql  # the dialect is loaded by now
+
+    on_postgresql()
     options.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **options)
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, delete, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import GatewayLease
+from storage.upsert import dialect_module
 
 
 async def database_now(db: AsyncSession, fallback: datetime) -> datetime:
@@ -40,7 +40,7 @@ async def take(
         "acquired_at": now, "renewed_at": now, "expires_at": now + ttl,
     }  # fmt: skip
     table = GatewayLease.__table__
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(db)
     statement = dialect.insert(table).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["shard_id"],

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import BigInteger, Integer, bindparam, delete, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ARRAY, BigInteger, Integer, bindparam, delete, select, text, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -144,8 +144,8 @@ _REMOVE_ON_POSTGRESQL = text(
     "AND vote.theme_id = v.theme_id"
 )
 _ARRAYS = (
-    bindparam("members", type_=postgresql.ARRAY(BigInteger)),
-    bindparam("themes", type_=postgresql.ARRAY(Integer)),
+    bindparam("members", type_=ARRAY(BigInteger)),
+    bindparam("themes", type_=ARRAY(Integer)),
 )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -23,9 +23,7 @@ async def insert_ignore(
     matches the index only when the conflict target repeats it literally)."""
     if not rows:
         return 0
-    dialect = db.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table).values(list(rows))
+    statement = dialect_module(db).insert(table).values(list(rows))
     statement = statement.on_conflict_do_nothing(
         index_elements=list(conflict_columns),
         index_where=text(where) if where is not None else None,
@@ -38,3 +36,13 @@ def table_of(model: type[Any]) -> Table:
     """The Table behind a model class (typed, unlike `Model.__table__`)."""
     table: Table = model.__table__
     return table
+
+
+def dialect_module(db: AsyncSession) -> Any:
+    """SQLAlchemy's module for the session's database (its `insert` has ON CONFLICT).
+    PostgreSQL's is imported only on PostgreSQL: a SQLite deployment never loads it."""
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    return sqlite

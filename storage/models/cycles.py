@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.models.base import Base, partial_unique
 from storage.types import UTCDateTime
 
 
@@ -17,13 +17,7 @@ class Cycle(Base):
     __tablename__ = "cycle"
     __table_args__ = (
         UniqueConstraint("guild_id", "name", name="uq_cycle_guild_name"),
-        Index(
-            "uq_cycle_one_open",
-            "guild_id",
-            unique=True,
-            sqlite_where=text("status != 'closed'"),
-            postgresql_where=text("status != 'closed'"),
-        ),
+        partial_unique("uq_cycle_one_open", "guild_id", where="status != 'closed'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.models.base import Base, partial_unique
 from storage.types import UTCDateTime
 
 
@@ -60,14 +60,7 @@ class GroupGuest(Base):
 
     __tablename__ = "group_guest"
     __table_args__ = (
-        Index(
-            "uq_group_guest_active",
-            "group_id",
-            "member_id",
-            unique=True,
-            sqlite_where=text("state = 'active'"),
-            postgresql_where=text("state = 'active'"),
-        ),
+        partial_unique("uq_group_guest_active", "group_id", "member_id", where="state = 'active'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.models.base import Base, partial_unique
 from storage.types import UTCDateTime
 
 
@@ -17,13 +17,7 @@ class InterestPoll(Base):
 
     __tablename__ = "interest_poll"
     __table_args__ = (
-        Index(
-            "uq_interest_poll_one_open",
-            "cycle_id",
-            unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
-        ),
+        partial_unique("uq_interest_poll_one_open", "cycle_id", where="status = 'open'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

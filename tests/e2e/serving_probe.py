@@ -12,8 +12,10 @@ import sys
 # Imported only where used: migrations (storage/upgrade.py), the first export
 # (bot/kit/sheets.py) or calendar (bot/sessions/files.py), aiohttp's web server and
 # prometheus_client for /healthz and /metrics when SIPBOT_HTTP_PORT is set (bot/app.py);
-# pydantic came with SQLModel, which the tables no longer use (storage/models/base.py).
+# pydantic came with SQLModel, which the tables no longer use (storage/models/base.py);
+# SQLAlchemy's PostgreSQL dialect on SQLite (storage/models/base.py, storage/upsert.py).
 NEVER_SERVING = (
+    "sqlalchemy.dialects.postgresql",
     "alembic",
     "xlsxwriter",
     "icalendar",
