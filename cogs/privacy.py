@@ -13,7 +13,6 @@ from discord.ext import commands
 from bot.app import SipBot
 from bot.kit import errors
 from bot.kit.i18n import Tr
-from bot.privacy import files
 from storage import privacy
 from storage import setup as setup_store
 
@@ -68,6 +67,10 @@ class PrivacyCog(commands.Cog):
 
     @privacy_group.command(name="export", description=_("Everything stored about you, as a file"))
     async def export(self, interaction: discord.Interaction) -> None:
+        # The export's room (bot/privacy/) is imported here: only an export needs it, and
+        # a start that imported it would keep its modules for a command rarely run.
+        from bot.privacy import files
+
         assert interaction.guild_id is not None  # noqa: S101
         config = await self.services.config(interaction.guild_id)
         tr = self.services.reader(interaction, config)

@@ -4,11 +4,16 @@ report with its pictures as a self-contained HTML file and a PDF, in the guild's
 
 One message takes 10 files and 10 MiB (bot/kit/fit.py `attachable`): the Markdown and the
 sheets go first; the HTML and the PDF, the heaviest, follow if they fit, and the reply
-names the files attached and any left out."""
+names the files attached and any left out.
+
+The report's room (bot/report/, bot/kit/documents/) is imported by the command itself:
+only an export needs it, and a start that imported it would keep half a megabyte of
+resident memory for a command an organiser runs a few times a year."""
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import discord
@@ -16,18 +21,17 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 
 from bot.app import SipBot
-from bot.kit import choices, documents, fit, sheets
+from bot.kit import choices, fit, sheets
 from bot.kit.checks import ORGANISERS, OrganiserCog
 from bot.kit.i18n import Tr
 from bot.kit.user_error import UserError
-from bot.report import files as report
-from bot.report import pictures
-from bot.report.document import document
-from bot.report.writing import Names, Writer
 from storage import cycles, themes
-from storage import report as reports
 from storage.models import Theme
-from storage.report import ReportData
+
+if TYPE_CHECKING:
+    from bot.kit import documents
+    from bot.report.writing import Names
+    from storage.report import ReportData
 
 
 class ReportCog(OrganiserCog):
@@ -55,6 +59,10 @@ class ReportCog(OrganiserCog):
     async def export(
         self, interaction: discord.Interaction, theme: str | None = None, cycle: str | None = None
     ) -> None:
+        from bot.kit import documents  # the report's room: see the module's docstring
+        from bot.report import files as report
+        from storage import report as reports
+
         guild = interaction.guild
         assert guild is not None  # noqa: S101 - guild-only group
         config = await self.services.config(guild.id)
@@ -106,6 +114,11 @@ class ReportCog(OrganiserCog):
         only: Theme | None,
     ) -> documents.Document:
         """The report with its pictures, in the guild's language (`tr`)."""
+        from bot.report import files as report  # the report's room: see the module's docstring
+        from bot.report import pictures
+        from bot.report.document import document
+        from bot.report.writing import Writer
+
         now = self.services.clock.now()
         drawn = await pictures.draw(tr, Writer(tr, data, name, ZoneInfo(zone), now))
         return document(tr, language, report.markdown(tr, data, name, zone, now, only), drawn)

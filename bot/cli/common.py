@@ -11,8 +11,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from config import settings as settings_module
 from config.settings import Settings, SettingsError
 
@@ -35,16 +33,22 @@ class Failure(Exception):
 
 
 def say(line: str = "") -> None:
-    click.echo(line)
+    print(line, flush=True)  # noqa: T201 - what the command tells the operator
 
 
 def warn(line: str) -> None:
-    click.echo(line, err=True)
+    print(line, file=sys.stderr, flush=True)  # noqa: T201
+
+
+_chosen = [Place()]  # what the command line said, set by bot/cli/commands.py
+
+
+def choose(where: Place) -> None:
+    _chosen[0] = where
 
 
 def place() -> Place:
-    found = click.get_current_context().find_object(Place)
-    return found if found is not None else Place()
+    return _chosen[0]
 
 
 def load_settings(*, need_token: bool = True) -> Settings:

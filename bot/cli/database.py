@@ -20,18 +20,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli.common import Failure, load_settings, say, warn
+from bot.cli.schema import migrate_known, unknown_revision
 from storage import backup as copies
 from storage import instance
 from storage.database import (
     create_engine,
-    current_revision,
     describe,
     head_revision,
     known_revision,
-    migrate,
     sqlite_path,
 )
-from storage.upgrade import upgrade_apart
 
 PG_DUMP_MAGIC = b"PGDMP"
 
@@ -60,32 +58,6 @@ def with_engine(url: str, work: Callable[[AsyncEngine], Awaitable[None]]) -> Non
             await engine.dispose()
 
     asyncio.run(run())
-
-
-def unknown_revision(revision: str) -> Failure:
-    return Failure(
-        f"the database is at revision {revision}, which this version does not know: a newer "
-        "sipbot migrated it. Install that version again, or restore a backup made before"
-    )
-
-
-async def migrate_known(engine: AsyncEngine, *, apart_at: int | None = None) -> str | None:
-    """Migrate to this version's latest; a schema from a newer version is left alone.
-    The revision found before is returned. With `apart_at` (a logging level), alembic
-    runs in a child process logging at that level (storage/upgrade.py says why), unless
-    the database is in this process's memory, where no other process sees it."""
-    before = await current_revision(engine)
-    if before is not None and not known_revision(before):
-        raise unknown_revision(before)
-    if before == head_revision():  # at the latest already: alembic is not even imported
-        return before
-    url = engine.url.render_as_string(hide_password=False)
-    in_memory = engine.dialect.name == "sqlite" and sqlite_path(url) is None
-    if apart_at is None or in_memory:
-        await migrate(engine)
-    else:
-        await upgrade_apart(url, apart_at)
-    return before
 
 
 @click.command("migrate")

@@ -19,14 +19,13 @@ import signal
 import sys
 from dataclasses import replace
 
-import click
 import discord
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot, build, point_at
 from bot.cli.common import WRONG_SETTINGS, Failure, load_settings, missing_token, say
-from bot.cli.database import migrate_known
+from bot.cli.schema import migrate_known
 from bot.kit import firstrun, logs, standby, systemd
 from bot.kit.clock import SystemClock
 from bot.kit.i18n import Catalog
@@ -266,9 +265,3 @@ async def serve(bot: SipBot, token: str, stop: asyncio.Event) -> int:
             ) from None
     log.info("stopped cleanly")
     return 0
-
-
-@click.command("run")
-def command() -> int:
-    """Run the bot (the default): connect, sync the commands, serve until stopped."""
-    return run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.cli import sipbot
+from bot.cli.commands import sipbot
 from tests.e2e.process import REPO
 
 

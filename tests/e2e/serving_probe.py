@@ -13,8 +13,10 @@ import sys
 # (bot/kit/sheets.py) or calendar (bot/sessions/files.py), aiohttp's web server and
 # prometheus_client for /healthz and /metrics when SIPBOT_HTTP_PORT is set (bot/app.py);
 # pydantic came with SQLModel, which the tables no longer use (storage/models/base.py);
-# SQLAlchemy's PostgreSQL dialect on SQLite (storage/models/base.py, storage/upsert.py).
+# SQLAlchemy's PostgreSQL dialect on SQLite (storage/models/base.py, storage/upsert.py);
+# click, for the start alone (bot/cli/__init__.py).
 NEVER_SERVING = (
+    "click",
     "sqlalchemy.dialects.postgresql",
     "alembic",
     "xlsxwriter",
