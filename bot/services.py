@@ -46,6 +46,7 @@ class Services:
     checkup: Checkup = field(default_factory=Checkup)  # what /setup check asks each feature
     _cache: dict[tuple[str, int], tuple[float, Any]] = field(default_factory=dict)
     _loading: dict[tuple[str, int], asyncio.Task[Any]] = field(default_factory=dict)
+    _waiting: dict[asyncio.Task[Any], int] = field(default_factory=dict)  # waiters per load
 
     def __post_init__(self) -> None:
         self.work = WorkEngine(self.db, self.clock, self.scheduler)
@@ -68,7 +69,17 @@ class Services:
             loading = asyncio.ensure_future(self._load(key, load))
             loading.add_done_callback(_retrieved)
             self._loading[key] = loading
-        loaded: T = await asyncio.shield(loading)  # a waiter cancelled leaves the others theirs
+        self._waiting[loading] = self._waiting.get(loading, 0) + 1
+        try:
+            loaded: T = await asyncio.shield(loading)  # a waiter cancelled leaves the others theirs
+        except asyncio.CancelledError:
+            if self._waiting[loading] == 1:  # the last one waiting: the read stops too
+                loading.cancel()  # (at shutdown, its session is closed before the engine)
+            raise
+        finally:
+            self._waiting[loading] -= 1
+            if not self._waiting[loading]:
+                del self._waiting[loading]
         return loaded
 
     async def _load(self, key: tuple[str, int], load: Callable[[], Awaitable[T]]) -> T:

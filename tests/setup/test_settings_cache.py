@@ -116,3 +116,33 @@ async def test_a_failed_load_reaches_every_waiter_and_is_not_kept(bot: SipBot) -
         return 5
 
     assert await services.cached("probe", 9, working) == 5
+
+
+async def test_a_load_nobody_waits_for_any_more_stops(bot: SipBot) -> None:
+    """At shutdown every waiter is cancelled: the read they shared must not go on
+    holding a database session past the engine's disposal."""
+    services = bot.services
+    started = asyncio.Event()
+    stopped: list[bool] = []
+
+    async def load() -> int:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            stopped.append(True)
+            raise
+        return 1
+
+    waiters = [asyncio.create_task(services.cached("probe", 10, load)) for _ in range(3)]
+    await started.wait()
+    for waiter in waiters[:2]:
+        waiter.cancel()
+    await asyncio.gather(*waiters[:2], return_exceptions=True)
+    assert stopped == []  # one still waits for it
+    waiters[2].cancel()
+    await asyncio.gather(waiters[2], return_exceptions=True)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert stopped == [True]
+    assert services._loading == {}  # the next reader loads afresh
