@@ -3,9 +3,10 @@ in batches, and who counts among the users of a message's reactions.
 
 Reaction events are handed to each feature's sink synchronously as they are parsed
 (`listen`; queuing before any await keeps an add before its own removal), then written
-by one task every few milliseconds in one transaction. A crash loses at most the last unwritten batch; the
-messages' reactions are the truth, and each feature recounts them at start-up while
-writing is paused (`paused`), so events arriving meanwhile are applied after, in order.
+by one task every few milliseconds in one transaction. A crash loses at most the last
+unwritten batch; the messages' reactions are the truth, and each feature recounts them
+at start-up while writing is paused (`paused`), so events arriving meanwhile are
+applied after, in order.
 """
 
 from __future__ import annotations
