@@ -13,7 +13,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.kit import eager, errors, fit, inputs, memory, reactions
+from bot.kit import eager, errors, fit, gateway, inputs, memory, reactions
 from bot.kit.formwatch import FormWatch
 from bot.kit.host import Host
 from bot.kit.metrics import Metrics, Uncounted
@@ -127,6 +127,8 @@ class SipBot(Host):
         discord.VoiceClient.warn_dave = False
         # Whatever the bot sends fits Discord's limits (idempotent, process-wide).
         fit.install()
+        # The gateway reader lets the other tasks run every millisecond (bot/kit/gateway.py).
+        gateway.install()
         # Counted only for /metrics (bot/kit/metrics.py), served when a port is given.
         counted = services.settings.http_port is not None
         self.metrics: Uncounted = Metrics() if counted else Uncounted()

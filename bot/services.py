@@ -75,6 +75,8 @@ class Services:
         except asyncio.CancelledError:
             if self._waiting[loading] == 1:  # the last one waiting: the read stops too
                 loading.cancel()  # (at shutdown, its session is closed before the engine)
+                if self._loading.get(key) is loading:  # it may take a few turns to stop:
+                    del self._loading[key]  # a reader coming meanwhile starts afresh
             raise
         finally:
             self._waiting[loading] -= 1

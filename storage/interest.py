@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ARRAY, BigInteger, Integer, bindparam, delete, select, text, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import ARRAY, BigInteger, Integer, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -110,24 +110,28 @@ async def apply_votes(
     if db.get_bind().dialect.name == "postgresql":
         await _apply_on_postgresql(db, poll_id, added, removed, now)
         return
-    votes = table_of(InterestVote)
+    # SQLite takes a batch as one JSON array of [member, theme] pairs, read by json_each:
+    # one statement, where an executemany had SQLAlchemy bind every row's four values in
+    # Python (about a third of the bot's own time per reaction in a busy poll).
     if added:
-        # one statement whatever the batch size: compiled once, run for every row
-        insert = sqlite.insert(votes).on_conflict_do_nothing(
-            index_elements=["poll_id", "member_id", "theme_id"]
-        )
-        rows = [{"poll_id": poll_id, "member_id": m, "theme_id": t, "created_at": now}
-                for m, t in added]  # fmt: skip
-        await db.execute(insert, rows)
+        params = {"poll_id": poll_id, "now": now, "pairs": json.dumps(added)}
+        await db.execute(_ADD_ON_SQLITE, params)
     if removed:
-        await db.execute(
-            delete(votes).where(
-                votes.c.poll_id == poll_id,
-                votes.c.member_id == bindparam("m"),
-                votes.c.theme_id == bindparam("t"),
-            ),
-            [{"m": m, "t": t} for m, t in removed],
-        )
+        await db.execute(_REMOVE_ON_SQLITE, {"poll_id": poll_id, "pairs": json.dumps(removed)})
+
+
+# ("WHERE true": SQLite's rule for an upsert from a SELECT, so ON CONFLICT is not read as
+# a join's constraint.)
+_ADD_ON_SQLITE = text(
+    "INSERT INTO interest_vote (poll_id, member_id, theme_id, created_at) "
+    "SELECT :poll_id, json_extract(pair.value, '$[0]'), json_extract(pair.value, '$[1]'), :now "
+    "FROM json_each(:pairs) AS pair WHERE true ON CONFLICT (poll_id, member_id, theme_id) DO NOTHING"
+).bindparams(bindparam("now", type_=UTCDateTime))
+_REMOVE_ON_SQLITE = text(
+    "DELETE FROM interest_vote WHERE poll_id = :poll_id AND (member_id, theme_id) IN "
+    "(SELECT json_extract(pair.value, '$[0]'), json_extract(pair.value, '$[1]') "
+    "FROM json_each(:pairs) AS pair)"
+)
 
 
 # PostgreSQL takes a batch as two arrays in one statement: set-based, where a statement

@@ -145,7 +145,7 @@ class VoteRecorder:
         is refused for someone of the server who is not a member."""
         if not item.change.added:
             return COUNTS
-        if privacy.member_key(item.poll.guild_id, item.change.member_id) in forgotten:
+        if forgotten and privacy.member_key(item.poll.guild_id, item.change.member_id) in forgotten:
             return IGNORED  # forgotten at their request: not counted until they opt in again
         member = item.member
         if member is None or member.bot:

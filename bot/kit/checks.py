@@ -63,7 +63,7 @@ def member_is_organiser(
     if granted.administrator or granted.manage_guild:
         return True
     role_id = config.organiser_role_id
-    return role_id is not None and any(role.id == role_id for role in member.roles)
+    return role_id is not None and member.get_role(role_id) is not None
 
 
 def member_is_board(
@@ -73,7 +73,7 @@ def member_is_board(
     if member_is_organiser(member, config, permissions):
         return True
     role_id = config.board_role_id
-    return role_id is not None and any(role.id == role_id for role in member.roles)
+    return role_id is not None and member.get_role(role_id) is not None
 
 
 def member_is_member(member: discord.Member, config: GuildConfig) -> bool:
@@ -81,7 +81,9 @@ def member_is_member(member: discord.Member, config: GuildConfig) -> bool:
         return False
     if config.member_role_id is None:
         return True
-    return any(role.id == config.member_role_id for role in member.roles)
+    # get_role looks the id up in the member's sorted role ids: `roles` would build and
+    # sort a list of every role, for each of a busy poll's thousands of reactions
+    return member.get_role(config.member_role_id) is not None
 
 
 async def ensure_organiser(interaction: discord.Interaction) -> bool:

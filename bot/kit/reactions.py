@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import discord
 
+from bot.kit import gateway
 from bot.kit.checks import member_is_member
 from storage import privacy
 
@@ -120,7 +121,8 @@ class BatchWriter(Generic[T]):
             return 0
         batch, self._pending = self._pending, []
         try:
-            await self._write(batch)
+            with gateway.waiting():  # its round trips are not held up by a busy gateway
+                await self._write(batch)
         except Exception:
             self._pending[:0] = batch  # kept, in order, for the next try
             raise
@@ -141,7 +143,7 @@ async def reaction_standing(bot: Host, guild_id: int) -> Sort:
         forgotten = await privacy.opted_out(db, guild_id)
 
     def standing(user: discord.User | discord.Member) -> str:
-        if user.bot or privacy.member_key(guild_id, user.id) in forgotten:
+        if user.bot or (forgotten and privacy.member_key(guild_id, user.id) in forgotten):
             return IGNORED
         if config.member_role_id is None:
             return COUNTS

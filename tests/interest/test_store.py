@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import cycles, interest, themes
 from storage.database import session_factory
 from storage.interest import VoteChange
-from storage.models import InterestPoll, Theme
+from storage.models import InterestPoll, InterestVote, Theme
 
 GUILD = 2**61
 NOW = datetime(2020, 11, 2, 10, 0, tzinfo=UTC)
@@ -81,6 +82,12 @@ async def test_votes_batches_apply_in_order(engine: AsyncEngine) -> None:
         )
     async with sessions() as s:
         assert await interest.votes_of(s, poll_id) == {BIG: {a, b}, 7: {c}}
+        stored = (await s.execute(select(InterestVote).order_by(InterestVote.id))).scalars().all()
+    # each vote stored once, with its poll and the time of its batch, read back aware
+    assert [(v.poll_id, v.member_id, v.theme_id) for v in stored] == [
+        (poll_id, BIG, b), (poll_id, 7, c), (poll_id, BIG, a)
+    ]  # fmt: skip
+    assert {v.created_at for v in stored} == {NOW}
 
 
 async def test_replace_votes_makes_storage_equal_to_reactions(engine: AsyncEngine) -> None:

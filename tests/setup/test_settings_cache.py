@@ -146,3 +146,30 @@ async def test_a_load_nobody_waits_for_any_more_stops(bot: SipBot) -> None:
         await asyncio.sleep(0)
     assert stopped == [True]
     assert services._loading == {}  # the next reader loads afresh
+
+
+async def test_a_reader_right_after_the_last_waiter_left_gets_a_fresh_load(bot: SipBot) -> None:
+    """The reactions' writer, cancelled at shutdown while it waited, leaves the read it
+    shared to stop; its last flush reads again at once and must get the value, not the
+    cancellation of a read that was not its own."""
+    services = bot.services
+    started = asyncio.Event()
+    calls: list[int] = []
+
+    async def load() -> int:
+        calls.append(len(calls) + 1)
+        if len(calls) == 1:
+            started.set()
+            try:
+                await asyncio.sleep(3600)
+            finally:  # as a database session closes: it takes a few turns of the loop
+                for _ in range(5):
+                    await asyncio.sleep(0)
+        return len(calls)
+
+    waiter = asyncio.create_task(services.cached("probe", 11, load))
+    await started.wait()
+    waiter.cancel()
+    await asyncio.gather(waiter, return_exceptions=True)
+    assert await services.cached("probe", 11, load) == 2  # no yield in between
+    assert calls == [1, 2]
