@@ -78,7 +78,7 @@ class InterestCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        # Runs for every interaction (commands included): only a button can be ours.
+        # Runs for buttons, menus and forms (SipBot.dispatch spares it commands).
         if interaction.type is not discord.InteractionType.component:
             return
         data: dict[str, object] = dict(interaction.data or {})

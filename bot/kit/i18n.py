@@ -75,6 +75,10 @@ class Catalog:
     _plain: dict[tuple[str, str], str] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # `[[setup roles]]` as the reader types it, per language and command: looked up once.
+    _spoken: dict[tuple[str, str], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls) -> Catalog:
@@ -150,6 +154,12 @@ class Catalog:
 
     def command(self, language: str, path: str) -> str:
         """ "setup roles" -> "/configurer rôles" in French: commands as the reader types them."""
+        spoken = self._spoken.get((language, path))
+        if spoken is None:
+            spoken = self._spoken[(language, path)] = self._command(language, path)
+        return spoken
+
+    def _command(self, language: str, path: str) -> str:
         parts = path.split()
         spoken = [
             self.get(language, "cmd." + ".".join(parts[: i + 1]) + ".name") or part

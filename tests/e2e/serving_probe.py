@@ -1,10 +1,12 @@
 """Run by tests/e2e/test_migration_apart.py instead of `python -m bot`: the bot itself,
-and at exit, on standard output, which of the libraries a serving process must not
-import it imported over its life (as JSON)."""
+and at exit, on standard output (as JSON), which of the libraries a serving process must
+not import it imported over its life, the collector's thresholds it ran with, and whether
+discord.py read and wrote its JSON with orjson."""
 
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import runpy
 import sys
@@ -35,7 +37,19 @@ def imported() -> list[str]:
     )
 
 
+def report() -> str:
+    import discord.utils
+
+    return json.dumps(
+        {
+            "imported": imported(),
+            "collector": list(gc.get_threshold()),
+            "orjson": discord.utils.HAS_ORJSON,
+        }
+    )
+
+
 if __name__ == "__main__":
-    atexit.register(lambda: print(json.dumps(imported()), flush=True))  # noqa: T201 - read by the test
+    atexit.register(lambda: print(report(), flush=True))  # noqa: T201 - read by the test
     sys.argv = ["sipbot"]
     runpy.run_module("bot", run_name="__main__", alter_sys=True)

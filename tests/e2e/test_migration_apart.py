@@ -1,6 +1,8 @@
 """The first start's migrations run in a child process (storage/upgrade.py): the schema
 is brought to the latest before the bot serves, the serving process never imports
-alembic (nor what only some commands or settings need, tests/e2e/serving_probe.py), and a migration that fails stops the start saying which database."""
+alembic (nor what only some commands or settings need, tests/e2e/serving_probe.py) and
+runs with its own collector thresholds and orjson, and a migration that fails stops the
+start saying which database."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from bot.app import COLLECTOR_THRESHOLDS
 from storage.database import head_revision
 from tests.e2e.process import bot_environment, finish, start_bot
 from tests.fakediscord import FakeDiscord
@@ -34,7 +37,10 @@ async def test_the_first_start_migrates_in_a_child_and_serves_without_alembic(
         process.send_signal(signal.SIGTERM)
         code, out, err = await finish(process)
     assert code == 0, err
-    assert json.loads(out.splitlines()[-1]) == []  # over its whole life
+    report = json.loads(out.splitlines()[-1])
+    assert report["imported"] == []  # over its whole life
+    assert report["collector"] == list(COLLECTOR_THRESHOLDS)  # set once set up (bot/app.py)
+    assert report["orjson"] is True  # discord.py's JSON in C
     assert "alembic.runtime.migration: Running upgrade  -> 0001" in err  # the child's log
     with sqlite3.connect(tmp_path / "sipbot.db") as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from . import payloads
+from . import payloads, wire
 
 if TYPE_CHECKING:
     from .driver import FakeDiscord
@@ -109,12 +108,12 @@ class Gateway:
         session: Session | None = None
         try:
             await ws.send_str(
-                json.dumps({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+                wire.text({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
             )
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
-                frame = json.loads(msg.data)
+                frame = wire.loads(msg.data)
                 self.received.append(frame)
                 session = await self._on_frame(ws, frame, session)
         finally:
@@ -130,7 +129,7 @@ class Gateway:
         op = frame.get("op")
         data = frame.get("d") or {}
         if op == 1:
-            await ws.send_str(json.dumps({"op": 11}))
+            await ws.send_str(wire.text({"op": 11}))
         elif op == 2:
             if data.get("token") != self.fake.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
@@ -155,7 +154,7 @@ class Gateway:
             if frame is None or ws.closed:
                 return
             try:
-                await ws.send_str(json.dumps(frame))
+                await ws.send_str(wire.text(frame))
             except (ConnectionError, RuntimeError):  # socket went away mid-send
                 return
 
@@ -209,7 +208,7 @@ class Gateway:
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session | None:
         session = self.sessions.get(str(data.get("session_id")))
         if session is None or data.get("token") != self.fake.token or not self.fake.allow_resume:
-            await ws.send_str(json.dumps({"op": 9, "d": False}))
+            await ws.send_str(wire.text({"op": 9, "d": False}))
             return None
         last = int(data.get("seq") or 0)
         self._start(session, ws)
@@ -260,7 +259,7 @@ class Gateway:
         for session in self.live_sessions:
             if session.ws is not None:
                 with contextlib.suppress(ConnectionError, RuntimeError):
-                    await session.ws.send_str(json.dumps({"op": op, "d": d}))
+                    await session.ws.send_str(wire.text({"op": op, "d": d}))
 
     async def close_all(self, code: int = 1001) -> None:
         for ws in list(self.sockets):

@@ -9,7 +9,6 @@ raise ``ApiError``. Anything that matches no route answers 404 and is recorded i
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import re
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
+
+from . import wire
 
 if TYPE_CHECKING:
     from .driver import FakeDiscord
@@ -205,7 +206,7 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     """discord.py only parses JSON when Content-Type is exactly application/json."""
     all_headers = {"Content-Type": "application/json"}
     all_headers.update(headers or {})
-    return web.Response(status=status, body=json.dumps(body).encode(), headers=all_headers)
+    return web.Response(status=status, body=wire.dumps(body), headers=all_headers)
 
 
 def fault_response(fault: Fault) -> web.Response:
@@ -244,13 +245,13 @@ async def parse_request(request: web.Request, path: str) -> ApiRequest:
                 continue
             raw = await part.read()
             if part.name == "payload_json":
-                body = json.loads(raw.decode())
+                body = wire.loads(raw)
             elif part.filename is not None:
                 files.append((part.filename, bytes(raw), part.headers.get("Content-Type")))
     elif request.can_read_body:
         text = await request.text()
         if text:
-            body = json.loads(text)
+            body = wire.loads(text)
     return ApiRequest(
         method=request.method,
         path=path,
