@@ -7,7 +7,7 @@ benchmark, reading the database every 10 ms, counts every vote; the floor (a bar
 discord.py client, `benchmarks.floor_client` counting the event type) is done when it
 prints that it has received them all. Both get the same events on the same message
 (bot-authored, cached by the client, the bot's four reactions on it), built before the
-clock starts. The three programs run at once, each with its own fake, and take 3 rounds
+clock starts. The three programs run at once, each with its own fake, and take 5 rounds
 in turn (floor, SQLite, PostgreSQL, floor...): each round of the bot's is another 2,500
 members' reactions; the figures are each program's median round, the ratios the median
 over rounds of bot/floor, since the machine's speed drifts between one program's run and
@@ -49,7 +49,7 @@ FLOOR_RATIO = 0.6  # bot/floor, SQLite and PostgreSQL (issue 15)
 POLL_EVERY = 0.01  # seconds between two looks at the database (or the floor's output)
 SETTLE = 0.5  # seconds for the set-up's own events to be handled before the clock starts
 SEED = 4
-ROUNDS = 3  # each program takes its rounds in turn with the others: the median counts
+ROUNDS = 5  # each program takes its rounds in turn with the others: the median counts
 
 
 @dataclass(frozen=True)

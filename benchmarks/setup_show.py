@@ -46,7 +46,7 @@ class Sizes:
     bursts: int  # measured bursts (rounds) of each program; throughput is their median
 
 
-FULL = Sizes(warm_up=20, paced=1000, paced_rounds=2, burst=500, bursts=5)
+FULL = Sizes(warm_up=20, paced=1000, paced_rounds=2, burst=500, bursts=11)
 SMOKE = Sizes(warm_up=5, paced=50, paced_rounds=1, burst=50, bursts=1)
 
 
