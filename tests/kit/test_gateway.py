@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 from typing import Any
 
 import discord
-import pytest
 
-from bot.app import SipBot
 from bot.kit import gateway
-from tests.clock import MovableClock
-from tests.fakediscord import FakeDiscord
-from tests.interest.helpers import members as new_members
-from tests.interest.helpers import open_poll, prepare
 
 
 class Turns:
@@ -59,36 +52,9 @@ async def test_while_a_task_waits_the_reader_yields_once_a_turn_has_passed() -> 
     await turns.stop()
 
 
-async def test_install_wraps_discord_py_once_and_the_bot_does_it() -> None:
+async def test_install_wraps_discord_py_once() -> None:
     gateway.install()
     wrapped = discord.gateway.DiscordWebSocket.poll_event
     gateway.install()
     assert discord.gateway.DiscordWebSocket.poll_event is wrapped  # not wrapped twice
     assert gateway.installed()
-
-
-async def test_between_two_buffered_reactions_the_other_tasks_run(
-    bot: SipBot, fake: FakeDiscord, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A burst queued at once reaches the bot's reader as buffered messages; while a task
-    waits, with a turn of zero, the reader yields after each, so that task runs between
-    any two of them (without, it ran only when the socket's buffer was empty)."""
-    assert gateway.installed()  # by the bot, as it started
-    annonces, societaires = await prepare(fake, clock)
-    message = await open_poll(fake, annonces)
-    people = new_members(fake, 150, societaires)
-    seen: list[int] = []
-
-    class Probe:
-        def take(self, payload: discord.RawReactionActionEvent) -> None:
-            seen.append(turns.count)
-
-    monkeypatch.setattr(gateway, "TURN", 0.0)
-    turns = Turns()
-    bot.reaction_sinks.append(Probe())
-    events = fake.add_reactions(message, [("1️⃣", p.id) for p in people], dispatch=False)
-    with gateway.waiting():  # as the votes' writer does while its batch is written
-        fake.dispatch_many("MESSAGE_REACTION_ADD", events)
-        await fake.wait_for(lambda: len(seen) == len(people), what="every reaction taken")
-    await turns.stop()
-    assert all(later > earlier for earlier, later in itertools.pairwise(seen))
