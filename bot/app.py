@@ -136,7 +136,8 @@ class SipBot(Host):
         discord.VoiceClient.warn_dave = False
         # Whatever the bot sends fits Discord's limits (idempotent, process-wide).
         fit.install()
-        # The gateway reader lets the other tasks run every millisecond (bot/kit/gateway.py).
+        # While a batch is written, the gateway reader lets it run every millisecond
+        # (bot/kit/gateway.py).
         gateway.install()
         # Counted only for /metrics (bot/kit/metrics.py), served when a port is given.
         counted = services.settings.http_port is not None

@@ -125,7 +125,8 @@ async def apply_votes(
 _ADD_ON_SQLITE = text(
     "INSERT INTO interest_vote (poll_id, member_id, theme_id, created_at) "
     "SELECT :poll_id, json_extract(pair.value, '$[0]'), json_extract(pair.value, '$[1]'), :now "
-    "FROM json_each(:pairs) AS pair WHERE true ON CONFLICT (poll_id, member_id, theme_id) DO NOTHING"
+    "FROM json_each(:pairs) AS pair WHERE true "
+    "ON CONFLICT (poll_id, member_id, theme_id) DO NOTHING"
 ).bindparams(bindparam("now", type_=UTCDateTime))
 _REMOVE_ON_SQLITE = text(
     "DELETE FROM interest_vote WHERE poll_id = :poll_id AND (member_id, theme_id) IN "

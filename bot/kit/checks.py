@@ -62,8 +62,7 @@ def member_is_organiser(
     granted = permissions or member.guild_permissions
     if granted.administrator or granted.manage_guild:
         return True
-    role_id = config.organiser_role_id
-    return role_id is not None and member.get_role(role_id) is not None
+    return holds(member, config.organiser_role_id)
 
 
 def member_is_board(
@@ -72,8 +71,7 @@ def member_is_board(
     """The board role, or an organiser (who may always answer: the board by default)."""
     if member_is_organiser(member, config, permissions):
         return True
-    role_id = config.board_role_id
-    return role_id is not None and member.get_role(role_id) is not None
+    return holds(member, config.board_role_id)
 
 
 def member_is_member(member: discord.Member, config: GuildConfig) -> bool:
@@ -81,9 +79,14 @@ def member_is_member(member: discord.Member, config: GuildConfig) -> bool:
         return False
     if config.member_role_id is None:
         return True
-    # get_role looks the id up in the member's sorted role ids: `roles` would build and
-    # sort a list of every role, for each of a busy poll's thousands of reactions
-    return member.get_role(config.member_role_id) is not None
+    return holds(member, config.member_role_id)
+
+
+def holds(member: discord.Member, role_id: int | None) -> bool:
+    """The member has this role. get_role looks the id up in the member's sorted role
+    ids: `roles` would build and sort a list of every role, for each of a busy poll's
+    thousands of reactions."""
+    return role_id is not None and member.get_role(role_id) is not None
 
 
 async def ensure_organiser(interaction: discord.Interaction) -> bool:

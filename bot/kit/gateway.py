@@ -63,9 +63,9 @@ def taking_turns(poll: Poll, clock: Callable[[], float] = time.monotonic) -> Pol
 
 def install() -> None:
     """Idempotent: the reader of every gateway connection of this process takes turns."""
-    socket = discord.gateway.DiscordWebSocket
-    if getattr(socket.poll_event, "taking_turns", False):
+    if installed():
         return
+    socket = discord.gateway.DiscordWebSocket
     socket.poll_event = taking_turns(socket.poll_event)  # type: ignore[method-assign,assignment]
 
 
