@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.kit import ui
 from bot.kit.checks import NotBoard, NotInGuild, NotOrganiser
 from bot.kit.i18n import Tr
 from bot.kit.text import excerpt
@@ -96,10 +97,7 @@ def outcome(error: BaseException) -> str:
 
 async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True)
-        else:
-            await interaction.response.send_message(content, ephemeral=True)
+        await ui.reply(interaction, content)
     except discord.HTTPException:
         log.warning("could not tell the user about an error in %s", interaction.id)
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import discord
+from discord.enums import InteractionResponseType
+from discord.http import Route
+from discord.utils import MISSING
+from discord.webhook.async_ import async_context, interaction_message_response_params
 
 COLOUR = discord.Colour.from_rgb(0x2E, 0x86, 0x8C)
 
@@ -44,5 +48,50 @@ async def reply(
         kwargs["files"] = files
     if interaction.response.is_done():
         await interaction.followup.send(content, **kwargs)  # type: ignore[call-overload]
-    else:
+    elif files:
         await interaction.response.send_message(content, **kwargs)  # type: ignore[call-overload]
+    else:
+        await answer(interaction, content, embed=embed, ephemeral=ephemeral)
+
+
+_EPHEMERAL = discord.MessageFlags(ephemeral=True)
+
+
+async def answer(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    ephemeral: bool = True,
+) -> None:
+    """The interaction's first answer, a message, without asking Discord to send it back.
+
+    discord.py's `send_message` asks for the created message (`with_response`) and builds
+    a Message of it; a reply without buttons never reads it, and Discord answers 204
+    without the query. The same request otherwise: the payload discord.py builds, its
+    webhook adapter (rate limits, retries, errors), and the response marked as done."""
+    response = interaction.response
+    if response.is_done():
+        raise discord.InteractionResponded(interaction)
+    params = interaction_message_response_params(
+        type=InteractionResponseType.channel_message.value,
+        content=content,
+        embed=MISSING if embed is None else embed,
+        flags=_EPHEMERAL if ephemeral else MISSING,
+        previous_allowed_mentions=interaction._state.allowed_mentions,
+    )
+    route = Route(
+        "POST",
+        "/interactions/{webhook_id}/{webhook_token}/callback",
+        webhook_id=interaction.id,
+        webhook_token=interaction.token,
+    )
+    http = interaction._state.http
+    await async_context.get().request(
+        route,
+        session=interaction._session,
+        proxy=http.proxy,
+        proxy_auth=http.proxy_auth,
+        payload=params.payload,
+    )
+    response._response_type = InteractionResponseType.channel_message

@@ -278,15 +278,22 @@ async def interaction_callback(fake: FakeDiscord, req: ApiRequest) -> Any:
     elif kind not in (1, 8, 10, 12):
         raise invalid_form("type", f"Unsupported callback type {kind}")
     p.callback_type, p.callback_data, p.callback_at = kind, data, time.monotonic()
+    p.touch()
+    if not _query_true(req.query.get("with_response")):
+        return None  # Discord: 204 No Content unless the callback object is asked for
     original = fake.world.messages.get(p.original_message_id) if p.original_message_id else None
     if original is not None and kind in (4, 5, 7):
         resource["message"] = fake.message_payload(original)
-    p.touch()
     info: dict[str, Any] = {"id": str(p.id), "type": p.type}
     if original is not None:
         info.update(response_message_id=str(original.id), response_message_loading=kind == 5,
                     response_message_ephemeral=original.ephemeral)  # fmt: skip
     return {"interaction": info, "resource": resource}
+
+
+def _query_true(value: str | None) -> bool:
+    """A boolean in a query string, as Discord reads one ("true"/"false", "1"/"0")."""
+    return value is not None and value.lower() in ("true", "1")
 
 
 def _webhook_message(fake: FakeDiscord, p: PendingInteraction, message_ref: str) -> Message:

@@ -62,6 +62,7 @@ class BareClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.events: list[tuple[str, Any]] = []
         self.ready = asyncio.Event()
+        self.quiet_answers: list[tuple[int, bytes]] = []  # /quiet's callbacks: status, body
         _commands(self)
 
     async def setup_hook(self) -> None:
@@ -114,6 +115,18 @@ def _commands(client: BareClient) -> None:
         await interaction.response.send_message(f"editing {name} for {who}")
 
     tree.add_command(theme)
+
+    @tree.command(name="quiet", description="Answers without asking for the message back")
+    async def quiet(interaction: discord.Interaction) -> None:
+        route = discord.http.Route(
+            "POST",
+            "/interactions/{webhook_id}/{webhook_token}/callback",
+            webhook_id=interaction.id,
+            webhook_token=interaction.token,
+        )
+        body = {"type": 4, "data": {"content": "quietly", "flags": 64}}
+        async with interaction._session.post(route.url, json=body) as answered:
+            client.quiet_answers.append((answered.status, await answered.read()))
 
     @tree.command(name="export", description="Sends a file")
     async def export(interaction: discord.Interaction) -> None:

@@ -38,6 +38,20 @@ async def test_slash_reply(fake: FakeDiscord, client: BareClient) -> None:
     fake.assert_no_unhandled()
 
 
+async def test_callback_body_only_when_asked(fake: FakeDiscord, client: BareClient) -> None:
+    """Discord answers an interaction callback with the callback object when the query asks
+    for it (`with_response`, as discord.py's send_message does), and 204 otherwise."""
+    asked = await fake.slash("ping")
+    [echoed] = fake.matching("POST", rf"^/interactions/{asked.pending.id}/")
+    assert echoed.query.get("with_response") == "1" and echoed.status == 200
+    quiet = await fake.slash("quiet")
+    assert quiet.type == 4 and quiet.content == "quietly" and quiet.ephemeral
+    assert client.quiet_answers == [(204, b"")]
+    [plain] = fake.matching("POST", rf"^/interactions/{quiet.pending.id}/")
+    assert "with_response" not in plain.query and plain.status == 204
+    fake.assert_no_unhandled()
+
+
 async def test_defer_then_followup(fake: FakeDiscord, client: BareClient) -> None:
     res = await fake.slash("slow")
     assert res.type == 5
