@@ -10,8 +10,9 @@ One registry per bot, never prometheus_client's global one: several bots in one 
   form), Discord's deadline being 3 s: the arrival is stamped when the gateway event is
   parsed, the answer seen when Discord accepts the interaction's callback (discord.py
   posts every one through `AsyncWebhookAdapter.create_interaction_response`, which
-  `watch_answers` wraps once per process; an aiohttp trace on every request cost about
-  a tenth of a simple command's time);
+  `watch_answers` wraps once per process, and the bot's own replies without buttons go
+  through bot.kit.ui.answer, which says so too; an aiohttp trace on every request cost
+  about a tenth of a simple command's time);
 - scheduled work by kind and outcome (done, skipped, cancelled, failed, retried), from
   the engine where an item settles (bot/kit/work.py `on_settled`);
 - the gateway: heartbeat latency and whether it is connected, read when scraped, and the
@@ -154,6 +155,12 @@ _LIVE: weakref.WeakSet[Metrics] = weakref.WeakSet()
 _WATCHED = "__sipbot_answers__"
 
 
+def seen_answered(interaction_id: int) -> None:
+    """Discord accepted an interaction's first answer: every live bot's metrics hear it."""
+    for metrics in _LIVE:
+        metrics.answered(interaction_id)
+
+
 def watch_answers() -> None:
     """Wrap discord.py's interaction callback once: accepted (no HTTPException raised),
     it is the interaction's first answer."""
@@ -165,8 +172,7 @@ def watch_answers() -> None:
     @wraps(original)
     async def answered(self: Any, interaction_id: int, token: str, **kwargs: Any) -> Any:
         response = await original(self, interaction_id, token, **kwargs)
-        for metrics in _LIVE:
-            metrics.answered(int(interaction_id))
+        seen_answered(int(interaction_id))
         return response
 
     setattr(answered, _WATCHED, True)

@@ -10,6 +10,8 @@ from discord.http import Route
 from discord.utils import MISSING
 from discord.webhook.async_ import async_context, interaction_message_response_params
 
+from bot.kit.metrics import seen_answered
+
 COLOUR = discord.Colour.from_rgb(0x2E, 0x86, 0x8C)
 
 
@@ -69,7 +71,8 @@ async def answer(
     discord.py's `send_message` asks for the created message (`with_response`) and builds
     a Message of it; a reply without buttons never reads it, and Discord answers 204
     without the query. The same request otherwise: the payload discord.py builds, its
-    webhook adapter (rate limits, retries, errors), and the response marked as done."""
+    webhook adapter (rate limits, retries, errors), the response marked as done, and the
+    answer counted in the metrics as discord.py's are (bot/kit/metrics.py)."""
     response = interaction.response
     if response.is_done():
         raise discord.InteractionResponded(interaction)
@@ -95,3 +98,4 @@ async def answer(
         payload=params.payload,
     )
     response._response_type = InteractionResponseType.channel_message
+    seen_answered(interaction.id)
