@@ -43,17 +43,19 @@ async def reply(
 ) -> None:
     """Answer, or follow up when the interaction was already deferred; `files` (a chart,
     an export) go with the answer when given."""
+    answered = interaction.response.is_done()
+    if not answered and not files:
+        await answer(interaction, content, embed=embed, ephemeral=ephemeral)
+        return
     kwargs: dict[str, object] = {"ephemeral": ephemeral}
     if embed is not None:
         kwargs["embed"] = embed
     if files:
         kwargs["files"] = files
-    if interaction.response.is_done():
+    if answered:
         await interaction.followup.send(content, **kwargs)  # type: ignore[call-overload]
-    elif files:
-        await interaction.response.send_message(content, **kwargs)  # type: ignore[call-overload]
     else:
-        await answer(interaction, content, embed=embed, ephemeral=ephemeral)
+        await interaction.response.send_message(content, **kwargs)  # type: ignore[call-overload]
 
 
 _EPHEMERAL = discord.MessageFlags(ephemeral=True)

@@ -98,6 +98,11 @@ class ApiRequest:
     def body(self) -> dict[str, Any]:
         return self.json if isinstance(self.json, dict) else {}
 
+    def flag(self, name: str) -> bool:
+        """A boolean query parameter as Discord reads one: only "True", "true" or "1"
+        are true (Discord's reference, "Boolean Query Strings")."""
+        return self.query.get(name) in ("True", "true", "1")
+
 
 Handler = Callable[["FakeDiscord", ApiRequest], Awaitable[Any]]
 

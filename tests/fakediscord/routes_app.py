@@ -279,7 +279,7 @@ async def interaction_callback(fake: FakeDiscord, req: ApiRequest) -> Any:
         raise invalid_form("type", f"Unsupported callback type {kind}")
     p.callback_type, p.callback_data, p.callback_at = kind, data, time.monotonic()
     p.touch()
-    if not _query_true(req.query.get("with_response")):
+    if not req.flag("with_response"):
         return None  # Discord: 204 No Content unless the callback object is asked for
     original = fake.world.messages.get(p.original_message_id) if p.original_message_id else None
     if original is not None and kind in (4, 5, 7):
@@ -289,11 +289,6 @@ async def interaction_callback(fake: FakeDiscord, req: ApiRequest) -> Any:
         info.update(response_message_id=str(original.id), response_message_loading=kind == 5,
                     response_message_ephemeral=original.ephemeral)  # fmt: skip
     return {"interaction": info, "resource": resource}
-
-
-def _query_true(value: str | None) -> bool:
-    """A boolean in a query string, as Discord reads one ("true"/"false", "1"/"0")."""
-    return value is not None and value.lower() in ("true", "1")
 
 
 def _webhook_message(fake: FakeDiscord, p: PendingInteraction, message_ref: str) -> Message:
@@ -348,6 +343,6 @@ async def create_followup(fake: FakeDiscord, req: ApiRequest) -> Any:
         msg = _interaction_message(fake, p, body, req.files, int(body.get("flags") or 0))
     p.followup_ids.append(msg.id)
     p.touch()
-    if req.query.get("wait", "false").lower() in ("true", "1"):
+    if req.flag("wait"):
         return fake.message_payload(msg)
     return None

@@ -33,7 +33,7 @@ def _guild(fake: FakeDiscord, req: ApiRequest) -> Guild:
 async def get_guild(fake: FakeDiscord, req: ApiRequest) -> Any:
     guild = _guild(fake, req)
     data = dict(payloads.guild(guild, fake.world, full=False))
-    if req.query.get("with_counts") in ("true", "1"):
+    if req.flag("with_counts"):
         data.update(approximate_member_count=len(guild.members), approximate_presence_count=0)
     return data
 
