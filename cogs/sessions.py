@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from datetime import timedelta
@@ -66,6 +67,8 @@ class SessionCog(commands.Cog):
         self.services.checkup.unregister("sessions")
         if self._reconciling is not None:
             self._reconciling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconciling
 
     async def _checkup(self, guild: discord.Guild, config: GuildConfig) -> list[Finding]:
         now = self.services.clock.now()

@@ -87,7 +87,27 @@ async def start(settings: Settings, first_run: bool) -> int:
             watchdog.cancel()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
+        await settle()
         await engine.dispose()
+
+
+SETTLE_WITHIN = 5.0  # seconds: a stuck task does not keep a stopping service alive
+
+
+async def settle(within: float = SETTLE_WITHIN) -> None:
+    """Whatever still runs once the bot has closed (a cancelled read still rolling back,
+    a wake-up or reconciliation that began as the signal came) is cancelled and awaited
+    here, so that its connection goes back to the pool before the engine is disposed.
+    Left to `asyncio.run`, it would be cancelled after the disposal, a second time in
+    the middle of its rollback, and the pool would log the failed reset."""
+    current = asyncio.current_task()
+    left = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    for task in left:
+        task.cancel()
+    if left:
+        _done, stuck = await asyncio.wait(left, timeout=within)
+        for task in stuck:
+            log.warning("still running at exit: %s", task.get_name())
 
 
 async def _start(
