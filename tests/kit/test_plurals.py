@@ -67,7 +67,7 @@ def test_a_zero_form_wins_for_zero_only(language: str, count: int) -> None:
     text = tr.plural("seances", count, group="Lyon")
     none = CATALOG.messages[language]["seances.zero"]
     assert (text == none) == (count == 0)
-    if count not in (0, 1):
+    if abs(count) > 1:  # -1 is in CLDR's "one", as 1 is: "one session of Lyon"
         assert text.startswith(f"{count} ") and text.endswith(" Lyon")
 
 
