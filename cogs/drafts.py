@@ -23,7 +23,7 @@ from bot.drafts.forms import AnswerForm, NewDraftForm, ReviseForm
 from bot.drafts.jobs import TagJobs
 from bot.drafts.rules import ANSWERABLE, DECISIONS, STATUSES
 from bot.drafts.service import DraftContext, DraftService, check_title, is_organiser, may_write
-from bot.kit import choices, endorsements, ui
+from bot.kit import choices, reactions, ui
 from bot.kit.checks import board_only
 from bot.kit.user_error import UserError
 from storage import cycles, themes
@@ -62,7 +62,7 @@ class DraftCog(commands.Cog):
         self.writer = DraftService(bot)
         self.answers = AnswerService(bot, self.writer)
         self.recorder = EndorsementRecorder(bot)
-        self.reconciler = endorsements.Reconciler(bot, self.recorder, "draft-reconcile")
+        self.reconciler = reactions.Reconciler(bot, self.recorder, "draft-reconcile")
 
     async def cog_load(self) -> None:
         TagJobs(self.bot).register()

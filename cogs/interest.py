@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections import Counter
 
 import discord
@@ -29,8 +26,6 @@ from storage import setup as setup_store
 from storage import themes as theme_store
 from storage.models import Cycle, InterestPoll, Theme
 
-log = logging.getLogger(__name__)
-
 
 class InterestCog(commands.Cog):
     interest = app_commands.Group(
@@ -43,38 +38,20 @@ class InterestCog(commands.Cog):
         self.recorder = VoteRecorder(bot)
         self.closing = jobs.PollClosing(bot, self.recorder)
         self.profile_view = ProfileView(bot)
-        self._tasks: list[asyncio.Task[None]] = []
+        self.reconciler = reactions.Reconciler(bot, self.recorder, "interest-reconcile")
 
     async def cog_load(self) -> None:
-        await self.recorder.load()
-        reactions.listen(self.bot, self.recorder)
+        await self.reconciler.start()
         self.bot.add_view(self.profile_view)
         self.services.work.register(jobs.KIND, self.closing.handle)
         RefusalJobs(self.bot).register()
-        self._tasks.append(
-            asyncio.create_task(self._reconcile_when_ready(), name="interest-reconcile")
-        )
 
     async def cog_unload(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        reactions.stop_listening(self.bot, self.recorder)
-        await self.recorder.stop()
+        await self.reconciler.stop()
 
-    async def _reconcile_when_ready(self) -> None:
-        """Reactions added or removed while the bot was offline count exactly once; those
-        of non-members are removed and the people told, as live (bot/interest/refusals.py)."""
-        await self.bot.wait_until_ready()
-        for poll in list(self.recorder.polls.values()):
-            try:
-                await self.recorder.reconcile(poll)
-            except discord.HTTPException as exc:
-                log.warning("poll %s not reconciled: %s", poll.poll_id, exc)
-        self.reconciled = True
-
-    reconciled = False
+    @property
+    def reconciled(self) -> bool:
+        return self.reconciler.reconciled
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:

@@ -17,7 +17,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import SipBot
-from bot.kit import endorsements, ui, work
+from bot.kit import reactions, ui, work
 from bot.kit.checks import organiser_only
 from bot.kit.text import pack
 from bot.kit.user_error import UserError
@@ -51,7 +51,7 @@ class ProposalCog(commands.Cog):
         self.services = bot.services
         self.writer = ProposalService(bot)
         self.recorder = ProposalEndorsements(bot)
-        self.reconciler = endorsements.Reconciler(bot, self.recorder, "proposal-reconcile")
+        self.reconciler = reactions.Reconciler(bot, self.recorder, "proposal-reconcile")
 
     async def cog_load(self) -> None:
         ProposalJobs(self.bot).register()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import io
-import logging
 from datetime import timedelta
 
 import discord
@@ -34,8 +31,6 @@ from storage import meetings as meeting_store
 from storage import sessions as store
 from storage.models import GroupSession, GuildConfig, Theme, TimePoll, WorkGroup
 
-log = logging.getLogger(__name__)
-
 
 class SessionCog(commands.Cog):
     session = app_commands.Group(
@@ -49,26 +44,22 @@ class SessionCog(commands.Cog):
         self.sessions = SessionService(bot)
         self.time_polls = time_polls.TimePolls(bot)
         self.poll_closing = time_polls.TimePollClosing(bot, self.time_polls)
-        self._reconciling: asyncio.Task[None] | None = None
+        self.reconciler = reactions.Reconciler(bot, self.time_polls, "time-poll-reconcile")
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(posts.RsvpButton, time_polls.ScheduleWinner)
-        await self.time_polls.load()
-        reactions.listen(self.bot, self.time_polls)
+        await self.reconciler.start()
         self.jobs.register()
         self.services.work.register(time_polls.KIND, self.poll_closing.handle)
-        self._reconciling = asyncio.create_task(
-            self._reconcile_when_ready(), name="time-poll-reconcile"
-        )
         self.services.checkup.register("sessions", self._checkup)
 
     async def cog_unload(self) -> None:
-        reactions.stop_listening(self.bot, self.time_polls)
+        await self.reconciler.stop()
         self.services.checkup.unregister("sessions")
-        if self._reconciling is not None:
-            self._reconciling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconciling
+
+    @property
+    def reconciled(self) -> bool:
+        return self.reconciler.reconciled
 
     async def _checkup(self, guild: discord.Guild, config: GuildConfig) -> list[Finding]:
         now = self.services.clock.now()
@@ -77,18 +68,6 @@ class SessionCog(commands.Cog):
                 db, guild.id, now - timedelta(minutes=rules.MAX_MINUTES)
             )
         return voice_rights.checkup(guild, found, now)
-
-    async def _reconcile_when_ready(self) -> None:
-        """Votes cast or withdrawn while the bot was offline count exactly once."""
-        await self.bot.wait_until_ready()
-        for poll in list(self.time_polls.polls.values()):
-            try:
-                await self.time_polls.reconcile(poll)
-            except discord.HTTPException as exc:
-                log.warning("time poll %s not reconciled: %s", poll.poll_id, exc.status)
-        self.reconciled = True
-
-    reconciled = False
 
     # ------------------------------------------------------------ time poll
     @session.command(name="poll", description=_("Let the group vote on up to 10 slots"))

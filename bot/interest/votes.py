@@ -174,6 +174,15 @@ class VoteRecorder:
             self.services.work.poke()
 
     # ------------------------------------------------------------ reconciliation
+    async def reconcile_all(self) -> None:
+        """Reactions added or removed while the bot was offline count exactly once; those
+        of non-members are removed and the people told, as live (bot/interest/refusals.py)."""
+        for poll in list(self.polls.values()):
+            try:
+                await self.reconcile(poll)
+            except discord.HTTPException as exc:
+                log.warning("poll %s not reconciled: %s", poll.poll_id, exc)
+
     async def reconcile(self, poll: OpenPoll) -> Reconciled:
         """Stored votes := the message's reactions (members only). Writing pauses meanwhile,
         so events that arrive while the reactions are read are applied after, in order."""

@@ -13,20 +13,16 @@ is stored and how the stored set is replaced, for its own table.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kit import reactions
 from bot.kit.checks import member_is_member
-from bot.kit.host import ReactionSink
 from bot.kit.reactions import BatchWriter, reaction_counter
 
 if TYPE_CHECKING:
@@ -159,40 +155,3 @@ class EndorsementRecorder:
                     if counts(user) and user.id not in excluded:
                         actual.add(user.id)
         return actual
-
-
-class Loadable(ReactionSink, Protocol):
-    async def load(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def reconcile_all(self) -> None: ...
-
-
-class Reconciler:
-    """A recorder's life in its cog: loaded and taking reactions at cog load, reconciled
-    once the bot is connected (👍 added or removed while it was offline count exactly
-    once), stopped at unload. `reconciled` says the start-up reconciliation is over."""
-
-    def __init__(self, bot: Host, recorder: Loadable, name: str) -> None:
-        self.bot, self.recorder, self.name = bot, recorder, name
-        self.reconciled = False
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        await self.recorder.load()
-        reactions.listen(self.bot, self.recorder)
-        self._task = asyncio.create_task(self._when_ready(), name=self.name)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        reactions.stop_listening(self.bot, self.recorder)
-        await self.recorder.stop()
-
-    async def _when_ready(self) -> None:
-        await self.bot.wait_until_ready()
-        await self.recorder.reconcile_all()
-        self.reconciled = True

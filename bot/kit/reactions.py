@@ -15,16 +15,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import discord
 
 from bot.kit import gateway
 from bot.kit.checks import member_is_member
+from bot.kit.host import ReactionSink
 from storage import privacy
 
 if TYPE_CHECKING:
-    from bot.kit.host import Host, ReactionSink
+    from bot.kit.host import Host
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -159,3 +160,43 @@ async def reaction_counter(bot: Host, guild_id: int) -> Counts:
     """Who counts among a message's reaction users (see `reaction_standing`)."""
     standing = await reaction_standing(bot, guild_id)
     return lambda user: standing(user) == COUNTS
+
+
+class Loadable(ReactionSink, Protocol):
+    """A feature's reaction recorder, as a Reconciler runs it."""
+
+    async def load(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def reconcile_all(self) -> None: ...
+
+
+class Reconciler:
+    """A recorder's life in its cog: loaded and taking reactions at cog load, reconciled
+    once the bot is connected (reactions added or removed while it was offline count
+    exactly once), stopped at unload. `reconciled` says the start-up reconciliation is
+    over. The interest poll, the time polls, the drafts' and proposals' endorsements."""
+
+    def __init__(self, bot: Host, recorder: Loadable, name: str) -> None:
+        self.bot, self.recorder, self.name = bot, recorder, name
+        self.reconciled = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.recorder.load()
+        listen(self.bot, self.recorder)
+        self._task = asyncio.create_task(self._when_ready(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        stop_listening(self.bot, self.recorder)
+        await self.recorder.stop()
+
+    async def _when_ready(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.recorder.reconcile_all()
+        self.reconciled = True

@@ -251,6 +251,19 @@ class TimePolls:
         members = await group_store.member_ids(db, group_id)
         return members | {m for m in (group.facilitator_id, group.secretary_id) if m}
 
+    async def stop(self) -> None:
+        """The votes being recorded are written before the feature goes."""
+        if self._recording:
+            await asyncio.gather(*self._recording, return_exceptions=True)
+
+    async def reconcile_all(self) -> None:
+        """Votes cast or withdrawn while the bot was offline count exactly once."""
+        for poll in list(self.polls.values()):
+            try:
+                await self.reconcile(poll)
+            except discord.HTTPException as exc:
+                log.warning("time poll %s not reconciled: %s", poll.poll_id, exc.status)
+
     async def reconcile(self, poll: OpenTimePoll) -> None:
         message = await self.bot.get_partial_messageable(
             poll.channel_id, guild_id=poll.guild_id

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import discord
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import SipBot
+from bot.kit import reactions
 from bot.kit.work import WAKER
 from storage import sessions as store
 from storage import work as work_store
 from storage.database import session_factory
-from storage.models import GroupSession, TimePoll
+from storage.models import GroupSession, TimePoll, TimeVote
 from tests.clock import MovableClock
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.state import Message
@@ -329,3 +331,21 @@ async def test_ics_of_a_group_with_a_reschedule_and_a_cancellation(
     outsider = fake.add_member("curieux")
     refused = await fake.slash("session ics", user=outsider, locale="en-US")
     assert refused.content == "You are not in any working group yet." and refused.attachments == []
+
+
+async def test_votes_still_being_recorded_are_written_when_the_feature_stops(
+    fake: FakeDiscord, bot: SipBot, clock: MovableClock, sqlite_engine: AsyncEngine
+) -> None:
+    group = await published_group(fake, sqlite_engine, clock)
+    poll = await open_time_poll(fake, bot, group)
+    cog: Any = bot.get_cog("SessionCog")
+    await fake.wait_for(lambda: cog.reconciled, what="the start-up reconciliation")
+    voter = group.members[0]
+    data: Any = {"message_id": poll.id, "channel_id": group.channel.id, "user_id": voter.id,
+                 "guild_id": fake.guild.id, "type": 0}  # fmt: skip
+    payload = discord.RawReactionActionEvent(data, discord.PartialEmoji(name=B), "REACTION_ADD")
+    reactions.hand_out(bot, payload)  # as the gateway's event is parsed: a task records it
+    await cog.reconciler.stop()  # as at unload, before that task has run
+    async with session_factory(sqlite_engine)() as db:
+        votes = (await db.execute(select(TimeVote.member_id))).scalars().all()
+    assert votes == [voter.id]
